@@ -1,0 +1,17 @@
+"""The typer application and the registration of every sub-command group."""
+
+from __future__ import annotations
+
+import typer
+
+from oligoguide.cli.dose import dose_app
+from oligoguide.cli.kb import kb_app
+
+app = typer.Typer(
+    help="oligoguide: decision support for oligoprogression in metastatic cancer.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(kb_app, name="kb")
+app.add_typer(dose_app, name="dose")

@@ -1,0 +1,140 @@
+"""Load and validate the knowledge base. A base that fails validation is never half-served."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from oligoguide.knowledge.models import Evidence, Manifest, Statement
+from oligoguide.model.errors import OligoguideError, pointer_of
+
+RecordT = TypeVar("RecordT", bound=BaseModel)
+
+
+class KnowledgeBaseError(OligoguideError):
+    """The knowledge base failed validation; .problems lists every finding (file: where: what)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"knowledge base invalid: {problems[0]}" + (
+            f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        ))
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    manifest: Manifest
+    evidence: Mapping[str, Evidence]
+    statements: Mapping[str, Statement]
+    extra: Mapping[str, Any] = field(default_factory=dict)  # other data folders, e.g. dose tables
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    def statement(self, statement_id: str) -> Statement:
+        return self.statements[statement_id]
+
+    def missing_evidence(self, ids: Iterable[str]) -> list[str]:
+        return sorted({i for i in ids if i not in self.evidence})
+
+
+def default_data_dir() -> Traversable:
+    return resources.files("oligoguide.knowledge") / "data"
+
+
+def _yaml_files(folder: Traversable) -> list[Traversable]:
+    if not folder.is_dir():
+        return []
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+
+
+def _read_yaml(file: Traversable, problems: list[str]) -> Any:
+    try:
+        return yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        problems.append(f"{file.name}: not valid YAML: {error}")
+        return None
+
+
+def _records(
+    folder: Traversable, model: type[RecordT], problems: list[str]
+) -> list[tuple[str, RecordT]]:
+    """Each file is a YAML list of records; returns (file name, record) pairs."""
+    found: list[tuple[str, RecordT]] = []
+    for file in _yaml_files(folder):
+        data = _read_yaml(file, problems)
+        if data is None:
+            continue
+        if not isinstance(data, list):
+            problems.append(f"{file.name}: expected a list of records")
+            continue
+        for index, item in enumerate(data):
+            try:
+                found.append((file.name, model.model_validate(item)))
+            except ValidationError as error:
+                label = item.get("id", index) if isinstance(item, dict) else index
+                for detail in error.errors(include_url=False):
+                    where = pointer_of(tuple(detail["loc"])) or "/"
+                    problems.append(f"{file.name}: {label}: {where}: {detail['msg']}")
+    return found
+
+
+def _unique(records: list[tuple[str, RecordT]], kind: str, problems: list[str]) -> dict[str, RecordT]:
+    counts = Counter(getattr(r, "id") for _, r in records)
+    for file, record in records:
+        rid = getattr(record, "id")
+        if counts[rid] > 1:
+            problems.append(f"{file}: duplicate {kind} id {rid!r}")
+    return {getattr(r, "id"): r for _, r in records}
+
+
+def load_knowledge_base(data_dir: Traversable | Path | None = None) -> KnowledgeBase:
+    """Read every YAML file under data_dir and validate the whole; raise KnowledgeBaseError."""
+    root: Traversable = default_data_dir() if data_dir is None else _as_traversable(data_dir)
+    problems: list[str] = []
+    manifest_file = root / "manifest.yaml"
+    manifest: Manifest | None = None
+    if not manifest_file.is_file():
+        problems.append("manifest.yaml: missing")
+    else:
+        try:
+            manifest = Manifest.model_validate(_read_yaml(manifest_file, problems))
+        except ValidationError as error:
+            problems.append(f"manifest.yaml: {error.errors(include_url=False)[0]['msg']}")
+    evidence = _unique(_records(root / "evidence", Evidence, problems), "evidence", problems)
+    statement_records = _records(root / "statements", Statement, problems)
+    statements = _unique(statement_records, "statement", problems)
+    for file, statement in statement_records:
+        for evidence_id in statement.evidence:
+            if evidence_id not in evidence:
+                problems.append(
+                    f"{file}: statement {statement.id!r} cites unknown evidence {evidence_id!r}"
+                )
+    extra = {
+        folder.name: [_read_yaml(f, problems) for f in _yaml_files(folder)]
+        for folder in root.iterdir()
+        if folder.is_dir() and folder.name not in {"evidence", "statements"}
+    }
+    if problems or manifest is None:
+        raise KnowledgeBaseError(problems or ["manifest.yaml: invalid"])
+    return KnowledgeBase(manifest=manifest, evidence=evidence, statements=statements, extra=extra)
+
+
+def _as_traversable(path: Traversable | Path) -> Traversable:
+    return path  # pathlib.Path satisfies the Traversable protocol
+
+
+@cache
+def default_knowledge_base() -> KnowledgeBase:
+    """The packaged knowledge base, loaded and validated once per process."""
+    return load_knowledge_base()

@@ -1,0 +1,117 @@
+"""Typed records of the knowledge base: evidence items and the statements resting on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=80)]
+Doi = Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9<>\[\]]+$")]
+Pmid = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,8}$")]
+Text = Annotated[str, StringConstraints(min_length=3, strip_whitespace=True)]
+
+
+class EvidenceKind(StrEnum):
+    GUIDELINE = "guideline"
+    CONSENSUS = "consensus"
+    RANDOMISED_TRIAL = "randomised_trial"
+    META_ANALYSIS = "meta_analysis"
+    PROSPECTIVE = "prospective"
+    RETROSPECTIVE = "retrospective"
+    REGISTRY = "registry"
+    REVIEW = "review"
+
+
+class EvidenceLevel(StrEnum):
+    """ESMO levels of evidence (adapted from the IDSA-USPHS grading system, Dykewicz 2001)."""
+
+    I = "I"  # noqa: E741  large RCTs of good quality or meta-analyses of RCTs
+    II = "II"  # small RCTs, or large RCTs with suspected bias, or meta-analyses of such
+    III = "III"  # prospective cohort studies
+    IV = "IV"  # retrospective cohort or case-control studies
+    V = "V"  # studies without control group, case reports, expert opinion
+
+
+class RecommendationGrade(StrEnum):
+    """ESMO grades of recommendation."""
+
+    A = "A"  # strong evidence for efficacy with substantial clinical benefit: strongly recommended
+    B = "B"  # strong or moderate evidence, limited benefit: generally recommended
+    C = "C"  # insufficient evidence, or benefit does not outweigh risks: optional
+    D = "D"  # moderate evidence against efficacy or for adverse outcome: generally not recommended
+    E = "E"  # strong evidence against: never recommended
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(_Record):
+    authors: Text
+    title: Text
+    journal: Text
+    year: int = Field(ge=1950, le=2100)
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+
+    def formatted(self) -> str:
+        where = f"{self.journal} {self.year}"
+        if self.volume:
+            where += f";{self.volume}"
+            if self.issue:
+                where += f"({self.issue})"
+        if self.pages:
+            where += f":{self.pages}"
+        return f"{self.authors} {self.title.rstrip('.')}. {where}."
+
+
+class Evidence(_Record):
+    id: Identifier
+    kind: EvidenceKind
+    citation: Citation
+    doi: Doi | None = None
+    pmid: Pmid | None = None
+    level: EvidenceLevel
+    cancers: tuple[str, ...] = Field(min_length=1, description="primary sites, or 'any'")
+    sites: tuple[str, ...] = ()
+    population: Text
+    findings: tuple[Text, ...] = Field(min_length=1)
+    checked: Text = Field(description="What the numbers were checked against, and when")
+
+    @model_validator(mode="after")
+    def _has_identifier(self) -> Self:
+        if self.doi is None and self.pmid is None:
+            raise ValueError("an evidence item needs a doi or a pmid")
+        return self
+
+    def reference(self) -> str:
+        ids = []
+        if self.doi:
+            ids.append(f"doi:{self.doi}")
+        if self.pmid:
+            ids.append(f"PMID {self.pmid}")
+        return f"{self.citation.formatted()} {'; '.join(ids)}"
+
+
+class Statement(_Record):
+    """A clinical statement in our own words, resting on named evidence."""
+
+    id: Identifier
+    topic: Text
+    text: Text
+    cancers: tuple[str, ...] = Field(min_length=1)
+    scenarios: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    grade: RecommendationGrade
+    evidence: tuple[Identifier, ...] = Field(min_length=1)
+    caveat: str | None = None
+
+
+class Manifest(_Record):
+    version: str
+    released: dt.date
+    description: Text

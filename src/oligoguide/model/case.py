@@ -1,0 +1,225 @@
+"""The patient case: what oligoguide reads. Validation lives here, next to the fields it guards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from oligoguide.model.errors import PointedError
+from oligoguide.model.vocab import (
+    BestResponse,
+    BiomarkerName,
+    BiomarkerStatus,
+    BodyRegion,
+    ImagingModality,
+    LesionObservation,
+    LocalModality,
+    MetastasisTiming,
+    PrimarySite,
+    Sex,
+    Sidedness,
+    Site,
+    TherapyClass,
+)
+
+NonEmptyStr = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Strict(BaseModel):
+    """Unknown fields are errors: a misspelt field must never be silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Patient(_Strict):
+    id: NonEmptyStr
+    sex: Sex = Sex.UNKNOWN
+    birth_date: dt.date | None = None
+    ecog: int | None = Field(default=None, ge=0, le=4, description="ECOG performance status 0-4")
+
+
+class Biomarker(_Strict):
+    name: BiomarkerName
+    status: BiomarkerStatus
+    detail: str | None = Field(
+        default=None, max_length=200, description="Variant or value, e.g. 'exon 19 deletion', '60%'"
+    )
+    date: dt.date | None = None
+
+
+class Cancer(_Strict):
+    primary_site: PrimarySite
+    histology: str | None = Field(default=None, max_length=200)
+    diagnosis_date: dt.date | None = None
+    stage_at_diagnosis: str | None = Field(default=None, max_length=20)
+    metastases_timing: MetastasisTiming | None = None
+    sidedness: Sidedness | None = Field(default=None, description="Colorectal primaries only")
+    biomarkers: tuple[Biomarker, ...] = ()
+
+    def biomarker(self, name: BiomarkerName) -> Biomarker | None:
+        """The most recent result for a biomarker, or None when it was never recorded."""
+        found = [b for b in self.biomarkers if b.name == name]
+        if not found:
+            return None
+        return max(found, key=lambda b: b.date or dt.date.min)
+
+
+class SystemicTherapy(_Strict):
+    agents: tuple[NonEmptyStr, ...] = Field(min_length=1)
+    classes: tuple[TherapyClass, ...] = Field(min_length=1)
+    line: int | None = Field(default=None, ge=1, le=20)
+    start: dt.date
+    end: dt.date | None = None
+    best_response: BestResponse | None = None
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Self:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+    def ongoing_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
+class LocalTreatment(_Strict):
+    lesion_id: NonEmptyStr
+    modality: LocalModality
+    date: dt.date
+    total_dose_gy: float | None = Field(default=None, gt=0, le=200)
+    fractions: int | None = Field(default=None, ge=1, le=60)
+
+
+class Measurement(_Strict):
+    """One lesion at one imaging date: a diameter, a status, or both."""
+
+    date: dt.date
+    diameter_mm: float | None = Field(
+        default=None, ge=0, le=500, description="Longest diameter; short axis for lymph nodes"
+    )
+    status: LesionObservation | None = None
+
+    @model_validator(mode="after")
+    def _something_recorded(self) -> Self:
+        if self.diameter_mm is None and self.status is None:
+            raise ValueError("a measurement needs diameter_mm or status")
+        if self.status == LesionObservation.ABSENT and self.diameter_mm not in (None, 0):
+            raise ValueError("status 'absent' contradicts a non-zero diameter_mm")
+        return self
+
+
+class Lesion(_Strict):
+    id: NonEmptyStr
+    site: Site
+    location: str | None = Field(
+        default=None, max_length=200, description="Laterality, segment or lobe"
+    )
+    is_lymph_node: bool = False
+    measurable: bool | None = Field(
+        default=None, description="Measurable at baseline; derived from size when omitted"
+    )
+    target: bool = False
+    equivocal: bool = Field(default=False, description="New lesion not yet unequivocal")
+    measurements: tuple[Measurement, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_measurement_per_date(self) -> Self:
+        dates = [m.date for m in self.measurements]
+        if len(dates) != len(set(dates)):
+            raise ValueError("two measurements on the same date")
+        return self
+
+    @property
+    def timeline(self) -> list[Measurement]:
+        """Measurements in date order (the input may list them in any order)."""
+        return sorted(self.measurements, key=_by_date)
+
+    @property
+    def first_seen(self) -> dt.date:
+        return min(m.date for m in self.measurements)
+
+    def measurement_on(self, day: dt.date) -> Measurement | None:
+        return next((m for m in self.measurements if m.date == day), None)
+
+
+def _by_date(m: Measurement) -> dt.date:
+    return m.date
+
+
+class ImagingStudy(_Strict):
+    date: dt.date
+    modality: ImagingModality
+    regions: tuple[BodyRegion, ...] = Field(min_length=1)
+
+
+class Case(_Strict):
+    """A patient case. Dates are ISO 8601 (YYYY-MM-DD)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={"$id": "https://oligoguide.org/schema/case.json"},
+    )
+
+    schema_version: str = "1"
+    case_id: NonEmptyStr
+    patient: Patient
+    cancer: Cancer
+    baseline_date: dt.date | None = Field(
+        default=None,
+        description="RECIST baseline scan; defaults to the last scan on or before the current "
+        "systemic therapy started, else the first scan",
+    )
+    systemic_therapies: tuple[SystemicTherapy, ...] = ()
+    local_treatments: tuple[LocalTreatment, ...] = ()
+    lesions: tuple[Lesion, ...] = ()
+    imaging: tuple[ImagingStudy, ...] = ()
+    clinically_deteriorating: bool | None = Field(
+        default=None, description="Clinical decline; matters for iRECIST confirmation"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        ids = [lesion.id for lesion in self.lesions]
+        for index, lesion_id in enumerate(ids):
+            if lesion_id in ids[:index]:
+                raise PointedError(f"/lesions/{index}/id", f"duplicate lesion id {lesion_id!r}")
+        for index, treatment in enumerate(self.local_treatments):
+            if treatment.lesion_id not in ids:
+                raise PointedError(
+                    f"/local_treatments/{index}/lesion_id",
+                    f"unknown lesion id {treatment.lesion_id!r}",
+                )
+        birth = self.patient.birth_date
+        if birth is not None:
+            for pointer, when in self._dated_items():
+                if when < birth:
+                    raise PointedError(pointer, f"date {when} is before the birth date {birth}")
+        return self
+
+    def _dated_items(self) -> list[tuple[str, dt.date]]:
+        items: list[tuple[str, dt.date]] = []
+        if self.cancer.diagnosis_date:
+            items.append(("/cancer/diagnosis_date", self.cancer.diagnosis_date))
+        for i, lesion in enumerate(self.lesions):
+            items += [
+                (f"/lesions/{i}/measurements/{j}/date", m.date)
+                for j, m in enumerate(lesion.measurements)
+            ]
+        items += [(f"/systemic_therapies/{i}/start", t.start) for i, t in enumerate(self.systemic_therapies)]
+        items += [(f"/local_treatments/{i}/date", t.date) for i, t in enumerate(self.local_treatments)]
+        items += [(f"/imaging/{i}/date", s.date) for i, s in enumerate(self.imaging)]
+        return items
+
+    def lesion(self, lesion_id: str) -> Lesion:
+        return next(lesion for lesion in self.lesions if lesion.id == lesion_id)
+
+    def therapies_ongoing_on(self, day: dt.date) -> list[SystemicTherapy]:
+        return [t for t in self.systemic_therapies if t.ongoing_on(day)]
+
+    def local_treatments_of(self, lesion_id: str) -> list[LocalTreatment]:
+        return sorted(
+            (t for t in self.local_treatments if t.lesion_id == lesion_id), key=lambda t: t.date
+        )

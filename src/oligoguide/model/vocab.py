@@ -1,0 +1,241 @@
+"""Controlled vocabularies: every enum a case or an assessment uses, documented in one place.
+
+The values are the wire format (JSON) and appear in the exported JSON Schema.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class PrimarySite(StrEnum):
+    """Primary cancer. NSCLC and SCLC are separate because their management differs."""
+
+    COLORECTAL = "colorectal"
+    NSCLC = "nsclc"
+    SCLC = "sclc"
+    BREAST = "breast"
+    PROSTATE = "prostate"
+    RENAL = "renal"
+    MELANOMA = "melanoma"
+    OTHER = "other"
+
+
+class Site(StrEnum):
+    """Organ or site of a lesion (metastasis, primary or lymph node)."""
+
+    LUNG = "lung"
+    LIVER = "liver"
+    BRAIN = "brain"
+    LEPTOMENINGES = "leptomeninges"
+    BONE = "bone"
+    SPINE = "spine"
+    LYMPH_NODE = "lymph_node"
+    ADRENAL = "adrenal"
+    PERITONEUM = "peritoneum"
+    PLEURA = "pleura"
+    PERICARDIUM = "pericardium"
+    KIDNEY = "kidney"
+    PANCREAS = "pancreas"
+    SPLEEN = "spleen"
+    SOFT_TISSUE = "soft_tissue"
+    SKIN = "skin"
+    OVARY = "ovary"
+    BREAST = "breast"
+    PROSTATE = "prostate"
+    COLORECTUM = "colorectum"
+    OTHER = "other"
+
+
+#: Diffuse serosal or leptomeningeal disease cannot be treated lesion by lesion.
+DIFFUSE_SITES: frozenset[Site] = frozenset(
+    {Site.LEPTOMENINGES, Site.PERITONEUM, Site.PLEURA, Site.PERICARDIUM}
+)
+
+
+class Sidedness(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+    UNKNOWN = "unknown"
+
+
+class MetastasisTiming(StrEnum):
+    SYNCHRONOUS = "synchronous"
+    METACHRONOUS = "metachronous"
+
+
+class BiomarkerName(StrEnum):
+    EGFR = "EGFR"
+    ALK = "ALK"
+    ROS1 = "ROS1"
+    RET = "RET"
+    MET = "MET"
+    BRAF = "BRAF"
+    KRAS = "KRAS"
+    NRAS = "NRAS"
+    HER2 = "HER2"
+    NTRK = "NTRK"
+    MSI = "MSI"
+    PD_L1 = "PD-L1"
+    ER = "ER"
+    PR = "PR"
+    PSA = "PSA"
+    OTHER = "other"
+
+
+class BiomarkerStatus(StrEnum):
+    POSITIVE = "positive"  # mutated / rearranged / amplified / expressed / MSI-high
+    NEGATIVE = "negative"  # wild type / not expressed / MSS
+    EQUIVOCAL = "equivocal"
+    NOT_TESTED = "not_tested"
+
+
+class TherapyClass(StrEnum):
+    CHEMOTHERAPY = "chemotherapy"
+    TARGETED = "targeted"
+    IMMUNOTHERAPY = "immunotherapy"
+    HORMONAL = "hormonal"
+    ANTIBODY = "antibody"
+
+
+class BestResponse(StrEnum):
+    CR = "CR"
+    PR = "PR"
+    SD = "SD"
+    PD = "PD"
+    NE = "NE"
+
+
+class LocalModality(StrEnum):
+    """Modalities of local (metastasis-directed) treatment."""
+
+    SURGERY = "surgery"
+    SBRT = "sbrt"
+    SRS = "srs"
+    RFA = "rfa"
+    MWA = "mwa"
+    CRYOABLATION = "cryoablation"
+    SIRT = "sirt"
+    TACE = "tace"
+    CONVENTIONAL_RT = "conventional_rt"
+    WBRT = "wbrt"
+    OBSERVATION = "observation"
+
+
+#: Modalities that deliver radiation: a lesion in their field is "previously irradiated".
+RADIATION_MODALITIES: frozenset[LocalModality] = frozenset(
+    {
+        LocalModality.SBRT,
+        LocalModality.SRS,
+        LocalModality.CONVENTIONAL_RT,
+        LocalModality.WBRT,
+        LocalModality.SIRT,
+    }
+)
+
+
+class ImagingModality(StrEnum):
+    CT = "CT"
+    MRI = "MRI"
+    PET_CT = "PET-CT"
+    BONE_SCAN = "bone_scan"
+    XRAY = "X-ray"
+    ULTRASOUND = "ultrasound"
+
+
+class BodyRegion(StrEnum):
+    BRAIN = "brain"
+    HEAD_NECK = "head_neck"
+    CHEST = "chest"
+    ABDOMEN = "abdomen"
+    PELVIS = "pelvis"
+    SPINE = "spine"
+    WHOLE_BODY = "whole_body"
+    LIVER = "liver"
+
+
+class LesionObservation(StrEnum):
+    """Status of a lesion at one time point, for what a diameter cannot say."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    UNEQUIVOCAL_PROGRESSION = "unequivocal_progression"
+    TOO_SMALL_TO_MEASURE = "too_small_to_measure"
+    NOT_EVALUATED = "not_evaluated"
+
+
+class TargetResponse(StrEnum):
+    CR = "CR"
+    PR = "PR"
+    SD = "SD"
+    PD = "PD"
+    NE = "NE"
+
+
+class NonTargetResponse(StrEnum):
+    CR = "CR"
+    NON_CR_NON_PD = "non-CR/non-PD"
+    PD = "PD"
+    NE = "NE"
+    NONE = "none"  # the patient has no non-target lesions
+
+
+class OverallResponse(StrEnum):
+    CR = "CR"
+    PR = "PR"
+    SD = "SD"
+    PD = "PD"
+    NE = "NE"
+    NON_CR_NON_PD = "non-CR/non-PD"  # only non-target disease at baseline
+    BASELINE = "baseline"
+
+
+class IRecistResponse(StrEnum):
+    """iRECIST labels for patients on immunotherapy (Seymour et al. 2017)."""
+
+    IUPD = "iUPD"
+    ICPD = "iCPD"
+
+
+class LesionStatus(StrEnum):
+    """Per-lesion trajectory status at the latest time point."""
+
+    NEW = "new"
+    PROGRESSING = "progressing"
+    STABLE = "stable"
+    RESPONDING = "responding"
+    DISAPPEARED = "disappeared"
+    PRESENT = "present"  # non-measurable, present and not progressing
+    NOT_EVALUABLE = "not_evaluable"
+    BASELINE_ONLY = "baseline_only"
+
+
+class DiseaseState(StrEnum):
+    OLIGOPROGRESSION = "oligoprogression"
+    POLYPROGRESSION = "polyprogression"
+    OLIGOPERSISTENCE = "oligopersistence"
+    OLIGOMETASTATIC = "oligometastatic"
+    CONTROLLED = "controlled"
+    INSUFFICIENT_DATA = "insufficient_data"
+
+
+class EstroCategory(StrEnum):
+    """ESTRO/EORTC 2020 (Guckenberger et al.) first split of oligometastatic disease."""
+
+    DE_NOVO = "de_novo"
+    REPEAT = "repeat"
+    INDUCED = "induced"
+
+
+class EstroSubtype(StrEnum):
+    SYNCHRONOUS = "synchronous_oligometastatic_disease"
+    OLIGORECURRENCE = "oligorecurrence"
+    OLIGOPROGRESSION = "oligoprogression"
+    OLIGOPERSISTENCE = "oligopersistence"
