@@ -108,7 +108,13 @@ class Statement(_Record):
     sites: tuple[str, ...] = ()
     grade: RecommendationGrade
     evidence: tuple[Identifier, ...] = Field(min_length=1)
-    caveat: str | None = None
+    caveat: str | None = Field(
+        default=None, description="Where the evidence is weak, negative or conflicting"
+    )
+    parameters: dict[str, float | int | str | list[float]] = Field(
+        default_factory=dict,
+        description="Numbers a rule reads, e.g. imaging_interval_weeks: [6, 12]",
+    )
 
 
 class Manifest(_Record):
