@@ -1,9 +1,10 @@
-"""The typer application and the registration of every sub-command group."""
+"""The typer application and the registration of every command and sub-command group."""
 
 from __future__ import annotations
 
 import typer
 
+from oligoguide.cli.assess import assess_command, demo_command, schema_command
 from oligoguide.cli.dose import dose_app
 from oligoguide.cli.kb import kb_app
 
@@ -13,5 +14,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("assess")(assess_command)
+app.command("schema")(schema_command)
+app.command("demo")(demo_command)
 app.add_typer(kb_app, name="kb")
 app.add_typer(dose_app, name="dose")

@@ -11,6 +11,7 @@ from oligoguide.model.case import (
     Patient,
     SystemicTherapy,
 )
+from oligoguide.model.explain import Explanation, MissingData
 from oligoguide.model.errors import CaseInputError, InputIssue, OligoguideError
 from oligoguide.model.io import case_from_data, case_from_json, case_json_schema, load_case
 
@@ -19,11 +20,13 @@ __all__ = [
     "Cancer",
     "Case",
     "CaseInputError",
+    "Explanation",
     "ImagingStudy",
     "InputIssue",
     "Lesion",
     "LocalTreatment",
     "Measurement",
+    "MissingData",
     "OligoguideError",
     "Patient",
     "SystemicTherapy",

@@ -117,6 +117,7 @@ class Lesion(_Strict):
         default=None, max_length=200, description="Laterality, segment or lobe"
     )
     is_lymph_node: bool = False
+    primary: bool = Field(default=False, description="The primary tumour, not a metastasis")
     measurable: bool | None = Field(
         default=None, description="Measurable at baseline; derived from size when omitted"
     )
