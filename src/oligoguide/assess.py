@@ -79,10 +79,16 @@ def assess(case: Case, thresholds: Thresholds | None = None) -> Assessment:
         ),
         lesions=tuple(
             LesionSummary(
-                id=t.id, site=t.site, status=t.status, target=t.target, is_new=t.is_new,
-                latest_mm=t.latest_mm, nadir_mm=t.nadir_mm,
+                id=t.id,
+                site=t.site,
+                status=t.status,
+                target=t.target,
+                is_new=t.is_new,
+                latest_mm=t.latest_mm,
+                nadir_mm=t.nadir_mm,
                 change_from_nadir_pct=t.change_from_nadir_pct,
-                change_from_nadir_mm=t.change_from_nadir_mm, irradiated=t.irradiated,
+                change_from_nadir_mm=t.change_from_nadir_mm,
+                irradiated=t.irradiated,
             )
             for t in response.lesions
         ),

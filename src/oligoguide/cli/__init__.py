@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from oligoguide.cli.app import app
 
 
@@ -15,4 +13,4 @@ def main() -> None:
 __all__ = ["app", "main"]
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from oligoguide.knowledge.models import Evidence, Manifest, Statement
 from oligoguide.model.errors import OligoguideError, pointer_of
 
-RecordT = TypeVar("RecordT", bound=BaseModel)
+RecordT = TypeVar("RecordT", Evidence, Statement)
 
 
 class KnowledgeBaseError(OligoguideError):
@@ -25,9 +25,10 @@ class KnowledgeBaseError(OligoguideError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__(f"knowledge base invalid: {problems[0]}" + (
-            f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        ))
+        super().__init__(
+            f"knowledge base invalid: {problems[0]}"
+            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+        )
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,15 @@ def _records(
     return found
 
 
-def _unique(records: list[tuple[str, RecordT]], kind: str, problems: list[str]) -> dict[str, RecordT]:
-    counts = Counter(getattr(r, "id") for _, r in records)
+def _unique(
+    records: list[tuple[str, RecordT]], kind: str, problems: list[str]
+) -> dict[str, RecordT]:
+    counts = Counter(r.id for _, r in records)
     for file, record in records:
-        rid = getattr(record, "id")
+        rid = record.id
         if counts[rid] > 1:
             problems.append(f"{file}: duplicate {kind} id {rid!r}")
-    return {getattr(r, "id"): r for _, r in records}
+    return {r.id: r for _, r in records}
 
 
 def load_knowledge_base(data_dir: Traversable | Path | None = None) -> KnowledgeBase:

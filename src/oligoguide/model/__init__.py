@@ -11,8 +11,8 @@ from oligoguide.model.case import (
     Patient,
     SystemicTherapy,
 )
-from oligoguide.model.explain import Explanation, MissingData
 from oligoguide.model.errors import CaseInputError, InputIssue, OligoguideError
+from oligoguide.model.explain import Explanation, MissingData
 from oligoguide.model.io import case_from_data, case_from_json, case_json_schema, load_case
 
 __all__ = [

@@ -209,8 +209,13 @@ class Case(_Strict):
                 (f"/lesions/{i}/measurements/{j}/date", m.date)
                 for j, m in enumerate(lesion.measurements)
             ]
-        items += [(f"/systemic_therapies/{i}/start", t.start) for i, t in enumerate(self.systemic_therapies)]
-        items += [(f"/local_treatments/{i}/date", t.date) for i, t in enumerate(self.local_treatments)]
+        items += [
+            (f"/systemic_therapies/{i}/start", t.start)
+            for i, t in enumerate(self.systemic_therapies)
+        ]
+        items += [
+            (f"/local_treatments/{i}/date", t.date) for i, t in enumerate(self.local_treatments)
+        ]
         items += [(f"/imaging/{i}/date", s.date) for i, s in enumerate(self.imaging)]
         return items
 

@@ -20,16 +20,29 @@ def assess_response(case: Case) -> ResponseAssessment:
     baseline = choose_baseline(case, dates)
     if baseline is None:
         return ResponseAssessment(
-            baseline_date=None, latest_date=None, target_ids=(), timepoints=(), lesions=(),
-            explanations=(), warnings=(),
-            missing_data=(MissingData(item="/lesions", reason="no lesion measurements: nothing "
-                                      "to assess; add lesions with dated measurements"),),
+            baseline_date=None,
+            latest_date=None,
+            target_ids=(),
+            timepoints=(),
+            lesions=(),
+            explanations=(),
+            warnings=(),
+            missing_data=(
+                MissingData(
+                    item="/lesions",
+                    reason="no lesion measurements: nothing "
+                    "to assess; add lesions with dated measurements",
+                ),
+            ),
         )
     latest = dates[-1]
     targets, warnings = select_targets(case, baseline.date)
     explanations = [
-        Explanation(rule="baseline", text=f"Baseline scan {baseline.date}: {baseline.reason}.",
-                    citations=RECIST)
+        Explanation(
+            rule="baseline",
+            text=f"Baseline scan {baseline.date}: {baseline.reason}.",
+            citations=RECIST,
+        )
     ]
     rows = evaluate_timepoints(case, baseline.date, targets, dates)
     rows, irecist_notes = apply_irecist(case, rows)
@@ -46,24 +59,45 @@ def assess_response(case: Case) -> ResponseAssessment:
             explanations.append(why)
         near_miss = growth_below_threshold(result)
         if near_miss:
-            explanations.append(Explanation(rule="per_lesion_progression", text=near_miss,
-                                            lesion_id=lesion.id, citations=RECIST))
-        if lesion in targets and irradiated_before(case, lesion, latest) and not \
-                irradiated_before(case, lesion, baseline.date):
-            warnings.append(f"target {lesion.id} was irradiated during follow-up: later RECIST "
-                            "sums include the effect of local therapy")
+            explanations.append(
+                Explanation(
+                    rule="per_lesion_progression",
+                    text=near_miss,
+                    lesion_id=lesion.id,
+                    citations=RECIST,
+                )
+            )
+        if (
+            lesion in targets
+            and irradiated_before(case, lesion, latest)
+            and not irradiated_before(case, lesion, baseline.date)
+        ):
+            warnings.append(
+                f"target {lesion.id} was irradiated during follow-up: later RECIST "
+                "sums include the effect of local therapy"
+            )
         if lesion.equivocal and result.status == LesionStatus.NEW:
-            warnings.append(f"{lesion.id} is an equivocal new lesion: re-image to confirm; if "
-                            "confirmed, progression dates from its first scan")
+            warnings.append(
+                f"{lesion.id} is an equivocal new lesion: re-image to confirm; if "
+                "confirmed, progression dates from its first scan"
+            )
     missing = []
     if len(rows) < 2:
-        missing.append(MissingData(item="follow-up scan",
-                                   reason=f"only one time point ({baseline.date}): response "
-                                   "needs a baseline and at least one later scan"))
+        missing.append(
+            MissingData(
+                item="follow-up scan",
+                reason=f"only one time point ({baseline.date}): response "
+                "needs a baseline and at least one later scan",
+            )
+        )
     elif rows[-1].overall.value == "NE":
-        missing.append(MissingData(item=f"measurements on {latest}",
-                                   reason="not every target lesion was measured on the latest "
-                                   "scan, so the time point is not evaluable (NE)"))
+        missing.append(
+            MissingData(
+                item=f"measurements on {latest}",
+                reason="not every target lesion was measured on the latest "
+                "scan, so the time point is not evaluable (NE)",
+            )
+        )
     return ResponseAssessment(
         baseline_date=baseline.date,
         latest_date=latest,
@@ -81,8 +115,14 @@ def _timepoint_explanations(rows: list[TimepointResponse]) -> list[Explanation]:
     for row in rows[1:]:
         parts = []
         if row.sum_mm is not None and row.nadir_mm is not None:
-            base = "n/a" if row.change_from_baseline_pct is None else f"{row.change_from_baseline_pct:+g}%"
-            nadir = "n/a" if row.change_from_nadir_pct is None else f"{row.change_from_nadir_pct:+g}%"
+            base = (
+                "n/a"
+                if row.change_from_baseline_pct is None
+                else f"{row.change_from_baseline_pct:+g}%"
+            )
+            nadir = (
+                "n/a" if row.change_from_nadir_pct is None else f"{row.change_from_nadir_pct:+g}%"
+            )
             parts.append(
                 f"target sum {row.sum_mm:g} mm ({base} from baseline {row.baseline_sum_mm:g} mm, "
                 f"{nadir} / {row.sum_mm - row.nadir_mm:+g} mm from nadir {row.nadir_mm:g} mm) "
@@ -93,9 +133,11 @@ def _timepoint_explanations(rows: list[TimepointResponse]) -> list[Explanation]:
         parts.append(f"non-target {row.non_target.value}")
         if row.new_lesions:
             parts.append(f"new lesion(s) {', '.join(row.new_lesions)}")
-        notes.append(Explanation(
-            rule="recist_timepoint",
-            text=f"{row.date}: {'; '.join(parts)}; overall {row.overall.value}.",
-            citations=RECIST,
-        ))
+        notes.append(
+            Explanation(
+                rule="recist_timepoint",
+                text=f"{row.date}: {'; '.join(parts)}; overall {row.overall.value}.",
+                citations=RECIST,
+            )
+        )
     return notes

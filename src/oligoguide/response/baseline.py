@@ -27,12 +27,17 @@ def choose_baseline(case: Case, dates: list[dt.date]) -> Baseline | None:
         earlier = [d for d in dates if d <= case.baseline_date]
         if earlier:
             return Baseline(earlier[-1], f"declared baseline_date {case.baseline_date}")
-        return Baseline(dates[0], f"first scan ({dates[0]}); no scan on or before the declared "
-                        f"baseline_date {case.baseline_date}")
+        return Baseline(
+            dates[0],
+            f"first scan ({dates[0]}); no scan on or before the declared "
+            f"baseline_date {case.baseline_date}",
+        )
     current = case.therapies_ongoing_on(dates[-1])
     if current:
         start = max(t.start for t in current)
         before = [d for d in dates if d <= start]
         if before:
-            return Baseline(before[-1], f"last scan on or before the current therapy began ({start})")
+            return Baseline(
+                before[-1], f"last scan on or before the current therapy began ({start})"
+            )
     return Baseline(dates[0], "first scan in the case")

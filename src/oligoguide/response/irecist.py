@@ -44,17 +44,24 @@ def apply_irecist(
         if row.overall == OverallResponse.PD and on_immunotherapy(case, row.date):
             if pending is not None and _further_progression(row, pending):
                 label = IRecistResponse.ICPD
-                text = f"{row.date}: further progression after iUPD on {pending.date}: confirmed (iCPD)"
+                text = (
+                    f"{row.date}: further progression after iUPD on {pending.date}: "
+                    "confirmed (iCPD)"
+                )
             elif pending is None and case.clinically_deteriorating:
                 label = IRecistResponse.ICPD
-                text = (f"{row.date}: RECIST progression on immunotherapy with clinical "
-                        "deterioration: treated as confirmed (iCPD), no confirmatory scan needed")
+                text = (
+                    f"{row.date}: RECIST progression on immunotherapy with clinical "
+                    "deterioration: treated as confirmed (iCPD), no confirmatory scan needed"
+                )
             else:
                 label = IRecistResponse.IUPD
                 since = pending.date if pending else row.date
-                text = (f"{row.date}: RECIST progression on immunotherapy is unconfirmed (iUPD, "
-                        f"since {since}); confirm on a scan {CONFIRM_MIN_WEEKS}-{CONFIRM_MAX_WEEKS}"
-                        " weeks later if the patient is clinically stable")
+                text = (
+                    f"{row.date}: RECIST progression on immunotherapy is unconfirmed (iUPD, "
+                    f"since {since}); confirm on a scan {CONFIRM_MIN_WEEKS}-{CONFIRM_MAX_WEEKS}"
+                    " weeks later if the patient is clinically stable"
+                )
                 pending = pending or row
             explanations.append(Explanation(rule="irecist", text=text, citations=CITATIONS))
         elif row.overall != OverallResponse.BASELINE:

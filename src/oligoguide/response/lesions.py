@@ -55,9 +55,7 @@ def trajectory(
         nadir_mm=nadir,
         change_from_nadir_pct=change_pct,
         change_from_nadir_mm=change_mm,
-        irradiated=any(
-            t.modality in RADIATION_MODALITIES and t.date < latest for t in treatments
-        ),
+        irradiated=any(t.modality in RADIATION_MODALITIES and t.date < latest for t in treatments),
         locally_treated=tuple(f"{t.modality.value} on {t.date}" for t in treatments),
         points=tuple(
             LesionPoint(
@@ -69,8 +67,12 @@ def trajectory(
         ),
     )
     explanation = (
-        Explanation(rule=RULE, text=f"{lesion.id} ({lesion.site.value}): {why}",
-                    lesion_id=lesion.id, citations=CITATIONS)
+        Explanation(
+            rule=RULE,
+            text=f"{lesion.id} ({lesion.site.value}): {why}",
+            lesion_id=lesion.id,
+            citations=CITATIONS,
+        )
         if why
         else None
     )

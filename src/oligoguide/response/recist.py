@@ -83,14 +83,19 @@ def non_target_response(non_targets: list[Lesion], day: dt.date) -> NonTargetRes
     measurements = [n.measurement_on(day) for n in non_targets]
     if any(m and m.status == LesionObservation.UNEQUIVOCAL_PROGRESSION for m in measurements):
         return NonTargetResponse.PD
-    sizes = [lesion_size(m) for m in measurements]
-    if any(s is None for s in sizes):
+    if any(m is None or m.status == LesionObservation.NOT_EVALUATED for m in measurements):
         return NonTargetResponse.NE
-    gone = all(
-        (size or 0.0) < NORMAL_NODE_MM if lesion.is_lymph_node else size == 0
-        for lesion, size in zip(non_targets, sizes, strict=True)
-    )
+    gone = all(_normal(lesion, m) for lesion, m in zip(non_targets, measurements, strict=True))
     return NonTargetResponse.CR if gone else NonTargetResponse.NON_CR_NON_PD
+
+
+def _normal(lesion: Lesion, m: Measurement | None) -> bool:
+    """Non-target CR: the lesion is gone, or a node is back under 10 mm short axis."""
+    if m is None or m.status == LesionObservation.ABSENT:
+        return m is not None
+    if m.diameter_mm is None or (m.status is not None and m.status != LesionObservation.PRESENT):
+        return False
+    return m.diameter_mm < NORMAL_NODE_MM if lesion.is_lymph_node else m.diameter_mm == 0
 
 
 def overall_response(
@@ -149,7 +154,9 @@ def evaluate_timepoints(
             change_from_baseline_pct=None,
             change_from_nadir_pct=None,
             target=None,
-            non_target=NonTargetResponse.NONE if not non_targets else NonTargetResponse.NON_CR_NON_PD,
+            non_target=NonTargetResponse.NONE
+            if not non_targets
+            else NonTargetResponse.NON_CR_NON_PD,
             new_lesions=(),
             overall=OverallResponse.BASELINE,
         )

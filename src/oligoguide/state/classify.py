@@ -67,18 +67,26 @@ def classify_state(
         b.warnings.append("no systemic therapy recorded: the patient is taken to be off therapy")
     b.explain(
         "state.therapy",
-        f"On {latest}: " + (f"on systemic therapy ({therapy}, since {current[-1].start})"
-                            if current else "not on systemic therapy"),
+        f"On {latest}: "
+        + (
+            f"on systemic therapy ({therapy}, since {current[-1].start})"
+            if current
+            else "not on systemic therapy"
+        ),
         (),
     )
     progressing = [t for t in response.lesions if _is_progressing(t)]
     present = [t for t in response.lesions if t.status not in GONE]
     state = _decide(b, limits, on_therapy, progressing, present)
     estro = None
-    if state in (DiseaseState.OLIGOPROGRESSION, DiseaseState.OLIGOPERSISTENCE,
-                 DiseaseState.OLIGOMETASTATIC):
-        estro, notes, missing = classify_estro(case, response, on_therapy, bool(progressing),
-                                               limits)
+    if state in (
+        DiseaseState.OLIGOPROGRESSION,
+        DiseaseState.OLIGOPERSISTENCE,
+        DiseaseState.OLIGOMETASTATIC,
+    ):
+        estro, notes, missing = classify_estro(
+            case, response, on_therapy, bool(progressing), limits
+        )
         b.explanations += notes
         b.missing += missing
     result = _result(b, state, progressing, therapy, estro)
@@ -95,30 +103,40 @@ def _decide(
     rows = b.response.timepoints
     if len(rows) < 2:
         if not on_therapy and 0 < len(present) <= limits.max_oligometastatic_lesions:
-            b.explain("state.single_timepoint",
-                      f"One scan, not on systemic therapy, {len(present)} lesion(s) "
-                      f"(<= {limits.max_oligometastatic_lesions}): oligometastatic.")
+            b.explain(
+                "state.single_timepoint",
+                f"One scan, not on systemic therapy, {len(present)} lesion(s) "
+                f"(<= {limits.max_oligometastatic_lesions}): oligometastatic.",
+            )
             return DiseaseState.OLIGOMETASTATIC
-        b.explain("state.single_timepoint",
-                  "Only one scan: progression or response needs a later scan to compare.")
+        b.explain(
+            "state.single_timepoint",
+            "Only one scan: progression or response needs a later scan to compare.",
+        )
         return DiseaseState.INSUFFICIENT_DATA
     latest = rows[-1]
     unassessed = [t.id for t in b.response.lesions if t.status == LesionStatus.NOT_EVALUABLE]
     if not progressing and latest.overall == OverallResponse.NE:
-        b.explain("state.not_evaluable",
-                  f"Latest scan {latest.date} is not evaluable and shows no progression.")
+        b.explain(
+            "state.not_evaluable",
+            f"Latest scan {latest.date} is not evaluable and shows no progression.",
+        )
         return DiseaseState.INSUFFICIENT_DATA
     if progressing and len(progressing) <= limits.max_progressing_lesions < len(progressing) + len(
         unassessed
     ):
-        b.missing.append(MissingData(
-            item=f"assessment of {', '.join(unassessed)} on {latest.date}",
-            reason="unassessed lesions could raise the number of progressing lesions above "
-            f"{limits.max_progressing_lesions}, which would change oligo- to polyprogression",
-        ))
-        b.explain("state.not_evaluable",
-                  f"{len(progressing)} progressing and {len(unassessed)} unassessed lesion(s): "
-                  "the count is not known.")
+        b.missing.append(
+            MissingData(
+                item=f"assessment of {', '.join(unassessed)} on {latest.date}",
+                reason="unassessed lesions could raise the number of progressing lesions above "
+                f"{limits.max_progressing_lesions}, which would change oligo- to polyprogression",
+            )
+        )
+        b.explain(
+            "state.not_evaluable",
+            f"{len(progressing)} progressing and {len(unassessed)} unassessed lesion(s): "
+            "the count is not known.",
+        )
         return DiseaseState.INSUFFICIENT_DATA
     _note_irecist(b)
     if progressing:
@@ -137,29 +155,40 @@ def _with_progression(
     n, cap = len(progressing), limits.max_progressing_lesions
     diffuse = [t for t in progressing if t.site in DIFFUSE_SITES]
     if diffuse:
-        b.explain("state.progression",
-                  f"Progression of diffuse disease ({', '.join(t.id + ' ' + t.site.value for t in diffuse)}): "
-                  "such disease cannot be treated lesion by lesion, so it is not oligoprogression.")
+        where = ", ".join(f"{t.id} {t.site.value}" for t in diffuse)
+        b.explain(
+            "state.progression",
+            f"Progression of diffuse disease ({where}): "
+            "such disease cannot be treated lesion by lesion, so it is not oligoprogression.",
+        )
         return DiseaseState.POLYPROGRESSION
     if n > cap:
-        b.explain("state.progression",
-                  f"{n} progressing lesions ({ids}): more than {cap}, so polyprogression.")
+        b.explain(
+            "state.progression",
+            f"{n} progressing lesions ({ids}): more than {cap}, so polyprogression.",
+        )
         return DiseaseState.POLYPROGRESSION
     controlled = [t for t in present if t not in progressing]
     if on_therapy:
-        b.explain("state.progression",
-                  f"{n} progressing lesion(s) ({ids}), at most {cap}, while {len(controlled)} "
-                  "other lesion(s) are controlled on ongoing systemic therapy: oligoprogression.")
+        b.explain(
+            "state.progression",
+            f"{n} progressing lesion(s) ({ids}), at most {cap}, while {len(controlled)} "
+            "other lesion(s) are controlled on ongoing systemic therapy: oligoprogression.",
+        )
         return DiseaseState.OLIGOPROGRESSION
     if len(present) <= limits.max_oligometastatic_lesions:
-        b.explain("state.progression",
-                  f"{n} progressing lesion(s) ({ids}) off systemic therapy, {len(present)} "
-                  f"lesion(s) in all (<= {limits.max_oligometastatic_lesions}): oligometastatic "
-                  "(oligorecurrence).")
+        b.explain(
+            "state.progression",
+            f"{n} progressing lesion(s) ({ids}) off systemic therapy, {len(present)} "
+            f"lesion(s) in all (<= {limits.max_oligometastatic_lesions}): oligometastatic "
+            "(oligorecurrence).",
+        )
         return DiseaseState.OLIGOMETASTATIC
-    b.explain("state.progression",
-              f"{n} progressing lesion(s) off systemic therapy with {len(present)} lesions in all "
-              f"(> {limits.max_oligometastatic_lesions}): polyprogression.")
+    b.explain(
+        "state.progression",
+        f"{n} progressing lesion(s) off systemic therapy with {len(present)} lesions in all "
+        f"(> {limits.max_oligometastatic_lesions}): polyprogression.",
+    )
     return DiseaseState.POLYPROGRESSION
 
 
@@ -173,36 +202,48 @@ def _without_progression(
     n, cap = len(present), limits.max_oligometastatic_lesions
     if on_therapy:
         if n == 0 or overall == OverallResponse.CR:
-            b.explain("state.no_progression",
-                      f"No progressing lesion; overall {overall.value}: controlled.")
+            b.explain(
+                "state.no_progression",
+                f"No progressing lesion; overall {overall.value}: controlled.",
+            )
             return DiseaseState.CONTROLLED
         if n <= cap:
-            b.explain("state.no_progression",
-                      f"No progressing lesion on systemic therapy and {n} lesion(s) remaining "
-                      f"(<= {cap}): oligopersistence.")
+            b.explain(
+                "state.no_progression",
+                f"No progressing lesion on systemic therapy and {n} lesion(s) remaining "
+                f"(<= {cap}): oligopersistence.",
+            )
             return DiseaseState.OLIGOPERSISTENCE
-        b.explain("state.no_progression",
-                  f"No progressing lesion; {n} lesions remain on therapy (overall "
-                  f"{overall.value}): controlled.")
+        b.explain(
+            "state.no_progression",
+            f"No progressing lesion; {n} lesions remain on therapy (overall "
+            f"{overall.value}): controlled.",
+        )
         return DiseaseState.CONTROLLED
     if 0 < n <= cap:
-        b.explain("state.no_progression",
-                  f"Not on systemic therapy, {n} lesion(s) (<= {cap}): oligometastatic.")
+        b.explain(
+            "state.no_progression",
+            f"Not on systemic therapy, {n} lesion(s) (<= {cap}): oligometastatic.",
+        )
         return DiseaseState.OLIGOMETASTATIC
-    b.explain("state.no_progression",
-              f"Not on systemic therapy, no progressing lesion, {n} lesion(s): controlled.")
+    b.explain(
+        "state.no_progression",
+        f"Not on systemic therapy, no progressing lesion, {n} lesion(s): controlled.",
+    )
     return DiseaseState.CONTROLLED
 
 
 def _note_irecist(b: _Builder) -> None:
     latest = b.response.timepoints[-1]
     if latest.irecist == IRecistResponse.IUPD:
-        b.missing.append(MissingData(
-            item=f"confirmatory scan {CONFIRM_MIN_WEEKS}-{CONFIRM_MAX_WEEKS} weeks after "
-            f"{latest.date}",
-            reason="iRECIST: progression on immunotherapy is unconfirmed (iUPD) until a later "
-            "scan shows further growth; the state below is provisional",
-        ))
+        b.missing.append(
+            MissingData(
+                item=f"confirmatory scan {CONFIRM_MIN_WEEKS}-{CONFIRM_MAX_WEEKS} weeks after "
+                f"{latest.date}",
+                reason="iRECIST: progression on immunotherapy is unconfirmed (iUPD) until a later "
+                "scan shows further growth; the state below is provisional",
+            )
+        )
 
 
 def _result(

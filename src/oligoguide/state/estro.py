@@ -47,12 +47,11 @@ def _timing(
     return timing, f"metastases found {months:.1f} months after the primary diagnosis"
 
 
-def _history(
-    case: Case, latest: dt.date, limit: int
-) -> tuple[EstroCategory | None, str]:
+def _history(case: Case, latest: dt.date, limit: int) -> tuple[EstroCategory | None, str]:
     metastases = [lesion for lesion in case.lesions if not lesion.primary]
-    earlier_dates = sorted({m.date for lesion in metastases for m in lesion.measurements
-                            if m.date < latest})
+    earlier_dates = sorted(
+        {m.date for lesion in metastases for m in lesion.measurements if m.date < latest}
+    )
     counts = {
         day: sum(is_present(lesion.measurement_on(day)) for lesion in metastases)
         for day in earlier_dates
@@ -92,11 +91,17 @@ def classify_estro(
         category = EstroCategory.DE_NOVO
         timing, why = _timing(case, min(m.first_seen for m in metastases), thresholds)
         if timing is None:
-            return None, [], [MissingData(
-                item="/cancer/diagnosis_date",
-                reason="ESTRO/EORTC class: synchronous vs metachronous needs the primary "
-                "diagnosis date (or cancer.metastases_timing)",
-            )]
+            return (
+                None,
+                [],
+                [
+                    MissingData(
+                        item="/cancer/diagnosis_date",
+                        reason="ESTRO/EORTC class: synchronous vs metachronous needs the primary "
+                        "diagnosis date (or cancer.metastases_timing)",
+                    )
+                ],
+            )
         why = f"first diagnosis of metastases, {timing.value}: {why}"
     if timing == MetastasisTiming.SYNCHRONOUS:
         subtype = EstroSubtype.SYNCHRONOUS
@@ -117,6 +122,8 @@ def classify_estro(
         f"{' with a progressing lesion' if progressing and on_therapy else ''}.",
         citations=CITATIONS,
     )
-    return EstroEortcClass(category=category, timing=timing, subtype=subtype, label=label), [
-        explanation
-    ], []
+    return (
+        EstroEortcClass(category=category, timing=timing, subtype=subtype, label=label),
+        [explanation],
+        [],
+    )
