@@ -28,10 +28,11 @@ def render_text(a: Assessment) -> str:
     header = f"  {'date':<11} {'sum mm':>7} {'vs base':>8} {'vs nadir':>9}  target  non-target"
     lines.append(header + "      new  overall")
     for t in a.response.timepoints:
+        non_target = "-" if t.non_target.value == "none" else t.non_target.value
         lines.append(
             f"  {t.date!s:<11} {_fmt(t.sum_mm):>7} {_fmt(t.change_from_baseline_pct, '%'):>8} "
             f"{_fmt(t.change_from_nadir_pct, '%'):>9}  {(t.target or '-')!s:<6}  "
-            f"{'-' if t.non_target.value == 'none' else t.non_target.value:<14}  {len(t.new_lesions):>3}  {t.overall.value}"
+            f"{non_target:<14}  {len(t.new_lesions):>3}  {t.overall.value}"
             + (f" ({t.irecist.value})" if t.irecist else "")
         )
     lines += ["", "Lesions:"]
