@@ -12,6 +12,7 @@ from oligoguide.knowledge import default_knowledge_base
 from oligoguide.model.case import Case
 from oligoguide.model.explain import Explanation, MissingData
 from oligoguide.model.vocab import DiseaseState, LesionStatus, Site
+from oligoguide.plan import ContextNote, FollowUp, Recommendation, Reference, make_plan
 from oligoguide.response import assess_response
 from oligoguide.response.models import TimepointResponse
 from oligoguide.state import EstroEortcClass, Thresholds, classify_state
@@ -57,6 +58,11 @@ class Assessment(BaseModel):
     on_systemic_therapy: bool | None
     current_therapy: str | None
     confirmation_required: bool
+    bottom_line: str
+    recommendations: tuple[Recommendation, ...]
+    follow_up: FollowUp | None
+    context: tuple[ContextNote, ...]
+    references: tuple[Reference, ...]
     explanations: tuple[Explanation, ...]
     missing_data: tuple[MissingData, ...]
     warnings: tuple[str, ...]
@@ -67,10 +73,13 @@ class Assessment(BaseModel):
 
 
 def assess(case: Case, thresholds: Thresholds | None = None) -> Assessment:
+    kb = default_knowledge_base()
     response = assess_response(case)
     state = classify_state(case, response, thresholds)
+    plan = make_plan(case, response, state, kb)
+    missing = {m.item: m for m in (*state.missing_data, *plan.missing_data)}
     return Assessment(
-        kb_version=default_knowledge_base().version,
+        kb_version=kb.version,
         case_id=case.case_id,
         response=ResponseSummary(
             baseline_date=None if response.baseline_date is None else str(response.baseline_date),
@@ -99,7 +108,12 @@ def assess(case: Case, thresholds: Thresholds | None = None) -> Assessment:
         on_systemic_therapy=state.on_systemic_therapy,
         current_therapy=state.current_therapy,
         confirmation_required=state.confirmation_required,
+        bottom_line=plan.bottom_line,
+        recommendations=plan.recommendations,
+        follow_up=plan.follow_up,
+        context=plan.context,
+        references=plan.references,
         explanations=state.explanations,
-        missing_data=state.missing_data,
-        warnings=state.warnings,
+        missing_data=tuple(missing.values()),
+        warnings=(*state.warnings, *plan.warnings),
     )

@@ -12,11 +12,12 @@ import typer
 from oligoguide.assess import Assessment, assess
 from oligoguide.cli.errors import fail_on_input_error
 from oligoguide.model import case_json_schema, load_case
-from oligoguide.render import render_text
+from oligoguide.render import render_markdown, render_text
 
 
 class OutputFormat(StrEnum):
     TEXT = "text"
+    MARKDOWN = "markdown"
     JSON = "json"
 
 
@@ -28,6 +29,8 @@ class SchemaName(StrEnum):
 def render(assessment: Assessment, fmt: OutputFormat) -> str:
     if fmt == OutputFormat.JSON:
         return assessment.model_dump_json(indent=2) + "\n"
+    if fmt == OutputFormat.MARKDOWN:
+        return render_markdown(assessment)
     return render_text(assessment)
 
 
@@ -36,7 +39,7 @@ def assess_command(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TEXT,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file")] = None,
 ) -> None:
-    """Assess a case: RECIST 1.1 response, per-lesion progression and disease state."""
+    """Assess a case: RECIST 1.1, per-lesion progression, disease state and the cited plan."""
     with fail_on_input_error():
         text = render(assess(load_case(case_file)), fmt)
     if output is None:

@@ -16,6 +16,7 @@ from oligoguide.model.vocab import (
     ImagingModality,
     LesionObservation,
     LocalModality,
+    LungZone,
     MetastasisTiming,
     PrimarySite,
     Sex,
@@ -118,6 +119,8 @@ class Lesion(_Strict):
     )
     is_lymph_node: bool = False
     primary: bool = Field(default=False, description="The primary tumour, not a metastasis")
+    lung_zone: LungZone | None = Field(default=None, description="Lung lesions: for SBRT dosing")
+    symptomatic: bool | None = Field(default=None, description="Causes symptoms (e.g. brain)")
     measurable: bool | None = Field(
         default=None, description="Measurable at baseline; derived from size when omitted"
     )

@@ -60,6 +60,14 @@ DIFFUSE_SITES: frozenset[Site] = frozenset(
 )
 
 
+class LungZone(StrEnum):
+    """Lung lesion position relative to the proximal bronchial tree (sets the SBRT schedule)."""
+
+    PERIPHERAL = "peripheral"
+    CENTRAL = "central"  # within 2 cm of the proximal bronchial tree
+    ULTRACENTRAL = "ultracentral"  # touching the main bronchus, trachea or oesophagus
+
+
 class Sidedness(StrEnum):
     LEFT = "left"
     RIGHT = "right"
@@ -239,3 +247,30 @@ class EstroSubtype(StrEnum):
     OLIGORECURRENCE = "oligorecurrence"
     OLIGOPROGRESSION = "oligoprogression"
     OLIGOPERSISTENCE = "oligopersistence"
+
+
+class RecommendationCategory(StrEnum):
+    LOCAL_THERAPY = "local_therapy"
+    SYSTEMIC = "systemic"
+    WORKUP = "workup"
+    FOLLOW_UP = "follow_up"
+    CAUTION = "caution"
+
+
+class SystemicAction(StrEnum):
+    CONTINUE = "continue"
+    SWITCH = "switch"
+    HOLD = "hold"
+
+
+class WorkupCode(StrEnum):
+    BRAIN_MRI = "brain_mri"
+    CT_CHEST_ABDOMEN_PELVIS = "ct_chest_abdomen_pelvis"
+    PET_CT = "pet_ct"
+    LIVER_MRI = "liver_mri"
+    SPINE_MRI = "spine_mri"
+    REBIOPSY = "rebiopsy"
+    MOLECULAR_PROFILING = "molecular_profiling"
+    CTDNA = "ctdna"
+    MDT_REVIEW = "mdt_review"
+    CONFIRMATORY_SCAN = "confirmatory_scan"

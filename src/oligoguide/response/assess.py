@@ -130,7 +130,11 @@ def _timepoint_explanations(rows: list[TimepointResponse]) -> list[Explanation]:
             )
         elif row.target is not None:
             parts.append(f"target {row.target.value}")
-        parts.append(f"non-target {row.non_target.value}")
+        parts.append(
+            "no non-target lesions"
+            if row.non_target.value == "none"
+            else f"non-target {row.non_target.value}"
+        )
         if row.new_lesions:
             parts.append(f"new lesion(s) {', '.join(row.new_lesions)}")
         notes.append(

@@ -1,0 +1,79 @@
+"""What the plan stage returns: cited recommendations, follow-up and numbered references."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from oligoguide.knowledge.models import RecommendationGrade
+from oligoguide.model.explain import MissingData
+from oligoguide.model.vocab import (
+    LocalModality,
+    RecommendationCategory,
+    SystemicAction,
+    WorkupCode,
+)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Dose(_Out):
+    total_gy: float
+    fractions: int
+    bed10: float
+    eqd2_10: float
+    source: str = Field(description="Evidence id of the schedule")
+
+
+class Recommendation(_Out):
+    id: str
+    category: RecommendationCategory
+    lesion_id: str | None = None
+    modality: LocalModality | None = None
+    alternatives: tuple[LocalModality, ...] = ()
+    action: SystemicAction | None = None
+    code: WorkupCode | None = None
+    text: str
+    strength: RecommendationGrade = Field(description="ESMO grade of the statement (A-E)")
+    caveat: str | None = None
+    rationale: str = Field(description="Why this rule fired, with the case's numbers")
+    rule: str
+    statement_id: str
+    citations: tuple[str, ...] = Field(min_length=1)
+    dose: Dose | None = None
+
+
+class FollowUp(_Out):
+    imaging_interval_weeks: tuple[float, float] | None
+    text: str
+    statement_id: str | None
+    citations: tuple[str, ...]
+
+
+class Reference(_Out):
+    number: int
+    id: str
+    text: str
+    doi: str | None
+    pmid: str | None
+
+
+class ContextNote(_Out):
+    """Background a reader needs beside the recommendations: prognosis, safety."""
+
+    title: str
+    statement_id: str
+    text: str
+    caveat: str | None
+    citations: tuple[str, ...]
+
+
+class Plan(_Out):
+    bottom_line: str
+    recommendations: tuple[Recommendation, ...]
+    follow_up: FollowUp | None
+    context: tuple[ContextNote, ...]
+    references: tuple[Reference, ...]
+    missing_data: tuple[MissingData, ...]
+    warnings: tuple[str, ...]

@@ -1,0 +1,1 @@
+"""Plan rules: each module holds small named rules, (PlanContext, Findings) -> drafts."""

@@ -1,0 +1,40 @@
+"""Follow-up imaging interval, by cancer and by what the plan treats."""
+
+from __future__ import annotations
+
+from oligoguide.model.vocab import DiseaseState, LocalModality, PrimarySite
+from oligoguide.plan.context import PlanContext
+from oligoguide.plan.drafts import Draft
+from oligoguide.plan.models import FollowUp
+
+BY_PRIMARY = {
+    PrimarySite.NSCLC: "followup_nsclc",
+    PrimarySite.COLORECTAL: "followup_colorectal",
+}
+DEFAULT = "followup_default"
+
+
+def choose_follow_up(ctx: PlanContext, drafts: list[Draft]) -> tuple[FollowUp | None, str | None]:
+    """The follow-up and, when no interval is sourced, the reason to report as missing."""
+    if ctx.disease_state == DiseaseState.INSUFFICIENT_DATA:
+        return None, None
+    candidates = []
+    if any(d.modality == LocalModality.SRS for d in drafts):
+        candidates.append("followup_brain_after_srs")
+    candidates += [BY_PRIMARY.get(ctx.primary, DEFAULT), DEFAULT]
+    for statement_id in candidates:
+        statement = ctx.kb.statements.get(statement_id)
+        if statement is None:
+            continue
+        interval = statement.parameters.get("imaging_interval_weeks")
+        weeks = (float(interval[0]), float(interval[1])) if isinstance(interval, list) else None
+        return FollowUp(
+            imaging_interval_weeks=weeks,
+            text=statement.text,
+            statement_id=statement.id,
+            citations=statement.evidence,
+        ), None
+    return None, (
+        f"no sourced follow-up interval for {ctx.primary.value} in the knowledge base; "
+        "set the interval at the tumour board"
+    )

@@ -1,0 +1,307 @@
+"""Metastasis-directed therapy, lesion by lesion, chosen by site and sized by the dose module."""
+
+from __future__ import annotations
+
+from oligoguide.dose import ScheduleSuggestion, suggest_schedule
+from oligoguide.model.vocab import (
+    DIFFUSE_SITES,
+    DiseaseState,
+    LocalModality,
+    LungZone,
+    RecommendationCategory,
+    Site,
+)
+from oligoguide.plan.context import PlanContext
+from oligoguide.plan.drafts import Draft
+from oligoguide.plan.models import Dose
+from oligoguide.plan.rules.base import Findings
+from oligoguide.response.models import LesionTrajectory
+
+#: ECOG at or above this is outside the trials of ablative metastasis-directed therapy.
+POOR_ECOG = 3
+#: Above this diameter ASTRO 2022 prefers resection for a brain metastasis.
+BRAIN_SURGERY_MM = 40.0
+#: Liver lesions up to this size are candidates for thermal ablation (CLOCC-era practice).
+LIVER_ABLATION_MM = 30.0
+#: What a stereotactic recommendation says when it cannot carry a dose (checked by safety.py).
+NO_DOSE = "dose not sized here (no sourced schedule for this lesion), set by the treating team"
+#: More brain metastases than this are outside the ASTRO 2022 SRS recommendations.
+BRAIN_SRS_MAX = 10
+
+
+def targets_for_local_therapy(ctx: PlanContext) -> list[LesionTrajectory]:
+    """Progressing lesions in oligoprogression; all remaining lesions in oligometastatic disease."""
+    if ctx.disease_state == DiseaseState.OLIGOPROGRESSION:
+        return list(ctx.progressing)
+    if ctx.disease_state == DiseaseState.OLIGOMETASTATIC:
+        return [t for t in ctx.response.lesions if t.status.value != "disappeared"]
+    return []
+
+
+def _dose(suggestion: ScheduleSuggestion) -> Dose | None:
+    block = suggestion.dose()
+    return None if block is None else Dose.model_validate(block)
+
+
+def _frame(ctx: PlanContext) -> str:
+    """The statement every lesion-level rationale points back to."""
+    if ctx.disease_state == DiseaseState.OLIGOMETASTATIC:
+        return "oligometastatic disease: radical treatment of every lesion"
+    return "oligoprogression: treat each progressing lesion"
+
+
+def _size(t: LesionTrajectory) -> str:
+    return "size not recorded" if t.latest_mm is None else f"{t.latest_mm:g} mm"
+
+
+def local_therapy(ctx: PlanContext, out: Findings) -> None:
+    lesions = targets_for_local_therapy(ctx)
+    if not lesions:
+        return
+    ecog = ctx.case.patient.ecog
+    if ecog is None:
+        out.need(
+            "/patient/ecog",
+            "performance status decides whether ablative local therapy is appropriate",
+        )
+    elif ecog >= POOR_ECOG:
+        return  # the caution rule explains why no ablative therapy is proposed
+    for t in lesions:
+        if t.site in DIFFUSE_SITES:
+            continue
+        handler = _BY_SITE.get(t.site, _sbrt_generic)
+        handler(ctx, t, out)
+
+
+def _sbrt_draft(
+    ctx: PlanContext,
+    t: LesionTrajectory,
+    out: Findings,
+    statement: str,
+    rule: str,
+    suggestion: ScheduleSuggestion,
+    alternatives: tuple[LocalModality, ...],
+    why: str,
+) -> Draft:
+    draft = Draft(
+        category=RecommendationCategory.LOCAL_THERAPY,
+        statement_id=statement,
+        rule=rule,
+        lesion_id=t.id,
+        modality=LocalModality.SBRT,
+        alternatives=alternatives,
+        rationale=f"{t.id} ({t.site.value}, {_size(t)}): {why}; {_frame(ctx)}.",
+        dose=_dose(suggestion),
+    )
+    if suggestion.found and suggestion.total_gy and suggestion.fractions:
+        draft.lead = (
+            f"{t.id}: SBRT {suggestion.total_gy:g} Gy in {suggestion.fractions} "
+            f"fractions (BED10 {suggestion.bed10:g} Gy)."
+        )
+    else:
+        draft.lead = f"{t.id}: SBRT; {NO_DOSE}."
+    draft.notes += suggestion.cautions
+    _prior_radiation(ctx, t, draft)
+    return draft
+
+
+def _prior_radiation(ctx: PlanContext, t: LesionTrajectory, draft: Draft) -> None:
+    if t.irradiated:
+        draft.notes.append(
+            f"{t.id} was irradiated before ({'; '.join(t.locally_treated)}): this is "
+            "re-irradiation; check cumulative EQD2 to nearby organs with `oligoguide dose check`."
+        )
+
+
+def _lung(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
+    zone = ctx.lesion(t.id).lung_zone
+    if zone is None:
+        out.need(
+            f"/lesions/{t.id}/lung_zone",
+            f"{t.id}: distance to the proximal bronchial "
+            "tree decides the SBRT schedule (peripheral, central, ultracentral)",
+        )
+    suggestion = suggest_schedule(
+        Site.LUNG,
+        t.latest_mm,
+        central=zone == LungZone.CENTRAL,
+        ultracentral=zone == LungZone.ULTRACENTRAL,
+    )
+    draft = _sbrt_draft(
+        ctx,
+        t,
+        out,
+        "lung_sbrt",
+        "local.lung_sbrt",
+        suggestion,
+        (LocalModality.SURGERY,),
+        "lung lesion",
+    )
+    if zone is None:
+        draft.notes.append(
+            "Zone not recorded: the schedule shown is the peripheral one; "
+            "central or ultracentral lesions need a gentler schedule."
+        )
+    out.drafts.append(draft)
+
+
+def _liver(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
+    small = t.latest_mm is not None and t.latest_mm <= LIVER_ABLATION_MM
+    alternatives = (
+        (LocalModality.MWA, LocalModality.RFA, LocalModality.SBRT)
+        if small
+        else (LocalModality.SBRT, LocalModality.MWA)
+    )
+    resection = Draft(
+        category=RecommendationCategory.LOCAL_THERAPY,
+        statement_id="liver_resection_first",
+        rule="local.liver_resection_first",
+        lesion_id=t.id,
+        modality=LocalModality.SURGERY,
+        alternatives=alternatives,
+        lead=f"{t.id}: resection if feasible.",
+        rationale=f"{t.id} (liver, {_size(t)}): {_frame(ctx)}; resection first where the future "
+        "liver remnant allows.",
+    )
+    if small:
+        resection.notes.append(
+            f"At {_size(t)} (<= {LIVER_ABLATION_MM:g} mm) thermal ablation is an alternative."
+        )
+        resection.extra_citations = tuple(ctx.kb.statement("liver_thermal_ablation").evidence)
+    out.drafts.append(resection)
+    out.need(
+        f"future liver remnant volumetry ({t.id})",
+        "resection needs an adequate future liver remnant, which the case does not record",
+    )
+    suggestion = suggest_schedule(
+        Site.LIVER, t.latest_mm, lesion_count=len(ctx.lesions_at(Site.LIVER))
+    )
+    out.drafts.append(
+        _sbrt_draft(
+            ctx,
+            t,
+            out,
+            "liver_sbrt",
+            "local.liver_sbrt_if_unresectable",
+            suggestion,
+            (LocalModality.MWA, LocalModality.RFA),
+            "if resection and ablation are not suitable",
+        )
+    )
+
+
+def _brain(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
+    count = len(
+        [
+            b
+            for b in ctx.response.lesions
+            if b.site == Site.BRAIN and b.status.value != "disappeared"
+        ]
+    )
+    if t.latest_mm is not None and t.latest_mm > BRAIN_SURGERY_MM:
+        out.drafts.append(
+            Draft(
+                category=RecommendationCategory.LOCAL_THERAPY,
+                statement_id="brain_surgery_large_or_mass_effect",
+                rule="local.brain_large",
+                lesion_id=t.id,
+                modality=LocalModality.SURGERY,
+                alternatives=(LocalModality.SRS,),
+                lead=f"{t.id}: neurosurgical resection.",
+                rationale=f"{t.id} (brain, {_size(t)}) is over {BRAIN_SURGERY_MM:g} mm.",
+            )
+        )
+        return
+    if count > BRAIN_SRS_MAX:
+        return  # outside SRS guidance; the caution rule says so
+    suggestion = suggest_schedule(Site.BRAIN, t.latest_mm, lesion_count=count)
+    draft = Draft(
+        category=RecommendationCategory.LOCAL_THERAPY,
+        statement_id="brain_srs_limited",
+        rule="local.brain_srs",
+        lesion_id=t.id,
+        modality=LocalModality.SRS,
+        alternatives=(LocalModality.SURGERY,),
+        dose=_dose(suggestion),
+        rationale=f"{t.id} (brain, {_size(t)}); {count} brain metastasis(es) in all; "
+        f"{_frame(ctx)}.",
+    )
+    if suggestion.found and suggestion.total_gy and suggestion.fractions:
+        kind = (
+            "single fraction" if suggestion.fractions == 1 else f"{suggestion.fractions} fractions"
+        )
+        draft.lead = f"{t.id}: SRS {suggestion.total_gy:g} Gy in {kind}."
+    else:
+        draft.lead = f"{t.id}: SRS; {NO_DOSE}."
+    if t.latest_mm is None:
+        out.need(
+            f"/lesions/{t.id}/measurements (diameter)",
+            f"{t.id}: the SRS dose depends on the lesion diameter",
+        )
+    draft.notes += suggestion.cautions
+    _prior_radiation(ctx, t, draft)
+    out.drafts.append(draft)
+
+
+def _spine(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
+    suggestion = suggest_schedule(Site.SPINE, t.latest_mm)
+    out.drafts.append(
+        _sbrt_draft(
+            ctx,
+            t,
+            out,
+            "spine_sbrt",
+            "local.spine_sbrt",
+            suggestion,
+            (LocalModality.CONVENTIONAL_RT,),
+            "spinal lesion",
+        )
+    )
+
+
+def _sbrt_generic(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
+    """Bone outside the spine, nodes, adrenal and other sites: SBRT under the general statement."""
+    from oligoguide.plan.rules.systemic import oligoprogression_statement
+
+    statement = (
+        "oligometastatic_radical_local"
+        if ctx.disease_state == DiseaseState.OLIGOMETASTATIC
+        else oligoprogression_statement(ctx)
+    )
+    site = t.site if t.site != Site.BONE else Site.BONE
+    suggestion = suggest_schedule(site, t.latest_mm)
+    if t.site == Site.BONE:
+        # The only sourced bone schedule is palliative; never present it as ablative.
+        draft = _sbrt_draft(
+            ctx,
+            t,
+            out,
+            statement,
+            "local.sbrt_other_site",
+            suggestion.model_copy(update={"found": False}),
+            (LocalModality.SURGERY, LocalModality.CONVENTIONAL_RT),
+            "bone lesion",
+        )
+        draft.notes += suggestion.cautions
+    else:
+        draft = _sbrt_draft(
+            ctx,
+            t,
+            out,
+            statement,
+            "local.sbrt_other_site",
+            suggestion,
+            (LocalModality.SURGERY,),
+            f"{t.site.value.replace('_', ' ')} lesion",
+        )
+    out.drafts.append(draft)
+
+
+_BY_SITE = {
+    Site.LUNG: _lung,
+    Site.LIVER: _liver,
+    Site.BRAIN: _brain,
+    Site.SPINE: _spine,
+}
+
+RULES = (local_therapy,)
