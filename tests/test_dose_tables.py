@@ -129,3 +129,10 @@ def test_missing_file_is_rejected() -> None:
     )
     with pytest.raises(DoseDataError, match="schedules"):
         load_dose_tables(broken)
+
+
+def test_the_case_vocabulary_of_organs_matches_the_constraint_tables() -> None:
+    from oligoguide.dose import default_dose_tables
+    from oligoguide.model.vocab import OrganAtRisk
+
+    assert {o.value for o in OrganAtRisk} == set(default_dose_tables().organs)

@@ -372,3 +372,16 @@ def test_safety_guard_refuses_a_switch_for_oligoprogression() -> None:
         check_plan(
             ctx, [_rec(category=RecommendationCategory.SYSTEMIC, action=SystemicAction.SWITCH)]
         )
+
+
+def test_lesion_next_to_the_duodenum_names_the_tg101_limits() -> None:
+    # TG-101 (Benedict 2010) duodenum, 3 fractions: D5cc 16.5 Gy, D10cc 11.4 Gy, Dmax 22.2 Gy.
+    c = case(
+        [lesion("H", [30, 20, 28], adjacent_organs=["duodenum"]), lesion("P", [20, 15, 15], "lung")]
+    )
+    sbrt = next(r for r in local_for(assess(c), "H") if r.modality == LocalModality.SBRT)
+    assert sbrt.dose is not None
+    assert sbrt.dose.fractions == 3
+    assert "D5cc < 16.5 Gy" in sbrt.rationale
+    assert "D10cc < 11.4 Gy" in sbrt.rationale
+    assert "benedict_2010_tg101" in sbrt.citations

@@ -18,6 +18,7 @@ from oligoguide.model.vocab import (
     LocalModality,
     LungZone,
     MetastasisTiming,
+    OrganAtRisk,
     PrimarySite,
     Sex,
     Sidedness,
@@ -120,6 +121,9 @@ class Lesion(_Strict):
     is_lymph_node: bool = False
     primary: bool = Field(default=False, description="The primary tumour, not a metastasis")
     lung_zone: LungZone | None = Field(default=None, description="Lung lesions: for SBRT dosing")
+    adjacent_organs: tuple[OrganAtRisk, ...] = Field(
+        default=(), description="Organs at risk touching or next to the lesion (dose cautions)"
+    )
     symptomatic: bool | None = Field(default=None, description="Causes symptoms (e.g. brain)")
     measurable: bool | None = Field(
         default=None, description="Measurable at baseline; derived from size when omitted"

@@ -68,6 +68,34 @@ class LungZone(StrEnum):
     ULTRACENTRAL = "ultracentral"  # touching the main bronchus, trachea or oesophagus
 
 
+class OrganAtRisk(StrEnum):
+    """Organs at risk, named as in the dose-constraint tables (AAPM TG-101)."""
+
+    BRACHIAL_PLEXUS = "brachial_plexus"
+    BRAINSTEM = "brainstem"
+    BRONCHUS_SMALL_AIRWAYS = "bronchus_small_airways"
+    CAUDA_EQUINA = "cauda_equina"
+    COCHLEA = "cochlea"
+    COLON = "colon"
+    DUODENUM = "duodenum"
+    ESOPHAGUS = "esophagus"
+    GREAT_VESSELS = "great_vessels"
+    HEART_PERICARDIUM = "heart_pericardium"
+    JEJUNUM_ILEUM = "jejunum_ileum"
+    LIVER = "liver"
+    LUNG = "lung"
+    OPTIC_PATHWAY = "optic_pathway"
+    RECTUM = "rectum"
+    RENAL_CORTEX = "renal_cortex"
+    RIBS = "ribs"
+    SACRAL_PLEXUS = "sacral_plexus"
+    SKIN = "skin"
+    SPINAL_CORD = "spinal_cord"
+    STOMACH = "stomach"
+    THECAL_SAC = "thecal_sac"
+    TRACHEA_LARGE_BRONCHUS = "trachea_large_bronchus"
+
+
 class Sidedness(StrEnum):
     LEFT = "left"
     RIGHT = "right"

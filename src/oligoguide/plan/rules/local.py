@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oligoguide.dose import ScheduleSuggestion, suggest_schedule
+from oligoguide.dose import ScheduleSuggestion, default_dose_tables, suggest_schedule
 from oligoguide.model.vocab import (
     DIFFUSE_SITES,
     DiseaseState,
@@ -102,7 +102,38 @@ def _sbrt_draft(
         draft.lead = f"{t.id}: SBRT; {NO_DOSE}."
     draft.notes += suggestion.cautions
     _prior_radiation(ctx, t, draft)
+    _adjacent_organs(ctx, t, draft, suggestion.fractions)
     return draft
+
+
+def _adjacent_organs(
+    ctx: PlanContext, t: LesionTrajectory, draft: Draft, fractions: int | None
+) -> None:
+    """Name the organ-at-risk limits that may make the standard schedule unsafe."""
+    organs = ctx.lesion(t.id).adjacent_organs
+    if not organs:
+        return
+    tables = default_dose_tables()
+    for organ in organs:
+        limits = [
+            limit
+            for metric in tables.metrics_for(organ.value)
+            if fractions is not None
+            and (limit := tables.limit(organ.value, metric, fractions)) is not None
+        ]
+        if limits:
+            shown = ", ".join(f"{x.metric} < {x.limit_gy:g} Gy" for x in limits)
+            draft.notes.append(
+                f"{t.id} lies next to the {organ.value.replace('_', ' ')}: in {fractions} "
+                f"fractions keep {shown} ({limits[0].source}); the standard schedule may have to "
+                "be lowered."
+            )
+            draft.extra_citations += (limits[0].source,)
+        else:
+            draft.notes.append(
+                f"{t.id} lies next to the {organ.value.replace('_', ' ')}: no sourced limit for "
+                "this schedule; the safety of the standard dose is unknown."
+            )
 
 
 def _prior_radiation(ctx: PlanContext, t: LesionTrajectory, draft: Draft) -> None:
