@@ -158,12 +158,32 @@ def test_required_statement_ids_exist(kb: KnowledgeBase) -> None:
 # --- content written from the sources -------------------------------------------------------
 
 
-def test_curb_numbers_match_the_publication(kb: KnowledgeBase) -> None:
-    findings = " ".join(kb.evidence["tsai_2024_curb"].findings)
-    assert "10.0 vs 2.2 months" in findings  # NSCLC median PFS
-    assert "HR 0.41" in findings
-    assert "4.4 vs 4.2 months" in findings  # breast, no benefit
-    assert "HR 0.78" in findings
+def test_curb_and_stop_carry_their_published_results(kb: KnowledgeBase) -> None:
+    # CURB (Tsai, Lancet 2024): NSCLC mPFS 10.0 vs 2.2 months (HR 0.41); breast 4.4 vs 4.2
+    # months (HR 0.78, not significant). STOP (Schellenberg 2024): no PFS difference.
+    curb = kb.evidence["tsai_2024_curb"]
+    assert any("10.0 vs 2.2 months (HR 0.41" in f for f in curb.findings)
+    assert any("4.4 vs 4.2 months (HR 0.78" in f for f in curb.findings)
+    stop = kb.evidence["schellenberg_2024_stop"]
+    assert any("No significant difference in progression-free survival" in f for f in stop.findings)
+    assert "tsai_2024_curb" in kb.statement("breast_oligoprogression").evidence
+    general = kb.statement("oligoprogression_mdt_continue_systemic").evidence
+    assert {"tsai_2024_curb", "schellenberg_2024_stop"} <= set(general)
+    breast = kb.statement("breast_oligoprogression").caveat or ""
+    assert "4.4 vs 4.2 months" in breast
+    assert "HR 0.78" in breast
+    assert "10.0 vs 2.2 months" in (kb.statement("nsclc_io_oligoprogression").caveat or "")
+
+
+def test_rebiopsy_and_molecular_testing_follow_their_sources(kb: KnowledgeBase) -> None:
+    sequist = kb.evidence["sequist_2011_resistance"]
+    assert sequist.doi == "10.1126/scitranslmed.3002003"
+    assert any("Five resistant tumours (14%)" in f for f in sequist.findings)
+    assert "sequist_2011_resistance" in kb.statement("nsclc_rebiopsy_resistance").evidence
+    assert "small-cell" in kb.statement("nsclc_rebiopsy_resistance").text
+    testing = kb.statement("nsclc_molecular_testing")
+    assert "lindeman_2018_molecular_testing" in testing.evidence
+    assert all(gene in testing.text for gene in ("EGFR", "ALK", "ROS1"))
 
 
 def test_sabr_comet_safety_and_eligibility(kb: KnowledgeBase) -> None:
@@ -217,6 +237,8 @@ def test_follow_up_intervals_follow_their_sources(kb: KnowledgeBase) -> None:
         4,
         8,
     ]
+    # ESMO metastatic NSCLC 2018: at least every 6 to 12 weeks after first-line therapy.
+    assert kb.statement("followup_nsclc").parameters["imaging_interval_weeks"] == [6, 12]
 
 
 def test_lung_sbrt_threshold_is_bed10_100(kb: KnowledgeBase) -> None:
@@ -229,8 +251,8 @@ def test_lung_sbrt_threshold_is_bed10_100(kb: KnowledgeBase) -> None:
 def test_unknown_evidence_id_is_refused(data_copy: Path) -> None:
     _edit(
         data_copy / "statements" / "general.yaml",
-        "evidence: [tsai_2024_curb, schellenberg_2024_stop, weickhardt",
-        "evidence: [no_such_paper_2099, schellenberg_2024_stop, weickhardt",
+        "evidence: [tsai_2024_curb, schellenberg_2024_stop, weickhardt_2012_tki_lat",
+        "evidence: [no_such_paper_2099, schellenberg_2024_stop, weickhardt_2012_tki_lat",
     )
     problems = _problems(data_copy)
     assert any(

@@ -51,7 +51,7 @@ def test_kb_stats_json_counts_by_kind_and_grade() -> None:
     assert sum(stats["evidence"]["by_kind"].values()) == len(kb.evidence)
     assert sum(stats["evidence"]["by_level"].values()) == len(kb.evidence)
     assert sum(stats["statements"]["by_grade"].values()) == len(kb.statements)
-    # CURB, STOP, SABR-COMET, Gomez, Iyengar, SINDAS, STOMP, ORIOLE, CLOCC, QUARTZ... are trials.
+    # SABR-COMET (x2), Gomez (x2), Iyengar, SINDAS, STOMP, ORIOLE, CLOCC, QUARTZ, SC.24 are trials.
     assert stats["evidence"]["by_kind"]["randomised_trial"] >= 10
     assert {"nsclc", "colorectal", "breast", "prostate", "renal", "melanoma"} <= set(
         stats["statements"]["by_cancer"]
