@@ -19,3 +19,13 @@ app.command("schema")(schema_command)
 app.command("demo")(demo_command)
 app.add_typer(kb_app, name="kb")
 app.add_typer(dose_app, name="dose")
+
+
+def _register_optional() -> None:
+    """Faces with heavy dependencies register only when their module imports cleanly."""
+    from oligoguide.cli import optional
+
+    optional.register(app)
+
+
+_register_optional()
