@@ -1,0 +1,44 @@
+"""The FastAPI application: REST API, CDS Hooks and (later) the web UI, over the one core."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from oligoguide.knowledge import default_knowledge_base
+from oligoguide.service import problems
+from oligoguide.service.auth import TokenChecker
+from oligoguide.service.cds_jwt import JwksCache
+from oligoguide.service.middleware import BodyLimit, RateLimit, SecurityHeaders
+from oligoguide.service.routes import compute, health
+from oligoguide.service.settings import Settings
+from oligoguide.service.state import ServiceState
+
+
+class StartupRefusedError(RuntimeError):
+    """The configuration is unsafe; the message says what to change."""
+
+
+def create_app(settings: Settings, tokens: TokenChecker, registry: object = None) -> FastAPI:
+    """Build the app. Refuses a non-loopback bind when no token exists (no anonymous network)."""
+    kb = default_knowledge_base()  # fails start-up on an invalid knowledge base
+    if not settings.loopback and not tokens.any_tokens():
+        raise StartupRefusedError(
+            f"refusing to listen on {settings.host} without authentication: create a token "
+            "with `oligoguide token create --role admin --name ...` first"
+        )
+    app = FastAPI(
+        title="oligoguide",
+        version=kb.version,
+        description="Decision support for oligoprogression: RECIST 1.1, disease state, cited "
+        "plans, dose, FHIR/mCODE and CDS Hooks. Supports, does not replace, clinical judgement.",
+    )
+    app.state.oligoguide = ServiceState(
+        settings=settings, tokens=tokens, registry=registry, jwks=JwksCache(settings.cds_issuers)
+    )
+    problems.install(app)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(health.router)
+    app.include_router(compute.router)
+    return app

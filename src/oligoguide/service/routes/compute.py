@@ -1,0 +1,120 @@
+"""Stateless computation: assess a case, describe the knowledge base, radiobiology."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from oligoguide.assess import Assessment, assess
+from oligoguide.dose import (
+    ConstraintReport,
+    DosePoint,
+    PriorCourse,
+    ScheduleSuggestion,
+    bed,
+    check_constraints,
+    eqd2,
+    suggest_schedule,
+)
+from oligoguide.knowledge import default_knowledge_base
+from oligoguide.model.vocab import Site
+from oligoguide.service.auth import Caller
+from oligoguide.service.bodies import read_case
+from oligoguide.service.state import current_caller
+
+router = APIRouter(prefix="/v1", tags=["compute"])
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+@router.post("/assess", response_model=Assessment, summary="Assess a case (JSON or FHIR Bundle)")
+async def assess_case(request: Request, _: CallerDep) -> Assessment:
+    """Send a case as `application/json`, or an mCODE Bundle as `application/fhir+json`."""
+    case = await read_case(request)
+    return assess(case)
+
+
+class KbSummary(BaseModel):
+    version: str
+    released: str
+    evidence: int
+    statements: int
+    by_kind: dict[str, int]
+    by_grade: dict[str, int]
+
+
+@router.get("/kb", response_model=KbSummary, summary="Knowledge-base version and counts")
+def kb_summary(_: CallerDep) -> KbSummary:
+    kb = default_knowledge_base()
+    return KbSummary(
+        version=kb.version,
+        released=str(kb.manifest.released),
+        evidence=len(kb.evidence),
+        statements=len(kb.statements),
+        by_kind=dict(Counter(e.kind.value for e in kb.evidence.values())),
+        by_grade=dict(Counter(s.grade.value for s in kb.statements.values())),
+    )
+
+
+class Schedule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    total_gy: float = Field(gt=0, le=200)
+    fractions: int = Field(ge=1, le=60)
+    alpha_beta: float = Field(default=10.0, gt=0, le=100)
+
+
+class Radiobiology(BaseModel):
+    total_gy: float
+    fractions: int
+    alpha_beta: float
+    bed_gy: float
+    eqd2_gy: float
+
+
+@router.post("/dose/bed", response_model=Radiobiology, summary="BED and EQD2 of a schedule")
+def dose_bed(body: Schedule, _: CallerDep) -> Radiobiology:
+    return Radiobiology(
+        **body.model_dump(),
+        bed_gy=round(bed(body.total_gy, body.fractions, body.alpha_beta), 2),
+        eqd2_gy=round(eqd2(body.total_gy, body.fractions, body.alpha_beta), 2),
+    )
+
+
+class ScheduleRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    site: Site
+    diameter_mm: float | None = Field(default=None, gt=0, le=500)
+    central: bool = False
+    ultracentral: bool = False
+    lesion_count: int | None = Field(default=None, ge=1, le=100)
+
+
+@router.post("/dose/schedule", response_model=ScheduleSuggestion, summary="Cited schedule")
+def dose_schedule(body: ScheduleRequest, _: CallerDep) -> ScheduleSuggestion:
+    return suggest_schedule(
+        body.site,
+        body.diameter_mm,
+        central=body.central,
+        ultracentral=body.ultracentral,
+        lesion_count=body.lesion_count,
+    )
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    total_gy: float | None = Field(default=None, gt=0, le=200)
+    fractions: int = Field(ge=1, le=60)
+    points: list[dict[str, Any]] = Field(min_length=1, max_length=200)
+    prior_courses: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
+
+
+@router.post("/dose/check", response_model=ConstraintReport, summary="Organ-at-risk check")
+def dose_check(body: CheckRequest, _: CallerDep) -> ConstraintReport:
+    points = [DosePoint.model_validate(p) for p in body.points]
+    prior = [PriorCourse.model_validate(p) for p in body.prior_courses]
+    return check_constraints(body.total_gy, body.fractions, points, prior)
