@@ -1,0 +1,59 @@
+"""Renderers: the seed-answer layout in text, markdown, HTML and PDF."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from conftest import need
+from oligoguide.assess import assess
+from oligoguide.model import load_case
+from oligoguide.render import render_markdown, render_text
+from oligoguide.render.html import render_html
+from oligoguide.render.pdf import render_pdf
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "crc_oligoprogression.json"
+SECTIONS = (
+    "Bottom line",
+    "Disease state and why",
+    "Step 2 - Local treatment",
+    "Step 3 - Systemic therapy",
+    "Evidence",
+    "Follow-up",
+    "References",
+)
+
+
+def test_markdown_has_the_answer_layout_in_order() -> None:
+    md = render_markdown(assess(load_case(EXAMPLE)))
+    positions = [md.index(f"## {title}") for title in SECTIONS]
+    assert positions == sorted(positions)
+    assert "Knowledge base version" in md
+    assert "does not replace" in md
+
+
+def test_text_cites_with_reference_numbers() -> None:
+    text = render_text(assess(load_case(EXAMPLE)))
+    assert "L5: SBRT 48 Gy in 4 fractions" in text
+    assert "] (grade" in text
+
+
+def test_html_escapes_and_is_self_contained() -> None:
+    html = render_html(assess(load_case(EXAMPLE)))
+    assert "<script" not in html
+    assert "http://" not in html.split("<body>")[0]  # no external stylesheet or font
+    assert '<ol class="references">' in html
+
+
+def test_pdf_text_shows_the_plan_and_references(tmp_path: Path) -> None:
+    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) not installed")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render_pdf(assess(load_case(EXAMPLE))))
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Bottom line" in text
+    assert "SBRT 48 Gy in 4 fractions" in text
+    assert "References" in text
+    assert "doi:10.1016/j.annonc.2022.10.003" in text.replace("\n", "")
