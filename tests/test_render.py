@@ -57,3 +57,18 @@ def test_pdf_text_shows_the_plan_and_references(tmp_path: Path) -> None:
     assert "SBRT 48 Gy in 4 fractions" in text
     assert "References" in text
     assert "doi:10.1016/j.annonc.2022.10.003" in text.replace("\n", "")
+
+
+def test_plots_are_accessible_vector_graphics_highlighting_progression() -> None:
+    from oligoguide.render.plots import lesion_trajectories_svg, site_grid_svg, sum_vs_nadir_svg
+
+    case = load_case(EXAMPLE)
+    a = assess(case)
+    lesions = lesion_trajectories_svg(case, a)
+    assert lesions.startswith("<svg")
+    assert 'role="img"' in lesions
+    assert "L2 liver (progressing)" in lesions
+    assert "FOLFOX + panitumumab" in lesions  # the therapy band
+    # The PD threshold at the last scan: nadir 45 mm -> max(45 * 1.2, 45 + 5) = 54 mm.
+    assert "PD threshold" in sum_vs_nadir_svg(a)
+    assert "L5: new" in site_grid_svg(a)
