@@ -105,7 +105,7 @@ def _status(
     if size is None:
         return LesionStatus.PRESENT if is_present(m) else LesionStatus.NOT_EVALUABLE, ""
     if nadir is None:
-        return LesionStatus.BASELINE_ONLY, ""
+        return (LesionStatus.DISAPPEARED if size == 0 else LesionStatus.BASELINE_ONLY), ""
     if is_progression(size, nadir):
         pct = percent_change(size, nadir)
         grew = f"+{pct:g}%" if pct is not None else "from 0 mm"

@@ -50,6 +50,11 @@ def _frame(ctx: PlanContext) -> str:
     return "oligoprogression: treat each progressing lesion"
 
 
+def _diameter(t: LesionTrajectory) -> float | None:
+    """The size to dose by: None when not measured (0 mm means nothing left to size)."""
+    return t.latest_mm if t.latest_mm else None
+
+
 def _size(t: LesionTrajectory) -> str:
     return "size not recorded" if t.latest_mm is None else f"{t.latest_mm:g} mm"
 
@@ -154,7 +159,7 @@ def _lung(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         )
     suggestion = suggest_schedule(
         Site.LUNG,
-        t.latest_mm,
+        _diameter(t),
         central=zone == LungZone.CENTRAL,
         ultracentral=zone == LungZone.ULTRACENTRAL,
     )
@@ -204,9 +209,8 @@ def _liver(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         f"future liver remnant volumetry ({t.id})",
         "resection needs an adequate future liver remnant, which the case does not record",
     )
-    suggestion = suggest_schedule(
-        Site.LIVER, t.latest_mm, lesion_count=len(ctx.lesions_at(Site.LIVER))
-    )
+    liver_count = sum(1 for x in targets_for_local_therapy(ctx) if x.site == Site.LIVER)
+    suggestion = suggest_schedule(Site.LIVER, _diameter(t), lesion_count=liver_count)
     out.drafts.append(
         _sbrt_draft(
             ctx,
@@ -245,7 +249,7 @@ def _brain(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         return
     if count > BRAIN_SRS_MAX:
         return  # outside SRS guidance; the caution rule says so
-    suggestion = suggest_schedule(Site.BRAIN, t.latest_mm, lesion_count=count)
+    suggestion = suggest_schedule(Site.BRAIN, _diameter(t), lesion_count=count)
     draft = Draft(
         category=RecommendationCategory.LOCAL_THERAPY,
         statement_id="brain_srs_limited",
@@ -275,7 +279,7 @@ def _brain(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
 
 
 def _spine(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
-    suggestion = suggest_schedule(Site.SPINE, t.latest_mm)
+    suggestion = suggest_schedule(Site.SPINE, _diameter(t))
     out.drafts.append(
         _sbrt_draft(
             ctx,
@@ -300,7 +304,7 @@ def _sbrt_generic(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         else oligoprogression_statement(ctx)
     )
     site = t.site if t.site != Site.BONE else Site.BONE
-    suggestion = suggest_schedule(site, t.latest_mm)
+    suggestion = suggest_schedule(site, _diameter(t))
     if t.site == Site.BONE:
         # The only sourced bone schedule is palliative; never present it as ablative.
         draft = _sbrt_draft(
