@@ -41,4 +41,10 @@ def create_app(settings: Settings, tokens: TokenChecker, registry: object = None
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(compute.router)
+    if registry is not None:
+        from oligoguide.service import registry_adapter
+        from oligoguide.service.routes import cases
+
+        registry_adapter.install(app)
+        app.include_router(cases.router)
     return app

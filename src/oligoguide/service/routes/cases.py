@@ -1,0 +1,237 @@
+"""The case registry over HTTP: versioned cases, their assessments and reports."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel
+
+from oligoguide.assess import Assessment, assess
+from oligoguide.model import Case
+from oligoguide.render.html import render_html
+from oligoguide.render.pdf import render_pdf
+from oligoguide.render.plots import all_figures
+from oligoguide.service.auth import Caller, Role, require
+from oligoguide.service.bodies import read_case
+from oligoguide.service.problems import ProblemError
+from oligoguide.service.state import current_caller, service_state
+from oligoguide.store import Registry
+
+router = APIRouter(prefix="/v1/cases", tags=["cases"])
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def registry(request: Request) -> Registry:
+    found = service_state(request).registry
+    if found is None:
+        raise ProblemError(503, "Registry unavailable", "this service runs without a registry")
+    assert isinstance(found, Registry)
+    return found
+
+
+RegistryDep = Annotated[Registry, Depends(registry)]
+
+
+class CaseSaved(BaseModel):
+    case_id: str
+    version: int
+    content_hash: str
+    assessment: Assessment
+
+
+class CaseListItem(BaseModel):
+    case_id: str
+    patient_id: str
+    primary_site: str
+    latest_version: int
+    updated_at: str
+    disease_state: str | None
+    assessed_version: int | None
+    kb_version: str | None
+    assessment_stale: bool
+
+
+class CaseList(BaseModel):
+    items: list[CaseListItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class AssessmentEntry(BaseModel):
+    id: int
+    version: int
+    kb_version: str
+    input_hash: str
+    disease_state: str
+    created_at: str
+    created_by: str
+    assessment: dict[str, Any]
+
+
+def _save(reg: Registry, case: Case, caller: Caller, version: int) -> Assessment:
+    result = assess(case)
+    reg.save_assessment(case.case_id, version, result, caller.name)
+    return result
+
+
+@router.post("", status_code=201, response_model=CaseSaved, summary="Create a case")
+async def create_case(
+    request: Request, response: Response, caller: CallerDep, reg: RegistryDep
+) -> CaseSaved:
+    require(caller, Role.CLINICIAN)
+    case = await read_case(request)
+    record = reg.create_case(case, caller.name)
+    result = _save(reg, case, caller, record.version)
+    response.headers["Location"] = f"/v1/cases/{case.case_id}"
+    response.headers["ETag"] = f'"{record.version}"'
+    return CaseSaved(
+        case_id=case.case_id,
+        version=record.version,
+        content_hash=record.content_hash,
+        assessment=result,
+    )
+
+
+@router.put("/{case_id}", response_model=CaseSaved, summary="Save an edit as a new version")
+async def update_case(
+    case_id: str, request: Request, response: Response, caller: CallerDep, reg: RegistryDep
+) -> CaseSaved:
+    """Send `If-Match: "<version>"` to refuse the write when someone saved a newer version."""
+    require(caller, Role.CLINICIAN)
+    case = await read_case(request)
+    record = reg.update_case(case_id, case, caller.name, _if_match(request))
+    result = _save(reg, case, caller, record.version)
+    response.headers["ETag"] = f'"{record.version}"'
+    return CaseSaved(
+        case_id=case_id, version=record.version, content_hash=record.content_hash, assessment=result
+    )
+
+
+def _if_match(request: Request) -> int | None:
+    header = request.headers.get("if-match")
+    if header is None:
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ProblemError(
+            400, "Invalid If-Match", "use the version number from the ETag", pointer=""
+        )
+    return int(value)
+
+
+@router.get("", response_model=CaseList, summary="List and search cases")
+def list_cases(
+    caller: CallerDep,
+    reg: RegistryDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    state: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CaseList:
+    page = reg.list_cases(caller.name, q, state, limit, offset)
+    return CaseList(
+        items=[
+            CaseListItem(
+                case_id=s.case_id,
+                patient_id=s.patient_id,
+                primary_site=s.primary_site,
+                latest_version=s.latest_version,
+                updated_at=s.updated_at.isoformat(),
+                disease_state=s.disease_state,
+                assessed_version=s.assessed_version,
+                kb_version=s.kb_version,
+                assessment_stale=s.assessment_stale,
+            )
+            for s in page.items
+        ],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{case_id}", summary="A case (latest version, or ?version=n)")
+def get_case(
+    case_id: str,
+    response: Response,
+    caller: CallerDep,
+    reg: RegistryDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    record = reg.get_case(case_id, caller.name, version)
+    response.headers["ETag"] = f'"{record.version}"'
+    return record.case.model_dump(mode="json", exclude_defaults=True)
+
+
+@router.get("/{case_id}/versions", summary="The versions of a case")
+def case_versions(case_id: str, caller: CallerDep, reg: RegistryDep) -> list[dict[str, Any]]:
+    return [
+        {
+            "version": v.version,
+            "content_hash": v.content_hash,
+            "created_at": v.created_at.isoformat(),
+            "created_by": v.created_by,
+        }
+        for v in reg.case_versions(case_id, caller.name)
+    ]
+
+
+@router.get(
+    "/{case_id}/assessments",
+    response_model=list[AssessmentEntry],
+    summary="Every stored assessment of a case, with its knowledge-base version",
+)
+def case_assessments(case_id: str, caller: CallerDep, reg: RegistryDep) -> list[AssessmentEntry]:
+    return [
+        AssessmentEntry(
+            id=r.id,
+            version=r.version,
+            kb_version=r.kb_version,
+            input_hash=r.input_hash,
+            disease_state=r.disease_state,
+            created_at=r.created_at.isoformat(),
+            created_by=r.created_by,
+            assessment=r.data,
+        )
+        for r in reg.assessments(case_id, caller.name)
+    ]
+
+
+ReportFormat = Literal["html", "pdf", "json", "fhir"]
+MEDIA = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "json": "application/json",
+    "fhir": "application/fhir+json",
+}
+
+
+@router.get("/{case_id}/report.{fmt}", summary="The assessment report: html, pdf, json or fhir")
+def report(
+    case_id: str,
+    fmt: ReportFormat,
+    caller: CallerDep,
+    reg: RegistryDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    record = reg.get_case(case_id, caller.name, version)
+    result = assess(record.case)  # the current knowledge base; stored runs stay in /assessments
+    body: bytes
+    if fmt == "json":
+        body = result.model_dump_json(indent=2).encode()
+    elif fmt == "fhir":
+        from oligoguide.fhir import assessment_to_bundle
+
+        body = assessment_to_bundle(record.case, result).model_dump_json(indent=2).encode()
+    elif fmt == "html":
+        body = render_html(result, all_figures(record.case, result)).encode()
+    else:
+        body = render_pdf(result, all_figures(record.case, result))
+    digest = hashlib.sha256(body).hexdigest()[:16]
+    headers = {"ETag": f'"{digest}"'}
+    if fmt == "pdf":
+        headers["Content-Disposition"] = f'attachment; filename="{case_id}-v{record.version}.pdf"'
+    return Response(body, media_type=MEDIA[fmt], headers=headers)
