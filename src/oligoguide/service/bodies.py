@@ -40,6 +40,7 @@ async def read_case(request: Request) -> Case:
 
 
 def case_from_bundle(data: Any) -> Case:
-    from oligoguide.fhir import bundle_to_case  # the FHIR face is optional
+    from oligoguide.fhir.read import bundle_to_case  # the FHIR face is optional
 
-    return bundle_to_case(data).case
+    reading = bundle_to_case(data)
+    return reading.case

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -223,9 +224,9 @@ def report(
     if fmt == "json":
         body = result.model_dump_json(indent=2).encode()
     elif fmt == "fhir":
-        from oligoguide.fhir import assessment_to_bundle
+        from oligoguide.fhir.write import assessment_to_bundle
 
-        body = assessment_to_bundle(record.case, result).model_dump_json(indent=2).encode()
+        body = json.dumps(assessment_to_bundle(result, record.case), indent=2).encode()
     elif fmt == "html":
         body = render_html(result, all_figures(record.case, result)).encode()
     else:
