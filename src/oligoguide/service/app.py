@@ -9,7 +9,7 @@ from oligoguide.service import problems
 from oligoguide.service.auth import TokenChecker
 from oligoguide.service.cds_jwt import JwksCache
 from oligoguide.service.middleware import BodyLimit, RateLimit, SecurityHeaders
-from oligoguide.service.routes import compute, health
+from oligoguide.service.routes import cds, compute, health
 from oligoguide.service.settings import Settings
 from oligoguide.service.state import ServiceState
 
@@ -41,10 +41,12 @@ def create_app(settings: Settings, tokens: TokenChecker, registry: object = None
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(compute.router)
+    app.include_router(cds.router)
     if registry is not None:
-        from oligoguide.service import registry_adapter
+        from oligoguide.service import registry_adapter, ui
         from oligoguide.service.routes import cases
 
         registry_adapter.install(app)
         app.include_router(cases.router)
+        ui.install(app)  # the web UI under /ui; GET / redirects there
     return app

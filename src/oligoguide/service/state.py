@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from fastapi import Request
 
 from oligoguide.service.auth import Caller, TokenChecker, authenticate
@@ -19,6 +20,7 @@ class ServiceState:
     registry: Any  # oligoguide.store.Registry; typed loosely so the compute API runs without it
     jwks: JwksCache
     replay: ReplayCache = field(default_factory=ReplayCache)
+    http: httpx.Client | None = None  # outbound FHIR calls; tests inject a mock transport
 
     @property
     def local_mode(self) -> bool:

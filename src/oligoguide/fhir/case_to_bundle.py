@@ -1,0 +1,458 @@
+"""Case -> mCODE STU4 (FHIR R4) collection Bundle, so cases can be shipped and round-tripped.
+
+What mCODE has no element for (RECIST target flag, lung zone, adjacent organs at risk, symptoms,
+line of therapy...) goes into oligoguide extensions (`codes.EXT_*`), listed in docs/fhir.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from oligoguide.fhir import codes as c
+from oligoguide.fhir._util import JSON, concept, entry, ref, stable_id, validate_bundle
+from oligoguide.model.case import Biomarker, Case, Lesion, LocalTreatment, SystemicTherapy
+from oligoguide.model.vocab import RADIATION_MODALITIES, BiomarkerStatus, LocalModality, Site
+
+#: External-beam modalities written as RadiotherapyCourseSummary (SIRT is internal: a Procedure).
+EXTERNAL_BEAM = frozenset(m for m in RADIATION_MODALITIES if m != LocalModality.SIRT)
+PHOTONS = c.Code(c.SNOMED, "1156506007", "External beam radiation therapy using photons")
+
+
+def _ext(url: str, **value: object) -> JSON:
+    return {"url": url, **value}
+
+
+def _meta(profile: str) -> JSON:
+    return {"profile": [profile]}
+
+
+def _local(system: str, code: str, display: str | None = None) -> c.Code:
+    return c.Code(system, code, display or code)
+
+
+def _site_body(site: Site) -> JSON:
+    body = c.SITE_CODES[site].body
+    return concept(body or _local(c.LOCAL_SITE, site.value), text=site.value.replace("_", " "))
+
+
+class _Builder:
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.entries: list[JSON] = []
+        self.patient = self._patient()
+        self.primary = self._primary()
+        self.secondary: dict[Site, JSON] = {}
+        self.tumors: dict[str, JSON] = {}
+
+    def _id(self, *parts: str) -> str:
+        return stable_id(self.case.case_id, *parts)
+
+    def add(self, resource: JSON) -> JSON:
+        self.entries.append(entry(resource))
+        return resource
+
+    def subject(self) -> JSON:
+        return ref(self.patient)
+
+    # --- patient and conditions ----------------------------------------------------------------
+    def _patient(self) -> JSON:
+        p = self.case.patient
+        resource: JSON = {
+            "resourceType": "Patient",
+            "id": self._id("patient"),
+            "meta": _meta(c.PROFILE["patient"]),
+            "identifier": [{"system": c.PATIENT_ID_SYSTEM, "value": p.id}],
+            "gender": p.sex.value,
+        }
+        if p.birth_date:
+            resource["birthDate"] = p.birth_date.isoformat()
+        extensions = []
+        if self.case.baseline_date:
+            extensions.append(
+                _ext(c.EXT_BASELINE_DATE, valueDate=self.case.baseline_date.isoformat())
+            )
+        if self.case.clinically_deteriorating is not None:
+            extensions.append(
+                _ext(c.EXT_DETERIORATING, valueBoolean=self.case.clinically_deteriorating)
+            )
+        if extensions:
+            resource["extension"] = extensions
+        self.entries.append(entry(resource))
+        return resource
+
+    def _primary(self) -> JSON:
+        cancer = self.case.cancer
+        code = c.PRIMARY_CODES[cancer.primary_site]
+        resource: JSON = {
+            "resourceType": "Condition",
+            "id": self._id("primary"),
+            "meta": _meta(c.PROFILE["primary"]),
+            "clinicalStatus": {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                        "code": "active",
+                    }
+                ]
+            },
+            "verificationStatus": {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                        "code": "confirmed",
+                    }
+                ]
+            },
+            "category": [
+                {"coding": [{"system": c.CONDITION_CATEGORY, "code": "problem-list-item"}]}
+            ],
+            "code": concept(
+                code or _local(c.LOCAL_PRIMARY, cancer.primary_site.value),
+                text=cancer.primary_site.value,
+            ),
+            "subject": ref(self.patient),
+        }
+        extensions = []
+        if cancer.histology:
+            extensions.append(
+                _ext(c.EXT_HISTOLOGY, valueCodeableConcept={"text": cancer.histology})
+            )
+        if cancer.metastases_timing:
+            extensions.append(
+                _ext(c.EXT_METASTASIS_TIMING, valueCode=cancer.metastases_timing.value)
+            )
+        if cancer.sidedness:
+            extensions.append(_ext(c.EXT_SIDEDNESS, valueCode=cancer.sidedness.value))
+        if extensions:
+            resource["extension"] = extensions
+        if cancer.diagnosis_date:
+            resource["onsetDateTime"] = cancer.diagnosis_date.isoformat()
+        if cancer.stage_at_diagnosis:
+            resource["stage"] = [{"summary": {"text": cancer.stage_at_diagnosis}}]
+        return self.add(resource)
+
+    def secondary_for(self, site: Site) -> JSON:
+        if site in self.secondary:
+            return self.secondary[site]
+        codes = c.SITE_CODES[site]
+        disorder = [codes.secondary_snomed, codes.secondary_icd10]
+        if not any(disorder):
+            disorder = [c.SECONDARY_NEOPLASM_ROOT]
+        resource: JSON = {
+            "resourceType": "Condition",
+            "id": self._id("secondary", site.value),
+            "meta": _meta(c.PROFILE["secondary"]),
+            "extension": [_ext(c.EXT_RELATED_CONDITION, valueReference=ref(self.primary))],
+            "clinicalStatus": self.primary["clinicalStatus"],
+            "verificationStatus": self.primary["verificationStatus"],
+            "category": self.primary["category"],
+            "code": concept(*disorder, text=f"metastasis: {site.value.replace('_', ' ')}"),
+            "bodySite": [_site_body(site)],
+            "subject": ref(self.patient),
+        }
+        self.secondary[site] = self.add(resource)
+        return resource
+
+    # --- lesions --------------------------------------------------------------------------------
+    def tumor(self, lesion: Lesion) -> JSON:
+        related = self.primary if lesion.primary else self.secondary_for(lesion.site)
+        extensions: list[JSON] = [
+            _ext(c.EXT_RELATED_CONDITION, valueReference=ref(related)),
+            _ext(c.EXT_TARGET, valueBoolean=lesion.target),
+            _ext(c.EXT_LYMPH_NODE, valueBoolean=lesion.is_lymph_node),
+        ]
+        if lesion.measurable is not None:
+            extensions.append(_ext(c.EXT_MEASURABLE, valueBoolean=lesion.measurable))
+        if lesion.equivocal:
+            extensions.append(_ext(c.EXT_EQUIVOCAL, valueBoolean=True))
+        if lesion.lung_zone:
+            extensions.append(_ext(c.EXT_LUNG_ZONE, valueCode=lesion.lung_zone.value))
+        extensions += [
+            _ext(c.EXT_ADJACENT_ORGAN, valueCode=organ.value) for organ in lesion.adjacent_organs
+        ]
+        if lesion.symptomatic is not None:
+            extensions.append(_ext(c.EXT_SYMPTOMATIC, valueBoolean=lesion.symptomatic))
+        resource: JSON = {
+            "resourceType": "BodyStructure",
+            "id": self._id("tumor", lesion.id),
+            "meta": _meta(c.PROFILE["tumor"]),
+            "extension": extensions,
+            "identifier": [
+                {
+                    "use": "usual",
+                    "type": {"coding": [{"system": c.RESOURCE_TYPES, "code": "BodyStructure"}]},
+                    "system": c.LESION_ID_SYSTEM,
+                    "value": lesion.id,
+                }
+            ],
+            "morphology": concept(c.TUMOR_MORPHOLOGY),
+            "location": _site_body(lesion.site),
+            "patient": ref(self.patient),
+        }
+        if lesion.location:
+            resource["description"] = lesion.location
+        self.tumors[lesion.id] = self.add(resource)
+        for m in lesion.timeline:
+            self.measurement(lesion, resource, m.date, m.diameter_mm, m.status)
+        return resource
+
+    def measurement(
+        self,
+        lesion: Lesion,
+        tumor: JSON,
+        day: dt.date,
+        diameter: float | None,
+        status: object | None,
+    ) -> None:
+        status_value = getattr(status, "value", None)
+        resource: JSON = {
+            "resourceType": "Observation",
+            "id": self._id("size", lesion.id, day.isoformat()),
+            "status": "final",
+            "category": [{"coding": [{"system": c.OBSERVATION_CATEGORY, "code": "imaging"}]}],
+            "subject": self.subject(),
+            "focus": [ref(tumor)],
+            "effectiveDateTime": day.isoformat(),
+        }
+        if diameter is not None:
+            resource["meta"] = _meta(c.PROFILE["tumor_size"])
+            resource["code"] = concept(c.TUMOR_SIZE)
+            resource["component"] = [
+                {
+                    "code": concept(c.TUMOR_LONGEST_DIMENSION),
+                    "valueQuantity": {
+                        "value": diameter,
+                        "unit": "mm",
+                        "system": c.UCUM,
+                        "code": "mm",
+                    },
+                }
+            ]
+            if status_value:
+                resource["extension"] = [_ext(c.EXT_LESION_STATUS, valueCode=status_value)]
+        else:
+            # No size: RECIST status only (e.g. non-measurable bone lesion "present").
+            resource["code"] = concept(
+                _local(c.LOCAL_OBSERVATION, "lesion-status", "RECIST lesion status")
+            )
+            resource["valueCodeableConcept"] = {
+                "coding": [{"system": c.LOCAL_LESION_STATUS, "code": str(status_value)}],
+                "text": str(status_value),
+            }
+        self.add(resource)
+
+    # --- treatments ------------------------------------------------------------------------------
+    def local_treatment(self, index: int, t: LocalTreatment) -> None:
+        tumor = self.tumors[t.lesion_id]
+        common: JSON = {
+            "resourceType": "Procedure",
+            "id": self._id("local", str(index)),
+            "status": "completed",
+            "subject": self.subject(),
+            "reasonReference": [ref(self.primary)],
+        }
+        local_code = _local(c.LOCAL_MODALITY, t.modality.value)
+        target = _ext(c.EXT_TARGET_BODY_STRUCTURE, valueReference=ref(tumor))
+        modality_ext = _ext(c.EXT + "/local-treatment-modality", valueCoding=local_code.coding())
+        if t.modality in EXTERNAL_BEAM:
+            volume = self.add(
+                {
+                    "resourceType": "BodyStructure",
+                    "id": self._id("rt-volume", str(index)),
+                    "meta": _meta(c.PROFILE["rt_volume"]),
+                    "identifier": [
+                        {"use": "usual", "system": c.LESION_ID_SYSTEM, "value": t.lesion_id}
+                    ],
+                    "description": f"Treated volume of lesion {t.lesion_id}",
+                    "patient": self.subject(),
+                }
+            )
+            dose: list[JSON] = [_ext("volume", valueReference=ref(volume))]
+            if t.total_dose_gy is not None:
+                dose.append(
+                    _ext(
+                        "totalDoseDelivered",
+                        valueQuantity={
+                            "value": round(t.total_dose_gy * 100, 4),
+                            "unit": "cGy",
+                            "system": c.UCUM,
+                            "code": "cGy",
+                        },
+                    )
+                )
+            if t.fractions is not None:
+                dose.append(_ext("fractionsDelivered", valueUnsignedInt=t.fractions))
+            common.update(
+                {
+                    "meta": _meta(c.PROFILE["rt_course"]),
+                    "extension": [
+                        _ext(
+                            c.EXT_RT_MODALITY_TECHNIQUE,
+                            extension=[
+                                _ext("modality", valueCodeableConcept=concept(PHOTONS)),
+                            ],
+                        ),
+                        _ext(c.EXT_RT_DOSE, extension=dose),
+                        target,
+                        modality_ext,
+                    ],
+                    "category": concept(c.RT_CATEGORY),
+                    "code": concept(c.RT_COURSE, text=t.modality.value),
+                    "performedPeriod": {"start": t.date.isoformat()},
+                }
+            )
+        else:
+            common.update(
+                {
+                    "extension": [target, modality_ext],
+                    "code": concept(local_code, text=t.modality.value),
+                    "performedDateTime": t.date.isoformat(),
+                }
+            )
+        self.add(common)
+
+    def therapy(self, index: int, therapy: SystemicTherapy) -> None:
+        group = {"system": c.THERAPY_GROUP_SYSTEM, "value": f"{self.case.case_id}-{index}"}
+        bounds: JSON = {"start": therapy.start.isoformat()}
+        if therapy.end:
+            bounds["end"] = therapy.end.isoformat()
+        regimen: list[JSON] = [
+            _ext(c.EXT + "/regimen-therapy-class", valueCode=k.value) for k in therapy.classes
+        ]
+        if therapy.line is not None:
+            regimen.append(_ext(c.EXT_LINE, valueInteger=therapy.line))
+        if therapy.best_response is not None:
+            regimen.append(_ext(c.EXT_BEST_RESPONSE, valueCode=therapy.best_response.value))
+        for j, agent in enumerate(therapy.agents):
+            self.add(
+                {
+                    "resourceType": "MedicationRequest",
+                    "id": self._id("therapy", str(index), str(j)),
+                    "meta": _meta(c.PROFILE["medication_request"]),
+                    "extension": regimen,
+                    "status": "completed" if therapy.end else "active",
+                    "intent": "order",
+                    "groupIdentifier": group,
+                    "medicationCodeableConcept": {"text": agent},
+                    "subject": self.subject(),
+                    "authoredOn": therapy.start.isoformat(),
+                    "reasonReference": [ref(self.primary)],
+                    "dosageInstruction": [{"timing": {"repeat": {"boundsPeriod": bounds}}}],
+                }
+            )
+
+    def biomarker(self, index: int, b: Biomarker) -> None:
+        resource: JSON = {
+            "resourceType": "Observation",
+            "id": self._id("biomarker", str(index)),
+            "status": "final",
+            "category": [{"coding": [{"system": c.OBSERVATION_CATEGORY, "code": "laboratory"}]}],
+            "subject": self.subject(),
+        }
+        gene = c.GENES.get(b.name)
+        marker = c.MARKER_TESTS.get(b.name)
+        if gene is not None:
+            positive, negative = c.VARIANT_PRESENT, c.VARIANT_ABSENT
+            resource["meta"] = _meta(c.PROFILE["genomic_variant"])
+            resource["code"] = concept(c.GENETIC_VARIANT_ASSESSMENT)
+            resource["component"] = [
+                {
+                    "code": concept(c.GENE_STUDIED),
+                    "valueCodeableConcept": concept(c.Code(c.HGNC, gene[0], gene[1])),
+                }
+            ]
+        else:
+            positive, negative = c.MARKER_POSITIVE, c.MARKER_NEGATIVE
+            code = marker or _local(c.LOCAL_BIOMARKER, b.name.value)
+            resource["code"] = concept(code, text=b.name.value)
+            if marker is not None:
+                resource["meta"] = _meta(c.PROFILE["tumor_marker"])
+        if b.status == BiomarkerStatus.POSITIVE:
+            resource["valueCodeableConcept"] = concept(positive)
+        elif b.status == BiomarkerStatus.NEGATIVE:
+            resource["valueCodeableConcept"] = concept(negative)
+        else:
+            resource["valueCodeableConcept"] = concept(
+                _local(c.LOCAL_BIOMARKER_STATUS, b.status.value)
+            )
+        if b.date:
+            resource["effectiveDateTime"] = b.date.isoformat()
+        if b.detail:
+            resource["note"] = [{"text": b.detail}]
+        self.add(resource)
+
+    def ecog(self, value: int) -> None:
+        self.add(
+            {
+                "resourceType": "Observation",
+                "id": self._id("ecog"),
+                "meta": _meta(c.PROFILE["ecog"]),
+                "status": "final",
+                "category": [{"coding": [{"system": c.OBSERVATION_CATEGORY, "code": "survey"}]}],
+                "code": concept(c.ECOG),
+                "subject": self.subject(),
+                "valueInteger": value,
+            }
+        )
+
+    def imaging(self, index: int, day: dt.date, modality: str, regions: list[str]) -> None:
+        from oligoguide.model.vocab import BodyRegion, ImagingModality
+
+        dicom = c.IMAGING_MODALITIES[ImagingModality(modality)]
+        codings = [{"system": c.DICOM_DCM, "code": m, "display": c.DICOM_DISPLAY[m]} for m in dicom]
+        study = self.add(
+            {
+                "resourceType": "ImagingStudy",
+                "id": self._id("imaging-study", str(index)),
+                "status": "available",
+                "modality": codings,
+                "subject": self.subject(),
+                "started": day.isoformat(),
+                "series": [
+                    {
+                        "uid": "2.25."
+                        + str(int(self._id("series", str(index), r).replace("-", ""), 16)),
+                        "modality": codings[0],
+                        "bodySite": c.REGION_CODES[BodyRegion(r)].coding(),
+                    }
+                    for r in regions
+                ],
+            }
+        )
+        self.add(
+            {
+                "resourceType": "DiagnosticReport",
+                "id": self._id("imaging-report", str(index)),
+                "status": "final",
+                "category": [concept(c.RADIOLOGY)],
+                "code": {"text": f"{modality} {', '.join(regions)}"},
+                "subject": self.subject(),
+                "effectiveDateTime": day.isoformat(),
+                "imagingStudy": [ref(study)],
+            }
+        )
+
+
+def case_to_bundle(case: Case) -> JSON:
+    """The case as an mCODE collection Bundle (plain JSON), validated with the R4B models."""
+    b = _Builder(case)
+    if case.patient.ecog is not None:
+        b.ecog(case.patient.ecog)
+    for i, marker in enumerate(case.cancer.biomarkers):
+        b.biomarker(i, marker)
+    for lesion in case.lesions:
+        b.tumor(lesion)
+    for i, therapy in enumerate(case.systemic_therapies):
+        b.therapy(i, therapy)
+    for i, treatment in enumerate(case.local_treatments):
+        b.local_treatment(i, treatment)
+    for i, study in enumerate(case.imaging):
+        b.imaging(i, study.date, study.modality.value, [r.value for r in study.regions])
+    bundle: JSON = {
+        "resourceType": "Bundle",
+        "id": stable_id(case.case_id, "bundle"),
+        "identifier": {"system": c.CASE_ID_SYSTEM, "value": case.case_id},
+        "type": "collection",
+        "entry": b.entries,
+    }
+    return validate_bundle(bundle)

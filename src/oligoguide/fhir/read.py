@@ -1,0 +1,742 @@
+"""FHIR R4 Bundle (transaction, batch, collection or searchset) with mCODE STU4 content -> Case.
+
+The Bundle is first checked against the `fhir.resources.R4B` models (structure); the codes are
+then checked here, because the library does not check codes or value sets. What cannot be
+mapped is never guessed: it is returned in `BundleReading.unmapped` with its resource and reason.
+Errors that make the Bundle unusable raise CaseInputError with a JSON pointer into the Bundle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from oligoguide.fhir import codes as c
+from oligoguide.fhir._util import JSON, validate_bundle
+from oligoguide.model.case import Case
+from oligoguide.model.errors import CaseInputError, InputIssue
+from oligoguide.model.io import case_from_data
+from oligoguide.model.vocab import (
+    BiomarkerName,
+    BiomarkerStatus,
+    BodyRegion,
+    LesionObservation,
+    LocalModality,
+    PrimarySite,
+    Site,
+)
+
+BUNDLE_TYPES = frozenset({"transaction", "batch", "collection", "searchset"})
+IGNORED_STATUSES = frozenset({"entered-in-error", "cancelled", "not-done", "stopped", "draft"})
+_LOCAL_MODALITY_EXT = c.EXT + "/local-treatment-modality"
+_REGIMEN_CLASS_EXT = c.EXT + "/regimen-therapy-class"
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    """A resource (or part of one) that did not go into the case, and why."""
+
+    pointer: str
+    resource: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.resource} ({self.pointer}): {self.reason}"
+
+
+@dataclass(frozen=True)
+class BundleReading:
+    case: Case
+    unmapped: tuple[Unmapped, ...]
+
+
+def _fail(pointer: str, message: str) -> CaseInputError:
+    return CaseInputError([InputIssue(pointer, message)])
+
+
+def _codings(concept: Any) -> list[JSON]:
+    if not isinstance(concept, dict):
+        return []
+    return [x for x in concept.get("coding", []) if isinstance(x, dict)]
+
+
+def _has(concept: Any, code: c.Code) -> bool:
+    return any(
+        x.get("system") == code.system and x.get("code") == code.code for x in _codings(concept)
+    )
+
+
+def _date(value: Any) -> dt.date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _ext(resource: JSON, url: str) -> list[JSON]:
+    return [e for e in resource.get("extension", []) if e.get("url") == url]
+
+
+def _ext_value(resource: JSON, url: str, key: str) -> Any:
+    found = _ext(resource, url)
+    return found[0].get(key) if found else None
+
+
+def _profiles(resource: JSON) -> list[str]:
+    return [str(p).split("|")[0] for p in (resource.get("meta") or {}).get("profile", [])]
+
+
+class _Reader:
+    def __init__(self, bundle: JSON) -> None:
+        self.bundle = bundle
+        self.entries: list[tuple[int, JSON]] = [
+            (i, e["resource"])
+            for i, e in enumerate(bundle.get("entry", []))
+            if isinstance(e.get("resource"), dict)
+        ]
+        self.by_ref: dict[str, int] = {}
+        for i, e in enumerate(bundle.get("entry", [])):
+            resource = e.get("resource")
+            if not isinstance(resource, dict):
+                continue
+            if e.get("fullUrl"):
+                self.by_ref[str(e["fullUrl"])] = i
+            if resource.get("id"):
+                key = f"{resource['resourceType']}/{resource['id']}"
+                self.by_ref[key] = i
+                if e.get("fullUrl", "").endswith("/" + key):
+                    self.by_ref[e["fullUrl"]] = i
+        self.unmapped: list[Unmapped] = []
+        self.used: set[int] = set()
+
+    # --- plumbing -----------------------------------------------------------------------------
+    def ptr(self, index: int, *path: str | int) -> str:
+        return f"/entry/{index}/resource" + "".join(f"/{p}" for p in path)
+
+    def name(self, index: int) -> str:
+        resource = self.bundle["entry"][index]["resource"]
+        return f"{resource['resourceType']}/{resource.get('id', '?')}"
+
+    def skip(self, index: int, reason: str, *path: str | int) -> None:
+        self.unmapped.append(Unmapped(self.ptr(index, *path), self.name(index), reason))
+
+    def resolve(self, reference: Any) -> int | None:
+        if not isinstance(reference, dict) or not isinstance(reference.get("reference"), str):
+            return None
+        target = reference["reference"]
+        if target in self.by_ref:
+            return self.by_ref[target]
+        tail = "/".join(target.split("/")[-2:])
+        return self.by_ref.get(tail)
+
+    def of_type(self, *types: str) -> list[tuple[int, JSON]]:
+        return [(i, r) for i, r in self.entries if r.get("resourceType") in types]
+
+    def active(self, index: int, resource: JSON) -> bool:
+        status = resource.get("status")
+        if status in IGNORED_STATUSES:
+            self.skip(index, f"status {status!r}: not used")
+            self.used.add(index)
+            return False
+        return True
+
+    # --- patient and cancer ------------------------------------------------------------------
+    def patient(self) -> JSON:
+        patients = self.of_type("Patient")
+        if not patients:
+            raise _fail("/entry", "the Bundle has no Patient resource")
+        if len(patients) > 1:
+            raise _fail(self.ptr(patients[1][0]), "the Bundle holds more than one Patient")
+        index, resource = patients[0]
+        self.used.add(index)
+        identifiers = resource.get("identifier", [])
+        ours = [x["value"] for x in identifiers if x.get("system") == c.PATIENT_ID_SYSTEM]
+        others = [x["value"] for x in identifiers if x.get("value")]
+        patient_id = (ours or others or [resource.get("id") or "unknown"])[0]
+        out: JSON = {"id": patient_id}
+        if resource.get("gender") in {"female", "male", "other", "unknown"}:
+            out["sex"] = resource["gender"]
+        if resource.get("birthDate"):
+            birth = _date(resource["birthDate"])
+            if birth is None:
+                raise _fail(self.ptr(index, "birthDate"), "birth date needs year-month-day")
+            out["birthDate"] = birth.isoformat()
+        self.case_extras = {
+            "baseline_date": _ext_value(resource, c.EXT_BASELINE_DATE, "valueDate"),
+            "clinically_deteriorating": _ext_value(resource, c.EXT_DETERIORATING, "valueBoolean"),
+        }
+        return out
+
+    def conditions(self) -> tuple[int, JSON, dict[int, Site]]:
+        primaries: list[tuple[int, JSON, PrimarySite | None]] = []
+        secondaries: dict[int, Site] = {}
+        for index, resource in self.of_type("Condition"):
+            if not self.active(index, resource):
+                continue
+            profiles = _profiles(resource)
+            codings = _codings(resource.get("code"))
+            primary = next(
+                (p for x in codings if (p := c.primary_from_code(x.get("system"), x.get("code")))),
+                None,
+            )
+            site = next(
+                (
+                    s
+                    for x in codings
+                    if (s := c.site_from_secondary_code(x.get("system"), x.get("code")))
+                ),
+                None,
+            )
+            if c.PROFILE["secondary"] in profiles or (
+                site and c.PROFILE["primary"] not in profiles
+            ):
+                self.used.add(index)
+                if site is None:
+                    site = self.body_site(
+                        resource.get("bodySite", [{}])[0] if resource.get("bodySite") else None
+                    )
+                if site is None:
+                    self.skip(index, "secondary cancer site not recognised", "code")
+                    site = Site.OTHER
+                secondaries[index] = site
+            elif c.PROFILE["primary"] in profiles or primary:
+                self.used.add(index)
+                primaries.append((index, resource, primary))
+        if not primaries:
+            raise _fail("/entry", "no PrimaryCancerCondition: the primary cancer is required")
+        if len(primaries) > 1:
+            raise _fail(
+                self.ptr(primaries[1][0]),
+                "more than one primary cancer condition: oligoguide assesses one cancer at a time",
+            )
+        index, resource, site_code = primaries[0]
+        if site_code is None:
+            self.skip(
+                index, "primary cancer code not in oligoguide's table: recorded as 'other'", "code"
+            )
+            site_code = PrimarySite.OTHER
+        cancer: JSON = {"primary_site": site_code.value}
+        histology = _ext_value(resource, c.EXT_HISTOLOGY, "valueCodeableConcept")
+        if isinstance(histology, dict):
+            text = histology.get("text") or next(
+                (x.get("display") for x in _codings(histology) if x.get("display")), None
+            )
+            if text:
+                cancer["histology"] = text
+        onset = _date(resource.get("onsetDateTime"))
+        if onset:
+            cancer["diagnosis_date"] = onset.isoformat()
+        stage = (resource.get("stage") or [{}])[0].get("summary")
+        if isinstance(stage, dict):
+            text = stage.get("text") or next(
+                (x.get("display") or x.get("code") for x in _codings(stage)), None
+            )
+            if text:
+                cancer["stage_at_diagnosis"] = str(text)[:20]
+        timing = _ext_value(resource, c.EXT_METASTASIS_TIMING, "valueCode")
+        if timing:
+            cancer["metastases_timing"] = timing
+        sidedness = _ext_value(resource, c.EXT_SIDEDNESS, "valueCode")
+        if sidedness:
+            cancer["sidedness"] = sidedness
+        self.cancer = cancer
+        return index, resource, secondaries
+
+    @staticmethod
+    def body_site(concept: Any) -> Site | None:
+        for x in _codings(concept):
+            site = c.site_from_body_code(x.get("system"), x.get("code"))
+            if site is not None:
+                return site
+        return None
+
+    # --- lesions ------------------------------------------------------------------------------
+    def tumors(self, primary_index: int, secondaries: dict[int, Site]) -> dict[int, JSON]:
+        tumors: dict[int, JSON] = {}
+        for index, resource in self.of_type("BodyStructure"):
+            if c.PROFILE["rt_volume"] in _profiles(resource):
+                continue
+            self.used.add(index)
+            identifiers = [x for x in resource.get("identifier", []) if x.get("value")]
+            ours = [x["value"] for x in identifiers if x.get("system") == c.LESION_ID_SYSTEM]
+            lesion_id = (ours or [x["value"] for x in identifiers] or [None])[0]
+            if lesion_id is None:
+                lesion_id = resource.get("id") or f"entry-{index}"
+                self.skip(index, "Tumor has no identifier: its resource id is used as lesion id")
+            related = self.resolve(_ext_value(resource, c.EXT_RELATED_CONDITION, "valueReference"))
+            site = self.body_site(resource.get("location"))
+            if site is None and related in secondaries:
+                site = secondaries[related]
+            if site is None:
+                self.skip(
+                    index, "tumor location not recognised: site recorded as 'other'", "location"
+                )
+                site = Site.OTHER
+            lesion: JSON = {
+                "id": str(lesion_id),
+                "site": site.value,
+                "primary": related == primary_index,
+                "is_lymph_node": _ext_value(resource, c.EXT_LYMPH_NODE, "valueBoolean")
+                if _ext(resource, c.EXT_LYMPH_NODE)
+                else site == Site.LYMPH_NODE,
+                "target": bool(_ext_value(resource, c.EXT_TARGET, "valueBoolean")),
+                "measurements": {},
+            }
+            if resource.get("description"):
+                lesion["location"] = str(resource["description"])[:200]
+            for url, key, field in (
+                (c.EXT_MEASURABLE, "valueBoolean", "measurable"),
+                (c.EXT_EQUIVOCAL, "valueBoolean", "equivocal"),
+                (c.EXT_LUNG_ZONE, "valueCode", "lung_zone"),
+                (c.EXT_SYMPTOMATIC, "valueBoolean", "symptomatic"),
+            ):
+                value = _ext_value(resource, url, key)
+                if value is not None:
+                    lesion[field] = value
+            organs = [e.get("valueCode") for e in _ext(resource, c.EXT_ADJACENT_ORGAN)]
+            if organs:
+                lesion["adjacent_organs"] = organs
+            tumors[index] = lesion
+        return tumors
+
+    def measurements(self, tumors: dict[int, JSON]) -> None:
+        for index, resource in self.of_type("Observation"):
+            code = resource.get("code")
+            is_size = _has(code, c.TUMOR_SIZE)
+            is_status = _has(code, c.Code(c.LOCAL_OBSERVATION, "lesion-status", ""))
+            if not (is_size or is_status):
+                continue
+            self.used.add(index)
+            if not self.active(index, resource):
+                continue
+            focus = resource.get("focus") or []
+            tumor = self.resolve(focus[0]) if focus else None
+            if tumor not in tumors:
+                self.skip(
+                    index, "tumor size without a focus reference to a Tumor in the Bundle", "focus"
+                )
+                continue
+            assert tumor is not None
+            day = _date(resource.get("effectiveDateTime")) or _date(
+                (resource.get("effectivePeriod") or {}).get("start")
+            )
+            if day is None:
+                self.skip(index, "measurement without an effective date", "effectiveDateTime")
+                continue
+            m: JSON = {"date": day.isoformat()}
+            if is_size:
+                m["diameter_mm"] = self.longest_mm(index, resource)
+                status = _ext_value(resource, c.EXT_LESION_STATUS, "valueCode")
+                if status:
+                    m["status"] = status
+            else:
+                value = next(
+                    (
+                        x.get("code")
+                        for x in _codings(resource.get("valueCodeableConcept"))
+                        if x.get("system") == c.LOCAL_LESION_STATUS
+                    ),
+                    None,
+                )
+                if value not in {s.value for s in LesionObservation}:
+                    self.skip(index, "lesion status not recognised", "valueCodeableConcept")
+                    continue
+                m["status"] = value
+            series = tumors[tumor]["measurements"]
+            if day in series:
+                raise _fail(
+                    self.ptr(index, "effectiveDateTime"),
+                    f"a second measurement of lesion {tumors[tumor]['id']!r} on {day}",
+                )
+            series[day] = m
+
+    def longest_mm(self, index: int, resource: JSON) -> float:
+        for k, component in enumerate(resource.get("component", [])):
+            if not _has(component.get("code"), c.TUMOR_LONGEST_DIMENSION):
+                continue
+            quantity = component.get("valueQuantity")
+            if not isinstance(quantity, dict) or quantity.get("value") is None:
+                raise _fail(self.ptr(index, "component", k, "valueQuantity"), "a size is required")
+            unit = quantity.get("code") or quantity.get("unit")
+            field = "code" if quantity.get("code") else "unit"
+            if quantity.get("code") and quantity.get("system") not in (None, c.UCUM):
+                raise _fail(
+                    self.ptr(index, "component", k, "valueQuantity", "system"),
+                    f"tumor size units must be UCUM ({c.UCUM})",
+                )
+            if unit not in c.SIZE_UNITS_TO_MM:
+                raise _fail(
+                    self.ptr(index, "component", k, "valueQuantity", field),
+                    f"tumor size unit {unit!r} is not one of mm, cm (mCODE TumorSizeUnitsVS)",
+                )
+            value = float(quantity["value"]) * c.SIZE_UNITS_TO_MM[str(unit)]
+            if value < 0:
+                raise _fail(
+                    self.ptr(index, "component", k, "valueQuantity", "value"), "negative size"
+                )
+            return round(value, 3)
+        raise _fail(
+            self.ptr(index, "component"),
+            "TumorSize needs a longest-dimension component "
+            f"(LOINC {c.TUMOR_LONGEST_DIMENSION.code})",
+        )
+
+    # --- patient-level observations -------------------------------------------------------
+    def ecog(self) -> int | None:
+        found: list[tuple[dt.date, int]] = []
+        for index, resource in self.of_type("Observation"):
+            if not _has(resource.get("code"), c.ECOG):
+                continue
+            self.used.add(index)
+            if not self.active(index, resource):
+                continue
+            value = resource.get("valueInteger")
+            if not isinstance(value, int) or not 0 <= value <= 5:
+                raise _fail(self.ptr(index, "valueInteger"), "ECOG needs an integer 0-5")
+            if value == 5:
+                self.skip(index, "ECOG 5 (dead) is not a case oligoguide assesses", "valueInteger")
+                continue
+            day = _date(resource.get("effectiveDateTime")) or dt.date.min
+            found.append((day, value))
+        return max(found)[1] if found else None
+
+    def biomarkers(self) -> list[JSON]:
+        out: list[JSON] = []
+        local = {b.value for b in BiomarkerName}
+        for index, resource in self.of_type("Observation"):
+            code = resource.get("code")
+            name: BiomarkerName | None = None
+            if _has(code, c.GENETIC_VARIANT_ASSESSMENT):
+                self.used.add(index)
+                for component in resource.get("component", []):
+                    if _has(component.get("code"), c.GENE_STUDIED):
+                        name = self.gene(component.get("valueCodeableConcept"))
+                if name is None:
+                    self.skip(index, "gene not in oligoguide's biomarker list", "component")
+                    continue
+            else:
+                for x in _codings(code):
+                    if x.get("system") == c.LOINC:
+                        name = next(
+                            (n for n, t in c.MARKER_TESTS.items() if t.code == x.get("code")),
+                            c.MARKER_ALIASES.get(str(x.get("code"))),
+                        )
+                    elif x.get("system") == c.LOCAL_BIOMARKER and x.get("code") in local:
+                        name = BiomarkerName(x["code"])
+                    if name:
+                        break
+                if name is None:
+                    continue
+                self.used.add(index)
+            if not self.active(index, resource):
+                continue
+            status = self.marker_status(resource.get("valueCodeableConcept"))
+            if status is None:
+                self.skip(index, "biomarker result not recognised", "valueCodeableConcept")
+                continue
+            marker: JSON = {"name": name.value, "status": status.value}
+            day = _date(resource.get("effectiveDateTime"))
+            if day:
+                marker["date"] = day.isoformat()
+            notes = [n.get("text") for n in resource.get("note", []) if n.get("text")]
+            if notes:
+                marker["detail"] = str(notes[0])[:200]
+            out.append(marker)
+        return out
+
+    @staticmethod
+    def gene(concept: Any) -> BiomarkerName | None:
+        symbols = {symbol: name for name, (_, symbol) in c.GENES.items()}
+        ids = {hgnc: name for name, (hgnc, _) in c.GENES.items()}
+        symbols["ERBB2"] = BiomarkerName.HER2
+        ids["HGNC:3430"] = BiomarkerName.HER2
+        for x in _codings(concept):
+            code = str(x.get("code") or "")
+            if x.get("system") == c.HGNC and (code in ids or f"HGNC:{code}" in ids):
+                return ids.get(code) or ids[f"HGNC:{code}"]
+            if x.get("display") in symbols:
+                return symbols[str(x["display"])]
+        text = (concept or {}).get("text") if isinstance(concept, dict) else None
+        return symbols.get(str(text)) if text else None
+
+    @staticmethod
+    def marker_status(concept: Any) -> BiomarkerStatus | None:
+        for x in _codings(concept):
+            code = x.get("code")
+            if x.get("system") == c.LOINC:
+                if code in (c.VARIANT_PRESENT.code, c.MARKER_POSITIVE.code):
+                    return BiomarkerStatus.POSITIVE
+                if code in (c.VARIANT_ABSENT.code, c.MARKER_NEGATIVE.code):
+                    return BiomarkerStatus.NEGATIVE
+            if x.get("system") == c.LOCAL_BIOMARKER_STATUS and code in {
+                s.value for s in BiomarkerStatus
+            }:
+                return BiomarkerStatus(code)
+        return None
+
+    # --- treatments ---------------------------------------------------------------------------
+    def agent(self, index: int, resource: JSON) -> tuple[str | None, str | None]:
+        concept = resource.get("medicationCodeableConcept")
+        if concept is None:
+            target = self.resolve(resource.get("medicationReference"))
+            if target is not None:
+                self.used.add(target)
+                concept = self.bundle["entry"][target]["resource"].get("code")
+        codings = _codings(concept)
+        atc = next((x.get("code") for x in codings if x.get("system") == c.ATC), None)
+        name = (concept or {}).get("text") or next(
+            (x.get("display") for x in codings if x.get("display")), None
+        )
+        return (str(name) if name else None), (str(atc) if atc else None)
+
+    def therapies(self) -> list[JSON]:
+        groups: dict[str, list[tuple[int, JSON]]] = defaultdict(list)
+        for index, resource in self.of_type("MedicationRequest", "MedicationAdministration"):
+            self.used.add(index)
+            if not self.active(index, resource):
+                continue
+            timing = ((resource.get("dosageInstruction") or [{}])[0].get("timing") or {}).get(
+                "repeat"
+            ) or {}
+            period = timing.get("boundsPeriod") or resource.get("effectivePeriod") or {}
+            start = (
+                _date(period.get("start"))
+                or _date(resource.get("effectiveDateTime"))
+                or _date(resource.get("authoredOn"))
+            )
+            if start is None:
+                self.skip(index, "medication without a start date (period or authoredOn)")
+                continue
+            end = _date(period.get("end"))
+            name, atc = self.agent(index, resource)
+            if name is None and atc is None:
+                self.skip(index, "medication without a name or code")
+                continue
+            group = (resource.get("groupIdentifier") or {}).get("value") or f"{start}|{end}"
+            groups[str(group)].append(
+                (index, {**resource, "_start": start, "_end": end, "_name": name, "_atc": atc})
+            )
+        out: list[JSON] = []
+        for members in groups.values():
+            agents: list[str] = []
+            classes: list[str] = []
+            for index, r in members:
+                agents.append(r["_name"] or r["_atc"])
+                explicit = [
+                    str(e["valueCode"]) for e in _ext(r, _REGIMEN_CLASS_EXT) if e.get("valueCode")
+                ]
+                klass = c.therapy_class(r["_name"], r["_atc"])
+                found = explicit or ([klass.value] if klass else [])
+                if not found:
+                    self.skip(index, f"therapy class of {r['_name'] or r['_atc']!r} unknown")
+                classes += [k for k in found if k not in classes]
+            first = members[0][1]
+            if not classes:
+                continue
+            therapy: JSON = {
+                "agents": list(dict.fromkeys(agents)),
+                "classes": classes,
+                "start": min(r["_start"] for _, r in members).isoformat(),
+            }
+            ends = [r["_end"] for _, r in members]
+            if all(ends):
+                therapy["end"] = max(e for e in ends if e).isoformat()
+            line = _ext_value(first, c.EXT_LINE, "valueInteger")
+            if line is not None:
+                therapy["line"] = line
+            best = _ext_value(first, c.EXT_BEST_RESPONSE, "valueCode")
+            if best is not None:
+                therapy["best_response"] = best
+            out.append(therapy)
+        return out
+
+    def local_treatments(self, tumors: dict[int, JSON]) -> list[JSON]:
+        lesion_by_identifier = {t["id"]: t["id"] for t in tumors.values()}
+        out: list[JSON] = []
+        for index, resource in self.of_type("Procedure"):
+            self.used.add(index)
+            if not self.active(index, resource):
+                continue
+            local_code = (_ext_value(resource, _LOCAL_MODALITY_EXT, "valueCoding") or {}).get(
+                "code"
+            )
+            code_local = next(
+                (
+                    x.get("code")
+                    for x in _codings(resource.get("code"))
+                    if x.get("system") == c.LOCAL_MODALITY
+                ),
+                None,
+            )
+            modality_code = local_code or code_local
+            is_rt = _has(resource.get("code"), c.RT_COURSE) or c.PROFILE["rt_course"] in _profiles(
+                resource
+            )
+            day = _date((resource.get("performedPeriod") or {}).get("start")) or _date(
+                resource.get("performedDateTime")
+            )
+            if day is None:
+                self.skip(index, "procedure without a performed date")
+                continue
+            target = self.resolve(
+                _ext_value(resource, c.EXT_TARGET_BODY_STRUCTURE, "valueReference")
+            )
+            if modality_code in {m.value for m in LocalModality}:
+                modality = LocalModality(str(modality_code))
+            elif is_rt:
+                modality = LocalModality.CONVENTIONAL_RT
+                self.skip(
+                    index,
+                    "radiotherapy technique not stated: recorded as conventional_rt "
+                    "(the lesion counts as irradiated)",
+                )
+            else:
+                self.skip(index, "procedure is not a local treatment oligoguide knows", "code")
+                continue
+            doses = _ext(resource, c.EXT_RT_DOSE) if is_rt else []
+            if not doses:
+                doses = [{}]
+            for dose in doses:
+                lesion = None
+                parts = {p.get("url"): p for p in dose.get("extension", [])}
+                volume = self.resolve((parts.get("volume") or {}).get("valueReference"))
+                if volume is not None:
+                    self.used.add(volume)
+                    if volume in tumors:
+                        lesion = tumors[volume]["id"]
+                    else:
+                        vol = self.bundle["entry"][volume]["resource"]
+                        for x in vol.get("identifier", []):
+                            lesion = lesion or lesion_by_identifier.get(x.get("value"))
+                if lesion is None and target in tumors:
+                    lesion = tumors[target]["id"]
+                if lesion is None:
+                    self.skip(index, "local treatment not tied to a tracked lesion (Tumor)")
+                    continue
+                treatment: JSON = {
+                    "lesion_id": lesion,
+                    "modality": modality.value,
+                    "date": day.isoformat(),
+                }
+                total = (parts.get("totalDoseDelivered") or {}).get("valueQuantity")
+                if isinstance(total, dict) and total.get("value") is not None:
+                    unit = total.get("code") or total.get("unit")
+                    factor = {"cGy": 0.01, "Gy": 1.0}.get(str(unit))
+                    if factor is None:
+                        raise _fail(
+                            self.ptr(index, "extension", resource["extension"].index(dose)),
+                            f"radiotherapy dose unit {unit!r}: cGy or Gy expected",
+                        )
+                    treatment["total_dose_gy"] = round(float(total["value"]) * factor, 4)
+                fractions = (parts.get("fractionsDelivered") or {}).get("valueUnsignedInt")
+                if fractions is not None:
+                    treatment["fractions"] = fractions
+                out.append(treatment)
+        return out
+
+    def imaging(self) -> list[JSON]:
+        report_dates: dict[int, dt.date] = {}
+        for index, resource in self.of_type("DiagnosticReport"):
+            self.used.add(index)
+            studies = [self.resolve(r) for r in resource.get("imagingStudy", [])]
+            day = _date(resource.get("effectiveDateTime"))
+            if not any(s is not None for s in studies):
+                self.skip(index, "report without an ImagingStudy: modality and regions unknown")
+            for study in studies:
+                if study is not None and day is not None:
+                    report_dates[study] = day
+        regions = {code.code: region for region, code in c.REGION_CODES.items()}
+        out: list[JSON] = []
+        for index, resource in self.of_type("ImagingStudy"):
+            self.used.add(index)
+            if not self.active(index, resource):
+                continue
+            series = resource.get("series", [])
+            dicom = {str(x.get("code")) for x in resource.get("modality", [])}
+            dicom |= {str((s.get("modality") or {}).get("code")) for s in series}
+            modality = c.imaging_modality_from_dicom(dicom)
+            found: list[BodyRegion] = []
+            for s in series:
+                site = s.get("bodySite") or {}
+                if site.get("system") == c.SNOMED and site.get("code") in regions:
+                    region = regions[str(site["code"])]
+                    if region not in found:
+                        found.append(region)
+            day = _date(resource.get("started")) or report_dates.get(index)
+            if modality is None or not found or day is None:
+                self.skip(index, "imaging study without a known modality, region or date")
+                continue
+            if modality.value == "bone_scan":
+                self.skip(index, "nuclear-medicine study read as a bone scan", "modality")
+            out.append(
+                {
+                    "date": day.isoformat(),
+                    "modality": modality.value,
+                    "regions": [r.value for r in found],
+                }
+            )
+        return out
+
+    def leftovers(self) -> None:
+        for index, resource in self.entries:
+            if index not in self.used:
+                self.skip(index, f"{resource.get('resourceType')} is not used by oligoguide")
+
+
+def bundle_to_case(data: Any) -> BundleReading:
+    """Read a FHIR R4 Bundle (parsed JSON) into a Case plus what could not be mapped."""
+    if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
+        raise _fail("/resourceType", "a FHIR Bundle is expected")
+    if data.get("type") not in BUNDLE_TYPES:
+        raise _fail("/type", f"Bundle type must be one of {', '.join(sorted(BUNDLE_TYPES))}")
+    bundle = validate_bundle(data)
+    reader = _Reader(bundle)
+    patient = reader.patient()
+    primary_index, _, secondaries = reader.conditions()
+    tumors = reader.tumors(primary_index, secondaries)
+    reader.measurements(tumors)
+    ecog = reader.ecog()
+    if ecog is not None:
+        patient["ecog"] = ecog
+    cancer = reader.cancer
+    markers = reader.biomarkers()
+    if markers:
+        cancer["biomarkers"] = markers
+    lesions = []
+    for index, lesion in tumors.items():
+        series = lesion.pop("measurements")
+        if not series:
+            reader.skip(index, "tracked lesion without any measurement")
+            continue
+        lesion["measurements"] = [series[d] for d in sorted(series)]
+        lesions.append(lesion)
+    identifier = bundle.get("identifier") or {}
+    case: JSON = {
+        "case_id": identifier.get("value") or f"fhir-{patient['id']}",
+        "patient": {k if k != "birthDate" else "birth_date": v for k, v in patient.items()},
+        "cancer": cancer,
+        "systemic_therapies": reader.therapies(),
+        "local_treatments": reader.local_treatments(tumors),
+        "lesions": lesions,
+        "imaging": reader.imaging(),
+    }
+    for key, value in reader.case_extras.items():
+        if value is not None:
+            case[key] = value
+    reader.leftovers()
+    try:
+        built = case_from_data(case)
+    except CaseInputError as error:
+        raise CaseInputError(
+            [
+                InputIssue(
+                    "", f"the case mapped from the Bundle is invalid at {i.pointer}: {i.message}"
+                )
+                for i in error.issues
+            ]
+        ) from None
+    return BundleReading(built, tuple(reader.unmapped))
