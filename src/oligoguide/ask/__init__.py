@@ -1,0 +1,70 @@
+"""Question answering over the knowledge base: `ask(question) -> Answer`.
+
+    understand (lexicon)  ->  retrieve (lexical | dense | hybrid)  ->  compose (+ assess())
+
+Answers are assembled only from knowledge-base statements, their caveats, evidence findings,
+the plan engine's recommendations for a described patient and sourced dose schedules; each
+sentence carries the evidence ids that support it.
+
+Exceptions::
+
+    OligoguideError
+    └── AskInputError     empty or over-long question
+"""
+
+from __future__ import annotations
+
+from oligoguide.ask.compose import build_case, compose
+from oligoguide.ask.models import Answer, Section, Sentence, Understood
+from oligoguide.ask.render import render_answer_markdown, render_answer_text
+from oligoguide.ask.retrieve import DEFAULT_RETRIEVER, RetrieverKind
+from oligoguide.ask.understand import understand
+from oligoguide.knowledge import default_knowledge_base
+from oligoguide.model.errors import OligoguideError
+
+MAX_QUESTION_CHARS = 2000
+
+__all__ = [
+    "DEFAULT_RETRIEVER",
+    "MAX_QUESTION_CHARS",
+    "Answer",
+    "AskInputError",
+    "RetrieverKind",
+    "Section",
+    "Sentence",
+    "Understood",
+    "ask",
+    "render_answer_markdown",
+    "render_answer_text",
+    "understand",
+]
+
+
+class AskInputError(OligoguideError):
+    """The question is empty or longer than MAX_QUESTION_CHARS."""
+
+
+def ask(question: str, retriever: RetrieverKind | str = DEFAULT_RETRIEVER) -> Answer:
+    text = " ".join(question.split())
+    if not text:
+        raise AskInputError("question: empty; ask a clinical question in words")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise AskInputError(
+            f"question: {len(question)} characters, at most {MAX_QUESTION_CHARS} are accepted"
+        )
+    kb = default_knowledge_base()
+    understood = understand(text)
+    assessment = None
+    note = None
+    if understood.patient_specific:
+        built = build_case(understood)
+        if built is not None:
+            from oligoguide.assess import assess
+            from oligoguide.model import case_from_data
+
+            data, note = built
+            try:
+                assessment = assess(case_from_data(data))
+            except OligoguideError as error:
+                note = f"No plan could be built from the question: {error}"
+    return compose(text, understood, kb, RetrieverKind(retriever), assessment, note)

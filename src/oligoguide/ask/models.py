@@ -1,0 +1,114 @@
+"""The Answer of `ask`: what a question was understood as, cited sections, numbered references.
+
+The JSON is a stable contract (fields are added, never renamed): `question`, `understood`,
+`answer.sections[]` (title, sentences with citation ids), `references[]`, `kb_version`,
+`confidence`, `not_covered`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Confidence = Literal["high", "moderate", "low", "none"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class LesionMention(_Out):
+    site: str | None
+    size_mm: float | None = None
+    new: bool = False
+    growing: bool = False
+
+
+class Understood(_Out):
+    """The entities read from the question (see `ask.understand`)."""
+
+    cancers: tuple[str, ...] = ()
+    other_cancers: tuple[str, ...] = Field(
+        default=(), description="Primaries the knowledge base holds nothing specific for"
+    )
+    drivers: tuple[str, ...] = ()
+    drivers_negated: tuple[str, ...] = Field(
+        default=(), description="Drivers the question rules out; 'any' for 'no driver mutation'"
+    )
+    therapies: tuple[str, ...] = Field(default=(), description="Named drugs")
+    therapy_classes: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    lesion_count: int | None = None
+    lesions: tuple[LesionMention, ...] = ()
+    scenarios: tuple[str, ...] = ()
+    intents: tuple[str, ...] = ()
+    ecog: int | None = None
+    symptomatic: bool | None = None
+    uncovered_topics: tuple[str, ...] = ()
+    premises: tuple[str, ...] = Field(default=(), description="False premises recognised")
+    patient_specific: bool = Field(
+        default=False, description="The question describes a concrete patient"
+    )
+    in_domain: bool = True
+
+
+class Sentence(_Out):
+    text: str
+    citations: tuple[str, ...] = Field(min_length=1, description="Evidence ids")
+    source: str = Field(
+        description="Where the sentence comes from: statement:<id>, caveat:<id>, "
+        "evidence:<id>#<finding>, plan:<statement id>, dose:<evidence id>"
+    )
+
+
+class Section(_Out):
+    title: str
+    key: str
+    sentences: tuple[Sentence, ...]
+
+
+class AnswerBody(_Out):
+    sections: tuple[Section, ...] = ()
+
+
+class AnswerReference(_Out):
+    number: int
+    id: str
+    text: str
+    doi: str | None
+    pmid: str | None
+
+
+class Correction(_Out):
+    premise: str
+    statement_id: str
+
+
+class Answer(_Out):
+    question: str
+    understood: Understood
+    answer: AnswerBody
+    references: tuple[AnswerReference, ...]
+    kb_version: str
+    confidence: Confidence
+    not_covered: bool
+    closest_topics: tuple[str, ...] = Field(
+        default=(), description="When not covered: the nearest statement topics held"
+    )
+    gaps: tuple[str, ...] = Field(
+        default=(), description="What the knowledge base does not hold for this question"
+    )
+    corrections: tuple[Correction, ...] = ()
+    statements_used: tuple[str, ...] = ()
+    disease_state: str | None = Field(
+        default=None, description="For a described patient: the state from assess()"
+    )
+    retriever: str
+    disclaimer: str = (
+        "Decision support only, built from the oligoguide knowledge base: it does not replace "
+        "the judgement of the treating clinicians and the multidisciplinary tumour board."
+    )
+
+    def sentence_count(self) -> int:
+        return sum(len(s.sentences) for s in self.answer.sections)
