@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/oligoguide demo
+	$(BIN)/oligoguide serve --examples examples
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check src tests
