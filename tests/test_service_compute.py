@@ -112,3 +112,17 @@ def test_rate_limit_answers_429() -> None:
 
 def test_openapi_is_served() -> None:
     assert "/v1/assess" in client().get("/openapi.json").json()["paths"]
+
+
+def test_ask_returns_a_cited_answer() -> None:
+    response = client().post("/v1/ask", json={"question": "What BED do I need for lung SBRT?"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["references"]
+    assert any(s["citations"] for sec in body["answer"]["sections"] for s in sec["sentences"])
+
+
+def test_ask_refuses_an_empty_question_naming_the_field() -> None:
+    response = client().post("/v1/ask", json={"question": ""})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "/question"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from oligoguide.ask import Answer, ask
 from oligoguide.assess import Assessment, assess
 from oligoguide.dose import (
     ConstraintReport,
@@ -34,6 +35,18 @@ async def assess_case(request: Request, _: CallerDep) -> Assessment:
     """Send a case as `application/json`, or an mCODE Bundle as `application/fhir+json`."""
     case = await read_case(request)
     return assess(case)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=2000)
+    retriever: Literal["lexical", "dense", "hybrid"] = "lexical"
+
+
+@router.post("/ask", response_model=Answer, summary="A cited answer to a clinical question")
+def ask_question(body: AskRequest, _: CallerDep) -> Answer:
+    return ask(body.question, body.retriever)
 
 
 class KbSummary(BaseModel):
