@@ -18,7 +18,7 @@ from oligoguide.response.arithmetic import PD_ABSOLUTE_MM, PD_RELATIVE
 from oligoguide.response.recist import lesion_size
 
 WIDTH, HEIGHT = 720, 300
-LEFT, RIGHT, TOP, BOTTOM = 56, 170, 24, 40
+LEFT, RIGHT, TOP, BOTTOM = 56, 215, 24, 40
 GREY, RED, BLUE, BAND = "#8c959f", "#cf222e", "#0969da", "#ddf4ff"
 STATUS_COLOURS = {
     LesionStatus.PROGRESSING: RED,
@@ -113,7 +113,8 @@ def lesion_trajectories_svg(case: Case, a: Assessment) -> str:
                     f'fill="{BLUE}"><title>{escape(lesion.id)}: '
                     f"{t.modality.value} {t.date}</title></path>"
                 )
-        label = f"{lesion.id} {lesion.site.value}" + (" (progressing)" if hot else "")
+        site = lesion.site.value.replace("_", " ")
+        label = f"{lesion.id} {site}" + (" (progressing)" if hot else "")
         body.append(
             f'<rect x="{WIDTH - RIGHT + 10}" y="{legend_y - 8}" width="10" height="10" '
             f'fill="{colour}"/><text x="{WIDTH - RIGHT + 25}" y="{legend_y + 1}">'

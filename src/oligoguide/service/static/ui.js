@@ -1,0 +1,56 @@
+// oligoguide UI: progressive enhancement only; every page works without this file.
+(function () {
+  "use strict";
+
+  // "Add a row" buttons of the case form: clone the row's <template>, numbering its inputs.
+  function addRow(button) {
+    var kind = button.getAttribute("data-add");
+    var holder = button.closest("[data-rows='" + kind + "']");
+    var template = document.getElementById("tpl-" + kind);
+    if (!holder || !template) { return; }
+    var rows = holder.querySelector(".rows");
+    var index = rows.children.length;
+    var html = template.innerHTML;
+    if (kind === "measurement") {
+      html = html.split("__L__").join(holder.getAttribute("data-lesion"))
+                 .split("__M__").join(String(index));
+    } else {
+      html = html.split("__L__").join(String(index));
+    }
+    html = html.split("__N__").join(String(index + 1));
+    var box = document.createElement("div");
+    box.innerHTML = html.trim();
+    var row = box.firstElementChild;
+    rows.appendChild(row);
+    var first = row.querySelector("input, select");
+    if (first) { first.focus(); }
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) { return; }
+    var button = target.closest("button[data-add]");
+    if (button) {
+      event.preventDefault();
+      addRow(button);
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.documentElement.classList.add("js");
+    // After a refused save, take keyboard and screen-reader users to the list of problems.
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+    // Ask: say the answer is being prepared (it takes a moment), and stop double submits.
+    var forms = document.querySelectorAll("form[data-busy]");
+    Array.prototype.forEach.call(forms, function (form) {
+      form.addEventListener("submit", function () {
+        var button = form.querySelector("button[type='submit']");
+        if (button) {
+          button.disabled = true;
+          button.textContent = form.getAttribute("data-busy");
+        }
+      });
+    });
+  });
+}());

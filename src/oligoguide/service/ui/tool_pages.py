@@ -1,0 +1,166 @@
+"""Pages that need no case: dose calculator, Ask, knowledge-base browser."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from oligoguide.dose import DoseInputError, bed, eqd2, suggest_schedule
+from oligoguide.knowledge import default_knowledge_base
+from oligoguide.model.vocab import Site
+from oligoguide.service.ui import kb_view
+from oligoguide.service.ui.web import Ui, UiDep
+
+router = APIRouter()
+SITES = [s.value for s in Site]
+
+
+def _number(
+    form: dict[str, str], name: str, errors: dict[str, str], *, integer: bool = False
+) -> float | None:
+    text = form.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        errors[name] = "enter a number"
+        return None
+    if not math.isfinite(value) or value <= 0:
+        errors[name] = "enter a number above 0"
+        return None
+    if integer and not value.is_integer():
+        errors[name] = "enter a whole number"
+        return None
+    return value
+
+
+def _dose_page(ui: Ui, status: int = 200, **context: Any) -> Response:
+    context.setdefault("values", {"alpha_beta": "10"})
+    context.setdefault("errors", {})
+    return ui.page("dose.html", status=status, title="Dose calculator", sites=SITES, **context)
+
+
+@router.get("/dose")
+def dose_form(ui: UiDep) -> Response:
+    ui.need()
+    return _dose_page(ui)
+
+
+@router.post("/dose")
+async def dose(ui: UiDep) -> Response:
+    ui.need()
+    raw = await ui.form()
+    form = {k: v.strip() for k, v in raw.items() if isinstance(v, str) and k != "csrf_token"}
+    form.setdefault("alpha_beta", "10")
+    errors: dict[str, str] = {}
+    if raw.get("action") == "schedule":
+        return _schedule(ui, form, errors)
+    total = _number(form, "total_gy", errors)
+    fractions = _number(form, "fractions", errors, integer=True)
+    alpha_beta = _number(form, "alpha_beta", errors)
+    for name, value in (("total_gy", total), ("fractions", fractions), ("alpha_beta", alpha_beta)):
+        if value is None and name not in errors:
+            errors[name] = "required"
+    if errors or total is None or fractions is None or alpha_beta is None:
+        return _dose_page(ui, 422, values=form, errors=errors)
+    try:
+        result = {
+            "bed": bed(total, int(fractions), alpha_beta),
+            "eqd2": eqd2(total, int(fractions), alpha_beta),
+            "per_fraction": total / fractions,
+        }
+    except DoseInputError as error:
+        errors[error.field if error.field in form else "total_gy"] = error.message
+        return _dose_page(ui, 422, values=form, errors=errors)
+    return _dose_page(ui, values=form, result=result)
+
+
+def _schedule(ui: Ui, form: dict[str, str], errors: dict[str, str]) -> Response:
+    site = form.get("site", "")
+    if site not in SITES:
+        errors["site"] = "choose a site"
+    diameter = _number(form, "diameter_mm", errors)
+    count = _number(form, "lesion_count", errors, integer=True)
+    if errors:
+        return _dose_page(ui, 422, values=form, errors=errors)
+    try:
+        suggestion = suggest_schedule(
+            site,
+            diameter,
+            central=form.get("zone") == "central",
+            ultracentral=form.get("zone") == "ultracentral",
+            lesion_count=int(count) if count else None,
+        )
+    except DoseInputError as error:
+        errors[error.field if error.field in form else "site"] = error.message
+        return _dose_page(ui, 422, values=form, errors=errors)
+    kb = default_knowledge_base()
+    sources = {s.source for s in suggestion.alternatives} | (
+        {suggestion.source} if suggestion.source else set()
+    )
+    references = {s: kb.evidence[s].reference() for s in sources if s in kb.evidence}
+    return _dose_page(ui, values=form, suggestion=suggestion, references=references)
+
+
+@router.get("/ask")
+def ask_form(ui: UiDep) -> Response:
+    ui.need()
+    return ui.page("ask.html", title="Ask", question="", answer=None, error=None)
+
+
+@router.post("/ask")
+async def ask_question(ui: UiDep) -> Response:
+    ui.need()
+    form = await ui.form()
+    question = str(form.get("question") or "")
+    try:
+        from oligoguide.ask import AskInputError, ask
+    except ImportError:  # pragma: no cover - the ask face is optional
+        return ui.page(
+            "ask.html",
+            status=503,
+            title="Ask",
+            question=question,
+            answer=None,
+            error="Question answering is not installed on this server.",
+        )
+    try:
+        answer = await run_in_threadpool(ask, question)
+    except AskInputError as error:
+        message = str(error).removeprefix("question: ")
+        return ui.page(
+            "ask.html", status=422, title="Ask", question=question, answer=None, error=message
+        )
+    numbers = {r.id: r.number for r in answer.references}
+
+    def cite(ids: tuple[str, ...]) -> list[int]:
+        return sorted({numbers[i] for i in ids if i in numbers})
+
+    return ui.page("ask.html", title="Ask", question=question, answer=answer, cite=cite)
+
+
+@router.get("/kb")
+def knowledge(
+    ui: UiDep,
+    q: Annotated[str, Query(max_length=100)] = "",
+    cancer: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    ui.need()
+    kb = default_knowledge_base()
+    items = kb_view.search(q, cancer)
+    return ui.page(
+        "kb.html",
+        title="Knowledge base",
+        items=items,
+        total=len(kb.evidence),
+        statements=len(kb.statements),
+        released=str(kb.manifest.released),
+        q=q,
+        cancer=cancer,
+        cancers=kb_view.cancers(),
+    )
