@@ -19,6 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m ruff check src tests
 	$(BIN)/python -m ruff format --check src tests
 	$(BIN)/python -m mypy
+	BIN=$(BIN) bash scripts/security_checks.sh bandit
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -29,6 +30,7 @@ typecheck: $(STAMP)
 	$(BIN)/python -m mypy
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[all,dev,bench]'
 	$(BIN)/python bench/run_all.py
 
 eval-ask: $(STAMP)

@@ -63,10 +63,12 @@ def ehr_prefetch(path: Path = EXAMPLE) -> dict[str, Any]:
 
 
 def hook_request(prefetch: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
+    """A patient-view call for the patient the prefetch is about (its FHIR resource id)."""
+    patient_id = (prefetch or {}).get("patient", {}).get("id", "unknown-patient")
     body: dict[str, Any] = {
         "hook": "patient-view",
         "hookInstance": str(uuid.uuid4()),
-        "context": {"userId": "Practitioner/1", "patientId": "EX-CRC-01"},
+        "context": {"userId": "Practitioner/1", "patientId": patient_id},
     }
     if prefetch is not None:
         body["prefetch"] = prefetch
@@ -163,7 +165,8 @@ def test_missing_prefetch_is_fetched_when_fhir_access_is_granted(
     response = client.post(f"/cds-services/{SERVICE_ID}", json=body, headers=auth(ehr))
     assert response.status_code == 200, response.text
     assert asked
-    assert asked[0].startswith(f"{FHIR_BASE}/Observation?patient=EX-CRC-01")
+    patient_id = full["patient"]["id"]
+    assert asked[0].startswith(f"{FHIR_BASE}/Observation?patient={patient_id}")
 
 
 def service_state_of(client: TestClient) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,9 @@ from oligoguide.knowledge.models import Evidence, Manifest, Statement
 from oligoguide.model.errors import OligoguideError, pointer_of
 
 RecordT = TypeVar("RecordT", Evidence, Statement)
+
+#: A folder to load instead of the packaged base (a site's reviewed copy, or a test's broken one).
+KB_DIR_ENV = "OLIGOGUIDE_KB_DIR"
 
 
 class KnowledgeBaseError(OligoguideError):
@@ -137,7 +141,16 @@ def _as_traversable(path: Traversable | Path) -> Traversable:
     return path  # pathlib.Path satisfies the Traversable protocol
 
 
+def configured_data_dir() -> Traversable:
+    """The folder `default_knowledge_base` reads: $OLIGOGUIDE_KB_DIR if set, else the package."""
+    override = os.environ.get(KB_DIR_ENV, "").strip()
+    return Path(override) if override else default_data_dir()
+
+
 @cache
 def default_knowledge_base() -> KnowledgeBase:
-    """The packaged knowledge base, loaded and validated once per process."""
-    return load_knowledge_base()
+    """The knowledge base of this process (see `configured_data_dir`), loaded and validated once.
+
+    An invalid base raises KnowledgeBaseError, so every face (the CLI, `oligoguide serve`)
+    stops with the list of problems instead of serving part of the knowledge."""
+    return load_knowledge_base(configured_data_dir())

@@ -18,11 +18,33 @@ def content_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-async def json_body(request: Request) -> Any:
-    raw = await request.body()
+class MalformedJsonError(ValueError):
+    """The bytes are not strict JSON; the message says where or why."""
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON (RFC 8259 has no NaN or Infinity)")
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """Strict JSON from untrusted bytes: MalformedJsonError for anything else, whatever it is.
+
+    ValueError covers JSONDecodeError, UnicodeDecodeError, NaN/Infinity and integers over
+    Python's digit limit; RecursionError a nesting deeper than the parser's stack. Only JSON is
+    ever parsed (no XML parser anywhere, so no external entities)."""
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return json.loads(raw, parse_constant=_no_constant)
+    except ValueError as error:
+        raise MalformedJsonError(str(error)) from None
+    except RecursionError:
+        raise MalformedJsonError("nested too deeply") from None
+
+
+async def json_body(request: Request) -> Any:
+    """The request body as strict JSON, or a 400 problem (never a 500)."""
+    try:
+        return parse_json(await request.body())
+    except MalformedJsonError as error:
         raise ProblemError(400, "Malformed JSON", str(error), pointer="") from None
 
 

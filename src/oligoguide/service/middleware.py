@@ -27,7 +27,12 @@ DOCS_PATHS = ("/docs", "/redoc", "/openapi.json")
 
 
 class BodyLimit:
-    """Refuse bodies over the limit with 413, whether or not Content-Length is declared."""
+    """Refuse bodies over the limit with 413, whether or not Content-Length is declared.
+
+    A body that grows past the limit while it streams in is cut off: the app is told the client
+    left (`http.disconnect`), whatever it answers is dropped, and the client gets the 413. (An
+    exception raised into the app instead would meet the app's own handlers first, e.g. a 500
+    from the catch-all one or a 400 from FastAPI's body parser.)"""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -42,19 +47,34 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
             return
         seen = 0
+        too_large = False
+        started = False
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, too_large
+            if too_large:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLargeError
+                    too_large = True
+                    return {"type": "http.disconnect"}
             return message
 
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if too_large and not started:
+                return  # the app's answer to a cut-off body is replaced by the 413
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, limited, send)
-        except _TooLargeError:
+            await self.app(scope, limited, guarded)
+        except Exception:
+            if not too_large or started:
+                raise
+        if too_large and not started:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -62,10 +82,6 @@ class BodyLimit:
             413, "Request body too large", f"the limit is {self.max_bytes} bytes"
         )
         await response(scope, receive, send)
-
-
-class _TooLargeError(Exception):
-    pass
 
 
 class RateLimit(BaseHTTPMiddleware):

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oligoguide.model.errors import CaseInputError, OligoguideError, pointer_of
@@ -63,6 +64,20 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _model_validation(_: Request, exc: Exception) -> JSONResponse:
+    """A model validated inside a route (not by FastAPI) refused its input: 422, not 500.
+    Pointers are relative to the part the route validated (e.g. one dose point)."""
+    assert isinstance(exc, ValidationError)
+    errors = [
+        {"pointer": pointer_of(tuple(d["loc"])), "detail": str(d["msg"])}
+        for d in exc.errors(include_url=False)
+    ]
+    first = errors[0] if errors else {"pointer": "", "detail": "invalid request"}
+    return problem_response(
+        422, "Invalid request", f"{first['pointer'] or '/'}: {first['detail']}", errors
+    )
+
+
 def _case_input(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, CaseInputError)
     errors = [{"pointer": i.pointer, "detail": i.message} for i in exc.issues]
@@ -92,6 +107,7 @@ def _unexpected(_: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(CaseInputError, _case_input)
+    app.add_exception_handler(ValidationError, _model_validation)
     app.add_exception_handler(ProblemError, _problem)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(OligoguideError, _known)

@@ -125,11 +125,23 @@ def _check_actor(actor: str) -> str:
     return actor.strip()
 
 
+#: Versions and offsets are stored or bound as 64-bit integers; a larger one is a bad argument
+#: (not a driver OverflowError, which would surface as a 500).
+MAX_INT64 = 2**63 - 1
+
+
 def _check_page(limit: int, offset: int) -> None:
     if not 1 <= limit <= MAX_PAGE:
         raise StoreInputError(f"limit must be between 1 and {MAX_PAGE}")
     if offset < 0:
         raise StoreInputError("offset must not be negative")
+    if offset > MAX_INT64:
+        raise StoreInputError(f"offset must be at most {MAX_INT64}")
+
+
+def _check_version(version: int | None) -> None:
+    if version is not None and not -MAX_INT64 <= version <= MAX_INT64:
+        raise StoreInputError(f"version must be at most {MAX_INT64}")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -292,6 +304,7 @@ class Registry:
         version: int | None = None,
     ) -> Iterator[_Operation]:
         actor = _check_actor(actor)
+        _check_version(version)
         try:
             with self._transaction() as session:
                 operation = _Operation(session, actor, action, target_type, target_id, version)

@@ -104,7 +104,23 @@ def _case_for(request_body: CdsRequest, state: ServiceState) -> Case:
             prefetch = fill_prefetch(request_body, missing, state.http)
         except FhirFetchError as error:
             raise ProblemError(424, "FHIR server unavailable", str(error)) from None
+    _same_patient(request_body, prefetch)
     return bundle_to_case(prefetch_to_bundle(prefetch)).case
+
+
+def _same_patient(request_body: CdsRequest, prefetch: dict[str, Any]) -> None:
+    """Wrong-patient guard: the prefetched Patient must be the one the EHR has open."""
+    open_patient = str(request_body.context.get("patientId", ""))
+    patient = prefetch.get("patient")
+    found = patient.get("id") if isinstance(patient, dict) else None
+    if not open_patient or found != open_patient:
+        raise ProblemError(
+            400,
+            "Prefetch is for another patient",
+            f"context.patientId is {open_patient or 'missing'} but the prefetched Patient is "
+            f"{found or 'missing'}; no card is given for a mismatched record",
+            pointer="/prefetch/patient/id",
+        )
 
 
 def _store(state: ServiceState, case: Case, actor: str) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from oligoguide.model import Case, CaseInputError, InputIssue, case_from_data
 from oligoguide.model.vocab import DiseaseState
 from oligoguide.render.plots import all_figures
 from oligoguide.service.auth import Caller, Role
+from oligoguide.service.bodies import MalformedJsonError, parse_json
 from oligoguide.service.state import service_state
 from oligoguide.service.ui import case_form as cf
 from oligoguide.service.ui.views import lesion_table, plan_view, ref_numbers
@@ -163,8 +163,8 @@ async def import_case(ui: UiDep) -> Response:
     if len(raw) > MAX_UPLOAD_BYTES:
         return _import_error(ui, f"The file is larger than {MAX_UPLOAD_BYTES // 1000} kB.", 413)
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        data = parse_json(raw)
+    except MalformedJsonError as error:
         return _import_error(ui, f"The file is not valid JSON: {error}.")
     notes: list[str] = []
     try:

@@ -1,0 +1,73 @@
+"""`screen()`: one contract for every engine."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from oligoguide.cohort.inputs import CohortInputs, discover
+
+Engine = Literal["embedded", "spark", "core"]
+ENGINES: tuple[Engine, ...] = ("embedded", "spark", "core")
+
+#: Progress callback: a fraction 0..1 of the work done.
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class ScreenRun:
+    engine: Engine
+    out: Path
+    seconds: float
+
+
+def _resolve(paths: list[Path], scratch: Path) -> CohortInputs:
+    inputs = discover(paths)
+    if not inputs.fhir:
+        return inputs
+    from oligoguide.cohort.fhir_ndjson import convert
+
+    tables = convert(list(inputs.fhir), scratch)
+    merged = dict(tables.tables)
+    merged.update(inputs.tables)  # explicit tables win over converted ones
+    return CohortInputs(merged)
+
+
+def screen(
+    paths: list[Path],
+    out: Path,
+    *,
+    engine: Engine = "embedded",
+    master: str = "local[*]",
+    memory_limit: str | None = None,
+    progress: Progress | None = None,
+) -> ScreenRun:
+    """Screen the cohort in `paths` and write one row per patient to `out` (Parquet).
+
+    The Spark engine writes `out` as a Parquet dataset directory.
+    """
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="oligoguide-") as scratch:
+        inputs = _resolve(paths, Path(scratch))
+        if engine == "embedded":
+            from oligoguide.cohort import embedded
+
+            embedded.screen_to_file(
+                inputs,
+                out,
+                memory_limit=memory_limit,
+                progress=None if progress is None else lambda p: progress(p / 100),
+            )
+        elif engine == "spark":
+            from oligoguide.cohort.spark import screen_to_file as spark_screen
+
+            spark_screen(inputs, out, master=master)
+        else:
+            from oligoguide.cohort import core_engine
+
+            core_engine.screen_to_file(inputs, out)
+    return ScreenRun(engine, out, time.perf_counter() - started)

@@ -1,0 +1,253 @@
+"""Hypothesis strategies for random cohorts (with edge values and malformed rows) and helpers
+that write them as tables and compare engine results patient by patient."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.csv as pacsv  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+from hypothesis import strategies as st
+
+START = dt.date(2022, 1, 3)
+SITES = ["lung", "liver", "bone", "lymph_node", "brain", "peritoneum", "adrenal"]
+SIZES = [0, 3, 4, 5, 6, 8, 9, 10, 11, 12, 14, 15, 16, 18, 20, 21, 24, 25, 29, 30, 31, 36, 45]
+STATUSES = ["present", "absent", "not_evaluated", "too_small_to_measure", "unequivocal_progression"]
+MODALITIES = ["sbrt", "surgery", "rfa", "srs", "observation"]
+CLASSES = ["chemotherapy", "immunotherapy", "targeted", "hormonal"]
+COMPARED = (
+    "disease_state",
+    "progressing_count",
+    "progressing_lesions",
+    "progressing_organs",
+    "latest_overall",
+)
+TYPES = {
+    "measurements": {
+        "patient_id": pa.string(),
+        "lesion_id": pa.string(),
+        "site": pa.string(),
+        "is_lymph_node": pa.bool_(),
+        "target": pa.bool_(),
+        "date": pa.date32(),
+        "diameter_mm": pa.float64(),
+        "status": pa.string(),
+    },
+    "patients": {
+        "patient_id": pa.string(),
+        "primary_site": pa.string(),
+        "ecog": pa.int64(),
+        "therapy_agents": pa.string(),
+        "therapy_class": pa.string(),
+        "therapy_start": pa.date32(),
+        "therapy_end": pa.date32(),
+        "baseline_date": pa.date32(),
+    },
+    "local_treatments": {
+        "patient_id": pa.string(),
+        "lesion_id": pa.string(),
+        "modality": pa.string(),
+        "date": pa.date32(),
+    },
+}
+Tables = dict[str, list[dict[str, Any]]]
+
+
+@st.composite
+def measurement(draw: st.DrawFn) -> tuple[float | None, str | None] | None:
+    kind = draw(st.sampled_from(["size", "size", "size", "status", "both", "missing"]))
+    if kind == "missing":
+        return None
+    size = float(draw(st.sampled_from(SIZES)))
+    if kind == "size":
+        return size, None
+    status = draw(st.sampled_from(STATUSES))
+    if kind == "status":
+        return None, status
+    return (0.0 if status == "absent" else size), status
+
+
+@st.composite
+def patient(draw: st.DrawFn, pid: str) -> Tables:
+    n_scans = draw(st.integers(1, 5))
+    gaps = draw(st.lists(st.integers(1, 4), min_size=n_scans - 1, max_size=n_scans - 1))
+    days = [0]
+    for gap in gaps:
+        days.append(days[-1] + 30 * gap)
+    dates = [START + dt.timedelta(days=d) for d in days]
+    flagging = draw(st.sampled_from(["flags", "none", "random"]))
+    rows: list[dict[str, Any]] = []
+    lesion_ids = []
+    for index in range(draw(st.integers(1, 7))):
+        lesion_id = f"L{index}"
+        lesion_ids.append(lesion_id)
+        site = draw(st.sampled_from(SITES))
+        first = draw(st.integers(0, n_scans - 1)) if draw(st.booleans()) else 0
+        target = {"flags": index < 3, "none": False}.get(flagging, draw(st.booleans()))
+        for scan in range(first, n_scans):
+            value = draw(measurement())
+            if value is None:
+                continue
+            rows.append(
+                {
+                    "patient_id": pid,
+                    "lesion_id": lesion_id,
+                    "site": site,
+                    "is_lymph_node": site == "lymph_node",
+                    "target": target,
+                    "date": dates[scan],
+                    "diameter_mm": value[0],
+                    "status": value[1],
+                }
+            )
+    therapy: dict[str, Any] = {}
+    if draw(st.integers(0, 4)) > 0:
+        start = dates[draw(st.integers(0, n_scans - 1))] + dt.timedelta(
+            days=draw(st.sampled_from([-10, 0, 5]))
+        )
+        end = None
+        if draw(st.integers(0, 4)) == 0:
+            end = start + dt.timedelta(days=draw(st.integers(0, 200)))
+        therapy = {
+            "therapy_agents": "agent",
+            "therapy_class": draw(st.sampled_from(CLASSES)),
+            "therapy_start": start,
+            "therapy_end": end,
+        }
+    baseline = None
+    if draw(st.integers(0, 5)) == 0:
+        baseline = START + dt.timedelta(days=draw(st.integers(-20, 200)))
+    patients = [
+        {
+            "patient_id": pid,
+            "primary_site": "colorectal",
+            "ecog": draw(st.sampled_from([None, 0, 1, 2])),
+            "baseline_date": baseline,
+            **therapy,
+        }
+    ]
+    treatments = [
+        {
+            "patient_id": pid,
+            "lesion_id": draw(st.sampled_from(lesion_ids)),
+            "modality": draw(st.sampled_from(MODALITIES)),
+            "date": dates[draw(st.integers(0, n_scans - 1))] + dt.timedelta(days=7),
+        }
+        for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2])))
+    ]
+    tables = {"measurements": rows, "patients": patients, "local_treatments": treatments}
+    if draw(st.integers(0, 9)) == 0:
+        _malform(draw, tables)
+    return tables
+
+
+def _malform(draw: st.DrawFn, tables: Tables) -> None:
+    rows = tables["measurements"]
+    kind = draw(
+        st.sampled_from(
+            [
+                "negative",
+                "site",
+                "status",
+                "duplicate",
+                "empty",
+                "absent",
+                "ecog",
+                "no_patient",
+                "two_patients",
+                "unknown_lesion",
+                "end_before_start",
+                "site_disagrees",
+            ]
+        )
+    )
+    if kind in ("negative", "site", "status", "duplicate", "empty", "absent", "site_disagrees"):
+        if not rows:
+            return
+        row = rows[draw(st.integers(0, len(rows) - 1))]
+        if kind == "negative":
+            row["diameter_mm"] = -4.0
+        elif kind == "site":
+            row["site"] = "lvier"
+        elif kind == "status":
+            row["status"] = "gone"
+        elif kind == "duplicate":
+            rows.append(dict(row))
+        elif kind == "empty":
+            row["diameter_mm"], row["status"] = None, None
+        elif kind == "absent":
+            row["status"], row["diameter_mm"] = "absent", 12.0
+        else:
+            row["site"] = "skin" if row["site"] != "skin" else "bone"
+            rows.append({**row, "date": row["date"] + dt.timedelta(days=1000)})
+    elif kind == "ecog":
+        tables["patients"][0]["ecog"] = 7
+    elif kind == "no_patient":
+        tables["patients"].clear()
+    elif kind == "two_patients":
+        tables["patients"].append(dict(tables["patients"][0]))
+    elif kind == "unknown_lesion":
+        pid = tables["patients"][0]["patient_id"]
+        tables["local_treatments"].append(
+            {"patient_id": pid, "lesion_id": "X9", "modality": "sbrt", "date": START}
+        )
+    elif tables["patients"][0].get("therapy_start"):
+        start = tables["patients"][0]["therapy_start"]
+        tables["patients"][0]["therapy_end"] = start - dt.timedelta(days=30)
+
+
+@st.composite
+def cohort(draw: st.DrawFn, max_patients: int = 8) -> Tables:
+    merged: Tables = {"measurements": [], "patients": [], "local_treatments": []}
+    for index in range(draw(st.integers(1, max_patients))):
+        for name, rows in draw(patient(f"H{index:03d}")).items():
+            merged[name] += rows
+    return merged
+
+
+def write(tables: Tables, directory: Path, fmt: str = "parquet") -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        types = TYPES[name]
+        columns = {c: pa.array([r.get(c) for r in rows], type=t) for c, t in types.items()}
+        table = pa.table(columns)
+        if fmt == "parquet":
+            pq.write_table(table, directory / f"{name}.parquet")
+        else:
+            strings = {
+                c: pa.array([_text(v) for v in table.column(c).to_pylist()], type=pa.string())
+                for c in table.column_names
+            }
+            pacsv.write_csv(pa.table(strings), directory / f"{name}.csv")
+    return directory
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def by_patient(table: pa.Table) -> dict[str | None, dict[str, Any]]:
+    return {row["patient_id"]: row for row in table.to_pylist()}
+
+
+def disagreements(
+    expected: pa.Table, actual: pa.Table
+) -> list[tuple[str | None, dict[str, Any], dict[str, Any]]]:
+    left, right = by_patient(expected), by_patient(actual)
+    assert set(left) == set(right), f"patients differ: {set(left) ^ set(right)}"
+    found = []
+    for key, row in left.items():
+        a = {k: row[k] for k in COMPARED}
+        b = {k: right[key][k] for k in COMPARED}
+        if a != b:
+            found.append((key, a, b))
+    return found
