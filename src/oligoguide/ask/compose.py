@@ -27,6 +27,7 @@ from oligoguide.ask.models import (
 )
 from oligoguide.ask.retrieve import RetrieverKind, get_retriever, rank_statements
 from oligoguide.knowledge import KnowledgeBase, Statement
+from oligoguide.plan.references import number_references
 
 STATES = ("oligoprogression", "polyprogression", "oligopersistence", "oligometastatic")
 FOCUS_INTENTS = ("dose", "followup", "definition", "prognosis", "safety", "workup", "response")
@@ -509,20 +510,10 @@ def _gaps(u: Understood, draft: _Draft, state: str | None) -> None:
 
 
 def _references(sections: tuple[Section, ...], kb: KnowledgeBase) -> tuple[AnswerReference, ...]:
-    order: list[str] = []
-    for section in sections:
-        for sentence in section.sentences:
-            order += [c for c in sentence.citations if c not in order]
-    return tuple(
-        AnswerReference(
-            number=n,
-            id=evidence_id,
-            text=kb.evidence[evidence_id].reference(),
-            doi=kb.evidence[evidence_id].doi,
-            pmid=kb.evidence[evidence_id].pmid,
-        )
-        for n, evidence_id in enumerate(order, start=1)
-    )
+    cited = [
+        c for section in sections for sentence in section.sentences for c in sentence.citations
+    ]
+    return number_references(kb, cited)
 
 
 def _confidence(

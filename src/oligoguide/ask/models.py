@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from oligoguide.plan.models import Reference
+
 Confidence = Literal["high", "moderate", "low", "none"]
 
 
@@ -72,12 +74,8 @@ class AnswerBody(_Out):
     sections: tuple[Section, ...] = ()
 
 
-class AnswerReference(_Out):
-    number: int
-    id: str
-    text: str
-    doi: str | None
-    pmid: str | None
+#: One numbered reference; the same shape (and numbering rule) as the plan's references.
+AnswerReference = Reference
 
 
 class Correction(_Out):
