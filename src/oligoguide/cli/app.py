@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from oligoguide.cli import ask, cohort, serve, token
 from oligoguide.cli.assess import assess_command, demo_command, schema_command
 from oligoguide.cli.dose import dose_app
 from oligoguide.cli.kb import kb_app
@@ -20,12 +21,6 @@ app.command("demo")(demo_command)
 app.add_typer(kb_app, name="kb")
 app.add_typer(dose_app, name="dose")
 
-
-def _register_optional() -> None:
-    """Faces with heavy dependencies register only when their module imports cleanly."""
-    from oligoguide.cli import optional
-
-    optional.register(app)
-
-
-_register_optional()
+# The faces with heavy dependencies import them inside their commands, so the CLI stays quick.
+for face in (ask, cohort, serve, token):
+    face.register(app)

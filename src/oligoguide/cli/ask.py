@@ -1,4 +1,4 @@
-"""`oligoguide ask "QUESTION"`: a cited answer from the knowledge base (see optional.py)."""
+"""`oligoguide ask "QUESTION"`: a cited answer from the knowledge base."""
 
 from __future__ import annotations
 
