@@ -2,8 +2,14 @@
 
 Every (engine, size) runs in its own subprocess, so peak memory (ru_maxrss of the worker and of
 its reaped children, e.g. Spark's JVM) belongs to that run alone. Sizes are measurement rows of
-a synthetic cohort (`oligoguide synth`); slow engines are capped (see CAPS) and say so.
-Machines are shared and noisy: read the ratios, measured side by side in one run.
+a synthetic cohort (`oligoguide synth`); slow engines are capped (see CAPS) and say so, and run
+once above 10^5 rows (minutes per run). Machines are shared and noisy: read the ratios, measured
+side by side in one run.
+
+Two reference lines put the embedded engine in context: `floor` is DuckDB doing only the one
+per-row operation the rules cannot avoid (grouping by patient, lesion and date, which the
+duplicate-date check needs) on the same Parquet file; and a single `assess` is timed in-process
+and through the REST API (p50/p99).
 
     .venv/bin/python bench/cohort_bench.py [--sizes 10000,100000,1000000,10000000] [--repeats 3]
 """
@@ -22,7 +28,14 @@ import time
 from pathlib import Path
 
 ROWS_PER_PATIENT = 30.6  # measured mean of the synthetic cohort
-CAPS = {"core": 100_000, "pyrecist": 100_000, "spark": 1_000_000, "embedded": 10**8}
+CAPS = {
+    "core": 1_000_000,
+    "pyrecist": 1_000_000,
+    "spark": 1_000_000,
+    "embedded": 10**8,
+    "floor": 10**8,
+}
+SLOW = {"core", "pyrecist", "spark"}  # one run above 10^5 rows
 DATA = Path(os.environ.get("OLIGOGUIDE_BENCH_DATA", Path(tempfile.gettempdir()) / "og-bench"))
 
 
@@ -73,6 +86,17 @@ def worker(engine: str, directory: Path) -> dict[str, float]:
     from oligoguide.cohort.inputs import discover
 
     out = Path(tempfile.mkdtemp()) / "results.parquet"
+    if engine == "floor":
+        import duckdb
+
+        source = str(directory / "measurements.parquet").replace("'", "''")
+        started = time.perf_counter()
+        duckdb.connect().execute(
+            f"""COPY (SELECT patient_id, lesion_id, date, count(*) AS n
+                FROM read_parquet('{source}') GROUP BY ALL HAVING count(*) > 1)
+              TO '{out}' (FORMAT parquet)"""
+        )
+        return {"seconds": time.perf_counter() - started, **_memory()}
     if engine == "pyrecist":
         from pyrecist.assessment import Evaluator
         from pyrecist.data import Reader
@@ -135,11 +159,33 @@ def single_assess_timing(repeats: int = 200) -> tuple[float, float]:
     return statistics.median(times), times[int(len(times) * 0.99) - 1]
 
 
+def rest_assess_timing(repeats: int = 200) -> tuple[float, float]:
+    """p50 and p99 of one POST /v1/assess through a real uvicorn server on loopback (ms)."""
+    import httpx
+    from load_test import EXAMPLE, start_server
+
+    folder = tempfile.mkdtemp(prefix="oligoguide-bench-")
+    process, url = start_server(f"sqlite:///{folder}/registry.sqlite3")
+    try:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            client.post("/v1/assess", json=EXAMPLE).raise_for_status()
+            times = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                client.post("/v1/assess", json=EXAMPLE).raise_for_status()
+                times.append((time.perf_counter() - started) * 1000)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.99) - 1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000,10000000")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--engines", default="core,pyrecist,spark,embedded")
+    parser.add_argument("--engines", default="core,pyrecist,spark,embedded,floor")
     parser.add_argument("--worker", nargs=2, metavar=("ENGINE", "DIR"))
     args = parser.parse_args()
     if args.worker:
@@ -157,7 +203,7 @@ def main() -> None:
         for engine in engines:
             if size > CAPS[engine]:
                 continue
-            repeats = args.repeats if size <= 1_000_000 else 1
+            repeats = 1 if engine in SLOW and size > 100_000 else args.repeats
             runs = [_run(engine, directory) for _ in range(repeats)]
             median = statistics.median(r["seconds"] for r in runs)
             peak = max(r["peak_mb"] for r in runs)
@@ -178,9 +224,15 @@ def main() -> None:
             )
     skipped = ", ".join(f"{e} above {c:,} rows" for e, c in CAPS.items() if c < 10**8)
     print(f"\nCapped (too slow to run at larger sizes in one sitting): {skipped}.")
+    print("floor: DuckDB grouping the rows by (patient, lesion, date) only, nothing else.")
     p50, p99 = single_assess_timing()
     print(
         f"single assess() in-process on examples/crc_oligoprogression.json: "
+        f"p50 {p50:.2f} ms, p99 {p99:.2f} ms"
+    )
+    p50, p99 = rest_assess_timing()
+    print(
+        f"single POST /v1/assess through the REST API (uvicorn on loopback, one client): "
         f"p50 {p50:.2f} ms, p99 {p99:.2f} ms"
     )
 

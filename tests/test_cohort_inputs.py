@@ -87,6 +87,32 @@ def test_results_name_each_problem_and_keep_every_patient(tmp_path: Path) -> Non
     assert disagreements(core_engine.screen_table(inputs), embedded.screen_table(inputs)) == []
 
 
+def test_ids_are_taken_literally_and_padded_or_blank_ids_are_reported(tmp_path: Path) -> None:
+    # " P1" is not silently merged with "P1" (that would be a guess about identity): it is its
+    # own patient, rejected with the padding named; a spaces-only id counts as no id at all.
+    measurements = [
+        _row("P1", "L1", 0, 30.0),
+        _row("P1", "L1", 1, 28.0),
+        _row(" P1", "L1", 1, 50.0),
+        _row("   ", "L1", 0, 20.0),
+    ]
+    tables = {
+        "measurements": measurements,
+        "patients": [_patient("P1"), _patient(" P1")],
+        "local_treatments": [],
+    }
+    inputs = discover([write(tables, tmp_path / "cohort")])
+    embedded_rows = embedded.screen_table(inputs)
+    rows = {r["patient_id"]: r for r in embedded_rows.to_pylist()}
+    assert set(rows) == {"P1", " P1", None}
+    assert rows["P1"]["latest_overall"] == "SD"
+    assert rows["P1"]["data_problems"] == []
+    assert rows[" P1"]["disease_state"] == "insufficient_data"
+    assert "patient_id ' P1' has leading or trailing spaces" in rows[" P1"]["data_problems"]
+    assert "rows without a patient_id" in rows[None]["data_problems"]
+    assert disagreements(core_engine.screen_table(inputs), embedded_rows) == []
+
+
 def test_missing_tables_and_columns_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(CohortInputError, match="no measurements table"):
         discover([tmp_path])

@@ -22,7 +22,7 @@ Row = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class PatientRows:
-    key: str  # "" when the rows had no patient_id
+    key: str  # the patient_id as given; "" when the rows had none
     patients: Sequence[Row]
     measurements: Sequence[Row]
     treatments: Sequence[Row]
@@ -36,7 +36,13 @@ class _LesionAttributes(BaseModel):
 
 
 def patient_key(value: object) -> str:
-    return "" if value is None else str(value).strip()
+    """Ids are taken literally, as the SQL engines take them; a padded id is reported."""
+    return "" if value is None else str(value)
+
+
+def blank_key(key: str) -> bool:
+    # SQL's trim() removes spaces only; the two engines must agree on what "blank" means.
+    return key.strip(" ") == ""
 
 
 def _present(row: Row, *names: str) -> dict[str, Any]:
@@ -44,7 +50,7 @@ def _present(row: Row, *names: str) -> dict[str, Any]:
 
 
 def _blank(value: object) -> bool:
-    return value is None or str(value).strip() == ""
+    return value is None or blank_key(str(value))
 
 
 def _lesions(rows: Sequence[Row], problems: list[str]) -> list[dict[str, Any]]:
@@ -99,8 +105,10 @@ def _therapies(row: Row) -> list[dict[str, Any]]:
 def build_case(rows: PatientRows) -> tuple[Case | None, list[str]]:
     """The patient's Case, or None and every problem found (never a partial case)."""
     problems: list[str] = []
-    if rows.key == "":
+    if blank_key(rows.key):
         problems.append("rows without a patient_id")
+    elif rows.key.strip(" ") != rows.key:
+        problems.append(f"patient_id '{rows.key}' has leading or trailing spaces")
     if not rows.patients:
         problems.append("no row in the patient table")
     elif len(rows.patients) > 1:

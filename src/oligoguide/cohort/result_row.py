@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oligoguide.assess import Assessment
+from oligoguide.cohort.case_rows import blank_key
 from oligoguide.model.vocab import DiseaseState
 
 REJECTED_REASON = (
@@ -15,7 +16,7 @@ REJECTED_REASON = (
 
 def rejected_row(key: str, problems: list[str]) -> dict[str, Any]:
     return {
-        "patient_id": key or None,
+        "patient_id": None if blank_key(key) else key,
         "disease_state": DiseaseState.INSUFFICIENT_DATA.value,
         "progressing_count": None,
         "progressing_lesions": [],

@@ -5,10 +5,12 @@
 -- only ${ARRAY} and ${EMPTY} differ by dialect (cohort/sqltext.py). Inputs: the views
 -- og_measurements, og_patients and og_treatments.
 WITH
--- 1. measurement rows, typed with TRY_CAST so that a bad value becomes a reported problem
+-- 1. measurement rows, typed with TRY_CAST so that a bad value becomes a reported problem.
+--    Ids are taken literally (an id padded with spaces is reported with the patient's problems):
+--    trimming every row's id would cost more than the rest of the row's work together.
 mrow AS (
   SELECT
-    coalesce(nullif(trim(CAST(patient_id AS STRING)), ''), '') AS pkey,
+    coalesce(CAST(patient_id AS STRING), '') AS pkey,
     CAST(lesion_id AS STRING) AS lid,
     CAST(site AS STRING) AS site,
     coalesce(TRY_CAST(is_lymph_node AS BOOLEAN), false) AS node,
@@ -28,7 +30,8 @@ mrow AS (
       ELSE coalesce(TRY_CAST(diameter_mm AS DOUBLE), CAST(0.0 AS DOUBLE)) > 0
     END AS present,
     nullif(concat_ws('; ',
-      CASE WHEN lesion_id IS NULL OR trim(CAST(lesion_id AS STRING)) = ''
+      CASE WHEN lesion_id IS NULL OR CAST(lesion_id AS STRING) = ''
+          OR CAST(lesion_id AS STRING) LIKE ' %' AND trim(CAST(lesion_id AS STRING)) = ''
         THEN 'a measurement row has no lesion_id' END,
       CASE WHEN scan_date IS NULL
           THEN 'lesion ' || coalesce(CAST(lesion_id AS STRING), '?') || ': a measurement has no date'
@@ -67,7 +70,7 @@ mrow AS (
 -- 2. patient rows
 prow AS (
   SELECT
-    coalesce(nullif(trim(CAST(patient_id AS STRING)), ''), '') AS pkey,
+    coalesce(CAST(patient_id AS STRING), '') AS pkey,
     TRY_CAST(therapy_start AS DATE) AS ts,
     TRY_CAST(therapy_end AS DATE) AS te,
     TRY_CAST(baseline_date AS DATE) AS bd,
@@ -110,7 +113,7 @@ pat AS (
 -- 3. local treatment rows
 trow AS (
   SELECT
-    coalesce(nullif(trim(CAST(patient_id AS STRING)), ''), '') AS pkey,
+    coalesce(CAST(patient_id AS STRING), '') AS pkey,
     CAST(lesion_id AS STRING) AS lid,
     CAST(modality AS STRING) AS modality,
     TRY_CAST(treatment_date AS DATE) AS td,
@@ -328,7 +331,9 @@ resp AS (
       CASE WHEN coalesce(j0.n_nt, 0) = 0 THEN 'none' WHEN j0.nt_pd THEN 'PD'
         WHEN j0.nt_ne THEN 'NE' WHEN j0.nt_normal THEN 'CR' ELSE 'non-CR/non-PD' END AS nt_resp,
       concat(j0.input_problems, ${ARRAY}(
-        CASE WHEN j0.pkey = '' THEN 'rows without a patient_id' END,
+        CASE WHEN trim(j0.pkey) = '' THEN 'rows without a patient_id' END,
+        CASE WHEN trim(j0.pkey) NOT IN ('', j0.pkey)
+          THEN 'patient_id ''' || j0.pkey || ''' has leading or trailing spaces' END,
         CASE WHEN NOT j0.has_patient_row THEN 'no row in the patient table' END,
         CASE WHEN j0.n_patient_rows > 1
           THEN CAST(j0.n_patient_rows AS STRING) || ' rows in the patient table' END
@@ -363,7 +368,7 @@ state AS (
   FROM resp r
 )
 SELECT
-  CASE WHEN s.pkey = '' THEN CAST(NULL AS STRING) ELSE s.pkey END AS patient_id,
+  CASE WHEN trim(s.pkey) = '' THEN CAST(NULL AS STRING) ELSE s.pkey END AS patient_id,
   CASE WHEN s.n_rejected > 0 OR s.rule = 'state.no_data' THEN 'insufficient_data'
     ELSE substr(s.rule, instr(s.rule, ':') + 1) END AS disease_state,
   CASE WHEN s.n_rejected > 0 THEN CAST(NULL AS INTEGER)
