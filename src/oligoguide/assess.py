@@ -6,9 +6,11 @@ The Assessment's JSON is a stable contract; fields are only ever added.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from oligoguide.knowledge import default_knowledge_base
+from oligoguide.knowledge import default_knowledge_base, overdue_caution
 from oligoguide.model.case import Case
 from oligoguide.model.explain import Explanation, MissingData
 from oligoguide.model.vocab import DiseaseState, LesionStatus, Site
@@ -72,8 +74,12 @@ class Assessment(BaseModel):
     )
 
 
-def assess(case: Case, thresholds: Thresholds | None = None) -> Assessment:
+def assess(
+    case: Case, thresholds: Thresholds | None = None, today: dt.date | None = None
+) -> Assessment:
+    """`today` (default: the local date) decides whether the base is overdue for review."""
     kb = default_knowledge_base()
+    stale = overdue_caution(kb.manifest, today)
     response = assess_response(case)
     state = classify_state(case, response, thresholds)
     plan = make_plan(case, response, state, kb)
@@ -115,5 +121,6 @@ def assess(case: Case, thresholds: Thresholds | None = None) -> Assessment:
         references=plan.references,
         explanations=state.explanations,
         missing_data=tuple(missing.values()),
-        warnings=(*state.warnings, *plan.warnings),
+        # A software status, not a clinical finding: a plain warning, listed first, uncited.
+        warnings=(*((stale,) if stale else ()), *state.warnings, *plan.warnings),
     )

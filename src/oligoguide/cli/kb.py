@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from enum import StrEnum
@@ -10,15 +11,24 @@ from typing import Annotated, Any
 
 import typer
 
-from oligoguide.knowledge import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
+from oligoguide.knowledge import (
+    KnowledgeBase,
+    KnowledgeBaseError,
+    load_knowledge_base,
+    review_overdue,
+)
+from oligoguide.knowledge.loader import configured_data_dir
 
 kb_app = typer.Typer(help="Knowledge base: check and stats.", no_args_is_help=True)
+
+#: `kb check` on a valid base past its review_by date (1 is an invalid base, 2 bad input).
+EXIT_REVIEW_OVERDUE = 3
 
 DataDirOption = Annotated[
     Path | None,
     typer.Option(
         "--data-dir",
-        help="Validate this folder instead of the packaged knowledge base.",
+        help="Validate this folder instead of $OLIGOGUIDE_KB_DIR or the packaged base.",
         exists=True,
         file_okay=False,
         dir_okay=True,
@@ -32,9 +42,11 @@ class StatsFormat(StrEnum):
 
 
 def _load(data_dir: Path | None) -> KnowledgeBase:
-    """Load and validate; on failure print every problem to stderr and exit 1."""
+    """Load and validate; on failure print every problem to stderr and exit 1.
+
+    Without --data-dir, the base the other commands and `serve` use (OLIGOGUIDE_KB_DIR aware)."""
     try:
-        return load_knowledge_base(data_dir)
+        return load_knowledge_base(configured_data_dir() if data_dir is None else data_dir)
     except KnowledgeBaseError as error:
         typer.echo(f"knowledge base invalid: {len(error.problems)} problem(s)", err=True)
         for problem in error.problems:
@@ -46,12 +58,22 @@ def _counts(values: list[str]) -> dict[str, int]:
     return dict(sorted(Counter(values).items()))
 
 
-def kb_stats(kb: KnowledgeBase) -> dict[str, Any]:
-    """Counts by cancer, site, evidence kind, level and grade, plus the version."""
+def _review_line(kb: KnowledgeBase, today: dt.date) -> str:
+    manifest = kb.manifest
+    days = (manifest.review_by - today).days
+    due = f"{days} days left" if days >= 0 else f"OVERDUE by {-days} days"
+    return f"reviewed on {manifest.reviewed_on}, review by {manifest.review_by} ({due})"
+
+
+def kb_stats(kb: KnowledgeBase, today: dt.date | None = None) -> dict[str, Any]:
+    """Counts by cancer, site, evidence kind, level and grade, plus the version and review dates."""
     evidence = list(kb.evidence.values())
     statements = list(kb.statements.values())
     return {
         "version": kb.version,
+        "reviewed_on": kb.manifest.reviewed_on.isoformat(),
+        "review_by": kb.manifest.review_by.isoformat(),
+        "review_overdue": review_overdue(kb.manifest, today),
         "evidence": {
             "total": len(evidence),
             "by_kind": _counts([e.kind.value for e in evidence]),
@@ -71,12 +93,25 @@ def kb_stats(kb: KnowledgeBase) -> dict[str, Any]:
 
 @kb_app.command("check")
 def check(data_dir: DataDirOption = None) -> None:
-    """Validate the knowledge base; exit 0 when valid, 1 listing every problem otherwise."""
+    """Validate the knowledge base and its review date.
+
+    Exit 0 when valid and not past review_by, 1 listing every problem when invalid, 3 when valid
+    but overdue for clinical review."""
     kb = _load(data_dir)
+    today = dt.date.today()
     typer.echo(
         f"knowledge base {kb.version} is valid: {len(kb.evidence)} evidence items, "
-        f"{len(kb.statements)} statements"
+        f"{len(kb.statements)} statements\n{_review_line(kb, today)}"
     )
+    if review_overdue(kb.manifest, today):
+        typer.echo(
+            f"knowledge base {kb.version} is overdue for clinical review: review_by "
+            f"{kb.manifest.review_by} has passed. Every assessment now carries a caution. "
+            "Re-review the content, then set reviewed_on and review_by in manifest.yaml "
+            "(docs/knowledge.md).",
+            err=True,
+        )
+        raise typer.Exit(code=EXIT_REVIEW_OVERDUE)
 
 
 def _text_block(title: str, counts: dict[str, int]) -> list[str]:
@@ -92,13 +127,18 @@ def stats(
         StatsFormat, typer.Option("--format", help="text or json")
     ] = StatsFormat.TEXT,
 ) -> None:
-    """Counts by cancer, site, evidence kind, level and grade, and the version."""
-    result = kb_stats(_load(data_dir))
+    """Counts by cancer, site, evidence kind, level and grade, the version and review dates."""
+    kb, today = _load(data_dir), dt.date.today()
+    result = kb_stats(kb, today)
     if output_format is StatsFormat.JSON:
         typer.echo(json.dumps(result, indent=2))
         return
     evidence, statements = result["evidence"], result["statements"]
-    lines = [f"knowledge base {result['version']}", f"evidence items: {evidence['total']}"]
+    lines = [
+        f"knowledge base {result['version']}",
+        _review_line(kb, today),
+        f"evidence items: {evidence['total']}",
+    ]
     for key in ("by_kind", "by_level", "by_cancer", "by_site"):
         lines.extend(_text_block(key.removeprefix("by_"), evidence[key]))
     lines.append(f"statements: {statements['total']} ({statements['with_caveat']} with a caveat)")

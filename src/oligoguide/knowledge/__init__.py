@@ -11,9 +11,11 @@ from oligoguide.knowledge.models import (
     Evidence,
     EvidenceKind,
     EvidenceLevel,
+    Manifest,
     RecommendationGrade,
     Statement,
 )
+from oligoguide.knowledge.review import overdue_caution, review_overdue
 
 __all__ = [
     "Citation",
@@ -22,8 +24,11 @@ __all__ = [
     "EvidenceLevel",
     "KnowledgeBase",
     "KnowledgeBaseError",
+    "Manifest",
     "RecommendationGrade",
     "Statement",
     "default_knowledge_base",
     "load_knowledge_base",
+    "overdue_caution",
+    "review_overdue",
 ]

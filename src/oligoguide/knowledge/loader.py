@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from oligoguide.knowledge.models import Evidence, Manifest, Statement
-from oligoguide.model.errors import OligoguideError, pointer_of
+from oligoguide.model.errors import OligoguideError, issues_from_validation, pointer_of
 
 RecordT = TypeVar("RecordT", Evidence, Statement)
 
@@ -117,7 +117,7 @@ def load_knowledge_base(data_dir: Traversable | Path | None = None) -> Knowledge
         try:
             manifest = Manifest.model_validate(_read_yaml(manifest_file, problems))
         except ValidationError as error:
-            problems.append(f"manifest.yaml: {error.errors(include_url=False)[0]['msg']}")
+            problems.extend(f"manifest.yaml: {issue}" for issue in issues_from_validation(error))
     evidence = _unique(_records(root / "evidence", Evidence, problems), "evidence", problems)
     statement_records = _records(root / "statements", Statement, problems)
     statements = _unique(statement_records, "statement", problems)

@@ -8,6 +8,8 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from oligoguide.model.errors import PointedError
+
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=80)]
 Doi = Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9<>\[\]]+$")]
 Pmid = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,8}$")]
@@ -120,4 +122,17 @@ class Statement(_Record):
 class Manifest(_Record):
     version: str
     released: dt.date
+    reviewed_on: dt.date = Field(description="Date of the last clinical review of the content")
+    review_by: dt.date = Field(
+        description="The next review is due by this date; after it every output carries a caution"
+    )
     description: Text
+
+    @model_validator(mode="after")
+    def _review_by_after_reviewed_on(self) -> Self:
+        if self.review_by <= self.reviewed_on:
+            raise PointedError(
+                "/review_by",
+                f"review_by ({self.review_by}) must be after reviewed_on ({self.reviewed_on})",
+            )
+        return self
