@@ -70,7 +70,10 @@ def secured(
             role: registry.create_token(f"sec-{role}", role, actor="test")
             for role in ("reader", "clinician")
         }
-    app, registry = build_app(Settings(db_url=db, rate_limit_per_minute=10_000))
+    # The walks fail authentication once per route, all from one address: no guesser to stop.
+    app, registry = build_app(
+        Settings(db_url=db, rate_limit_per_minute=10_000, auth_failure_limit_per_minute=10_000)
+    )
     with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
         yield client, tokens
     registry.close()

@@ -118,10 +118,7 @@ def test_a_write_form_without_the_sessions_csrf_token_stores_nothing(
     assert registry.list_cases("t").total == 0
 
 
-# Ui.form() raises on a bad CSRF token without closing the parsed form, so the spooled upload
-# file is only closed by the garbage collector (a ResourceWarning). Reported to the UI owner:
-# `await form.close()` before raising. The refusal itself is what this test checks.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+# The refused upload is also closed (tests/test_ui_csrf_upload.py); here: nothing is stored.
 def test_an_upload_without_the_csrf_token_stores_nothing(
     ui: tuple[TestClient, dict[str, str], Registry],
 ) -> None:

@@ -15,7 +15,9 @@ from fastapi.testclient import TestClient
 from jwt_helpers import ISSUER, FakeEhr
 from oligoguide.assess import assess
 from oligoguide.fhir import case_to_bundle
+from oligoguide.fhir.case_key import case_key, patient_key
 from oligoguide.fhir.cds_hooks import SERVICE_ID
+from oligoguide.fhir.codes import PATIENT_ID_SYSTEM
 from oligoguide.model import load_case
 from oligoguide.service import CdsIssuer, Settings
 from oligoguide.service.launch import build_app
@@ -119,8 +121,10 @@ def test_patient_view_gives_the_same_decision_as_the_engine(
     assert all(len(c["summary"]) <= 140 for c in cards)
     assert cards[0]["indicator"] == "warning"
     assert cards[0]["source"]["label"] == f"oligoguide {direct.kb_version}"
-    assert cards[0]["links"][0]["url"].endswith("/ui/cases/fhir-EX-CRC-01")
-    stored = registry.assessments("fhir-EX-CRC-01", "test")
+    # The case id is a keyed pseudonym of the patient, never the patient's id.
+    key = case_key(patient_key(PATIENT_ID_SYSTEM, "EX-CRC-01"), registry.case_key_secret())
+    assert cards[0]["links"][0]["url"].endswith(f"/ui/cases/{key}")
+    stored = registry.assessments(key, "test")
     assert stored[-1].disease_state == direct.disease_state.value
 
 

@@ -20,7 +20,15 @@ from store_support import pg_schema_url, registry, store_url
 
 __all__ = ["pg_schema_url", "registry", "store_url"]  # fixtures used by the tests below
 
-TABLES = {"alembic_version", "api_tokens", "assessments", "audit_log", "case_versions", "cases"}
+TABLES = {
+    "alembic_version",
+    "api_tokens",
+    "assessments",
+    "audit_log",
+    "case_versions",
+    "cases",
+    "deployment_secrets",
+}
 
 
 def test_migrated_schema_matches_the_orm_metadata(registry: Registry) -> None:

@@ -1,7 +1,8 @@
 """FHIR R4 / mCODE STU4 in and out, and CDS Hooks 2.0.1 cards.
 
 Public API:
-- `bundle_to_case(bundle_json) -> BundleReading` (case + what could not be mapped);
+- `bundle_to_case(bundle_json, *, case_key_secret=...) -> BundleReading` (case + what could
+  not be mapped; a Bundle without a case identifier gets a keyed pseudonym, `case_key.py`);
 - `case_to_bundle(case) -> Bundle JSON` (mCODE collection Bundle);
 - `assessment_to_bundle(assessment, case) -> Bundle JSON` (disease status, CarePlan,
   DetectedIssue, Citation, Provenance);

@@ -15,6 +15,7 @@ from typing import Any
 
 from oligoguide.fhir import codes as c
 from oligoguide.fhir._util import JSON, validate_bundle
+from oligoguide.fhir.case_key import LOCAL_CASE_KEY_SECRET, case_key, patient_key
 from oligoguide.model.case import Case
 from oligoguide.model.errors import CaseInputError, InputIssue
 from oligoguide.model.io import case_from_data
@@ -112,6 +113,7 @@ class _Reader:
                     self.by_ref[e["fullUrl"]] = i
         self.unmapped: list[Unmapped] = []
         self.used: set[int] = set()
+        self.patient_key: str | None = None  # what the case key hashes (see case_key.py)
 
     # --- plumbing -----------------------------------------------------------------------------
     def ptr(self, index: int, *path: str | int) -> str:
@@ -153,10 +155,17 @@ class _Reader:
             raise _fail(self.ptr(patients[1][0]), "the Bundle holds more than one Patient")
         index, resource = patients[0]
         self.used.add(index)
-        identifiers = resource.get("identifier", [])
-        ours = [x["value"] for x in identifiers if x.get("system") == c.PATIENT_ID_SYSTEM]
-        others = [x["value"] for x in identifiers if x.get("value")]
-        patient_id = (ours or others or [resource.get("id") or "unknown"])[0]
+        identifiers = [x for x in resource.get("identifier", []) if x.get("value")]
+        ours = [x for x in identifiers if x.get("system") == c.PATIENT_ID_SYSTEM]
+        chosen = (ours or identifiers or [None])[0]
+        if chosen is not None:
+            patient_id = str(chosen["value"])
+            self.patient_key = patient_key(chosen.get("system"), patient_id)
+        elif resource.get("id"):
+            patient_id = str(resource["id"])
+            self.patient_key = patient_key("Patient", patient_id)
+        else:
+            patient_id = "unknown"
         out: JSON = {"id": patient_id}
         if resource.get("gender") in {"female", "male", "other", "unknown"}:
             out["sex"] = resource["gender"]
@@ -687,8 +696,26 @@ class _Reader:
                 self.skip(index, f"{resource.get('resourceType')} is not used by oligoguide")
 
 
-def bundle_to_case(data: Any) -> BundleReading:
-    """Read a FHIR R4 Bundle (parsed JSON) into a Case plus what could not be mapped."""
+def _case_id(bundle: JSON, reader: _Reader, secret: bytes) -> str:
+    identifier = bundle.get("identifier") or {}
+    if identifier.get("value"):
+        return str(identifier["value"])
+    if reader.patient_key is None:
+        # Every such Patient would share one key, so one case would mix patients.
+        raise _fail(
+            "/identifier",
+            "the Bundle has no case identifier and its Patient neither an identifier nor an id",
+        )
+    return case_key(reader.patient_key, secret)
+
+
+def bundle_to_case(data: Any, *, case_key_secret: bytes = LOCAL_CASE_KEY_SECRET) -> BundleReading:
+    """Read a FHIR R4 Bundle (parsed JSON) into a Case plus what could not be mapped.
+
+    The case id is `Bundle.identifier.value`; without one it is a pseudonym of the patient made
+    with `case_key_secret` (see case_key.py), never the patient's own id. A service passes its
+    deployment secret; the default is a public constant, fine for local use only.
+    """
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         raise _fail("/resourceType", "a FHIR Bundle is expected")
     if data.get("type") not in BUNDLE_TYPES:
@@ -714,9 +741,8 @@ def bundle_to_case(data: Any) -> BundleReading:
             continue
         lesion["measurements"] = [series[d] for d in sorted(series)]
         lesions.append(lesion)
-    identifier = bundle.get("identifier") or {}
     case: JSON = {
-        "case_id": identifier.get("value") or f"fhir-{patient['id']}",
+        "case_id": _case_id(bundle, reader, case_key_secret),
         "patient": {k if k != "birthDate" else "birth_date": v for k, v in patient.items()},
         "cancer": cancer,
         "systemic_therapies": reader.therapies(),

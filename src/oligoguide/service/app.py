@@ -37,7 +37,11 @@ def create_app(settings: Settings, tokens: TokenChecker, registry: object = None
     )
     problems.install(app)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(
+        RateLimit,
+        per_minute=settings.rate_limit_per_minute,
+        auth_failures_per_minute=settings.auth_failure_limit_per_minute,
+    )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(compute.router)

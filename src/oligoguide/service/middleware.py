@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, deque
 
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
@@ -84,30 +85,93 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-class RateLimit(BaseHTTPMiddleware):
-    """A sliding one-minute window per client (token prefix or address). In memory, per process."""
+class SlidingWindows:
+    """Event times per key over the last `seconds`; a key is full at `limit` events.
 
-    def __init__(self, app: ASGIApp, per_minute: int) -> None:
+    Memory stays bounded: a key keeps at most `limit` times, keys are ordered by their last
+    event so the ones with nothing left in the window are dropped from the front as events
+    come, and past `max_keys` the least recently used key is forgotten (which can only make
+    that key's limit more lenient, never lock anyone out)."""
+
+    def __init__(self, limit: int, seconds: float = 60.0, max_keys: int = 100_000) -> None:
+        self.limit = limit
+        self.seconds = seconds
+        self.max_keys = max_keys
+        self._events: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def full(self, key: str, now: float) -> bool:
+        events = self._events.get(key)
+        return events is not None and len(events) >= self.limit and now - events[0] < self.seconds
+
+    def retry_after(self, key: str, now: float) -> int:
+        """Whole seconds until the key's oldest event leaves the window (at least 1)."""
+        events = self._events.get(key)
+        return max(1, math.ceil(self.seconds - (now - events[0]))) if events else 1
+
+    def add(self, key: str, now: float) -> None:
+        """Record an event at `now` (monotonic time, never earlier than the previous one)."""
+        events = self._events.get(key)
+        if events is None:
+            events = self._events[key] = deque(maxlen=self.limit)
+        else:
+            self._events.move_to_end(key)
+        events.append(now)
+        while self._events:
+            oldest_key, oldest = next(iter(self._events.items()))
+            if now - oldest[-1] < self.seconds and len(self._events) <= self.max_keys:
+                break
+            del self._events[oldest_key]
+
+
+class RateLimit(BaseHTTPMiddleware):
+    """Sliding one-minute windows, in memory, per process.
+
+    Requests per client: the token's last characters, or the address when no token is sent.
+    Failed authentications (answers 401: no, unknown or revoked credentials, on the API, CDS
+    Hooks and UI sign-in alike) per address: an address over that limit is refused before any
+    token is checked. Made-up tokens are each a new client for the first window, so without the
+    second one token guessing (and the audit row each refusal writes) would be unlimited.
+    Valid-token requests never count as failures: they meet the per-token limit only. A locked
+    address is refused whatever it sends, since telling a valid token from a guess would mean
+    checking it; the lock lifts when its oldest failure is a minute old."""
+
+    def __init__(self, app: ASGIApp, per_minute: int, auth_failures_per_minute: int) -> None:
         super().__init__(app)
-        self.per_minute = per_minute
-        self.hits: dict[str, deque[float]] = defaultdict(deque)
+        self.requests = SlidingWindows(per_minute)
+        self.auth_failures = SlidingWindows(auth_failures_per_minute)
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        address = request.client.host if request.client else "?"
         auth = request.headers.get("authorization", "")
-        client = auth[-12:] if auth else (request.client.host if request.client else "?")
+        client = auth[-12:] if auth else address
         now = time.monotonic()
-        window = self.hits[client]
-        while window and now - window[0] > 60:
-            window.popleft()
-        if len(window) >= self.per_minute:
-            return problem_response(
-                429,
-                "Too many requests",
-                f"at most {self.per_minute} requests per minute",
-                headers={"Retry-After": "60"},
+        if self.auth_failures.full(address, now):
+            return _too_many(
+                f"at most {self.auth_failures.limit} failed authentications per minute "
+                "from one address",
+                self.auth_failures.retry_after(address, now),
             )
-        window.append(now)
-        return await call_next(request)
+        if self.requests.full(client, now):
+            return _too_many(
+                f"at most {self.requests.limit} requests per minute",
+                self.requests.retry_after(client, now),
+            )
+        self.requests.add(client, now)
+        response = await call_next(request)
+        if response.status_code == 401:
+            # Counted when the answer is known: requests already in flight when the limit is
+            # reached still finish, so a burst is bounded by the server's concurrency.
+            self.auth_failures.add(address, time.monotonic())
+        return response
+
+
+def _too_many(detail: str, retry_after: int) -> Response:
+    return problem_response(
+        429, "Too many requests", detail, headers={"Retry-After": str(retry_after)}
+    )
 
 
 class SecurityHeaders(BaseHTTPMiddleware):

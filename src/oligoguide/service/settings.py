@@ -26,6 +26,9 @@ class Settings(BaseModel):
     base_url: str | None = Field(default=None, description="Public URL, for links and JWT aud")
     max_body_bytes: int = Field(default=2_000_000, ge=1_000)
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    auth_failure_limit_per_minute: int = Field(
+        default=30, ge=1, description="Failed authentications (401) per client address; then 429"
+    )
     cds_issuers: tuple[CdsIssuer, ...] = ()
     cds_allow_unauthenticated: bool = Field(
         default=False, description="Only for local demos: accept CDS calls without a JWT"

@@ -14,12 +14,15 @@ import json
 import logging
 import os
 import re
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Self
 
 from sqlalchemy import Engine, func, or_, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -65,6 +68,7 @@ from oligoguide.store.schema import (
     AuditRow,
     CaseRow,
     CaseVersionRow,
+    SecretRow,
     TokenRow,
 )
 
@@ -77,6 +81,10 @@ TOKEN_USE_RESOLUTION = dt.timedelta(seconds=60)
 _TOKEN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 _MAX_TOKEN_LENGTH = 200
 ANONYMOUS = "anonymous"
+SYSTEM = "system"
+#: Name of the FHIR case-key secret in `deployment_secrets`.
+CASE_KEY_SECRET = "fhir_case_key"
+SECRET_BYTES = 32
 
 
 class AssessmentLike(Protocol):
@@ -231,6 +239,7 @@ class Registry:
     def __init__(self, engine: Engine, url: URL) -> None:
         self._engine = engine
         self._url = url
+        self._secrets: dict[str, bytes] = {}
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -791,6 +800,34 @@ class Registry:
             ]
             op.detail = f"results={len(tokens)}"
             return tokens
+
+    # -- deployment secrets --------------------------------------------------------------------
+
+    def case_key_secret(self) -> bytes:
+        """The secret of pseudonymous FHIR case ids (`oligoguide.fhir.case_key`).
+
+        Made (32 random bytes) the first time any process asks, then the same for every
+        process and restart on this database, so a re-sent patient maps to the same case.
+        """
+        found = self._secrets.get(CASE_KEY_SECRET)
+        if found is None:
+            found = self._secrets[CASE_KEY_SECRET] = self._deployment_secret(CASE_KEY_SECRET)
+        return found
+
+    def _deployment_secret(self, name: str) -> bytes:
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        with self._operation(SYSTEM, "create_secret", "secret", name) as op:
+            made = op.session.execute(
+                insert(SecretRow)
+                .values(name=name, value=secrets.token_hex(SECRET_BYTES), created_at=op.at)
+                .on_conflict_do_nothing(index_elements=["name"])  # made before, or by a rival
+                .returning(SecretRow.name)
+            ).first()
+            op.audited = made is not None  # audit the creation only
+            value = op.session.execute(
+                select(SecretRow.value).where(SecretRow.name == name)
+            ).scalar_one()
+        return bytes.fromhex(value)
 
     # -- maintenance ---------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ case_versions   every version of every case, canonical JSON + sha256; never upda
 assessments     every saved assessment, JSON + kb_version + input hash; never updated or deleted
 audit_log       who did what to which id, when; never updated or deleted
 api_tokens      API tokens: name, role and the sha256 of the secret (never the secret)
+deployment_secrets  secrets of this deployment, made on first use (e.g. the FHIR case-key secret)
 
 The append-only tables are guarded by database triggers (see migrations/versions/0001).
 Changing these classes needs a new Alembic revision: tests compare the migrated schema with
@@ -158,6 +159,14 @@ class TokenRow(Base):
     __table_args__ = (
         CheckConstraint("role IN ('clinician', 'reader', 'admin')", name="role_known"),
     )
+
+
+class SecretRow(Base):
+    __tablename__ = "deployment_secrets"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))  # hex
+    created_at: Mapped[dt.datetime]
 
 
 APPEND_ONLY_TABLES = ("case_versions", "assessments", "audit_log")

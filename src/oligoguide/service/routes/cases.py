@@ -15,7 +15,7 @@ from oligoguide.render.html import render_html
 from oligoguide.render.pdf import render_pdf
 from oligoguide.render.plots import all_figures
 from oligoguide.service.auth import Caller, Role, require
-from oligoguide.service.bodies import read_case
+from oligoguide.service.case_keys import read_keyed_case
 from oligoguide.service.problems import ProblemError
 from oligoguide.service.state import current_caller, service_state
 from oligoguide.store import Registry
@@ -83,7 +83,7 @@ async def create_case(
     request: Request, response: Response, caller: CallerDep, reg: RegistryDep
 ) -> CaseSaved:
     require(caller, Role.CLINICIAN)
-    case = await read_case(request)
+    case = await read_keyed_case(request)
     record = reg.create_case(case, caller.name)
     result = _save(reg, case, caller, record.version)
     response.headers["Location"] = f"/v1/cases/{case.case_id}"
@@ -102,7 +102,7 @@ async def update_case(
 ) -> CaseSaved:
     """Send `If-Match: "<version>"` to refuse the write when someone saved a newer version."""
     require(caller, Role.CLINICIAN)
-    case = await read_case(request)
+    case = await read_keyed_case(request)
     record = reg.update_case(case_id, case, caller.name, _if_match(request))
     result = _save(reg, case, caller, record.version)
     response.headers["ETag"] = f'"{record.version}"'

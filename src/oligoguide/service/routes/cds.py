@@ -30,6 +30,7 @@ from oligoguide.fhir.read import bundle_to_case
 from oligoguide.model import Case
 from oligoguide.model.errors import issues_from_validation
 from oligoguide.service.bodies import json_body
+from oligoguide.service.case_keys import case_key_secret
 from oligoguide.service.cds_jwt import JwtRefusedError, verify_cds_jwt
 from oligoguide.service.fhir_client import FhirFetchError, fill_prefetch
 from oligoguide.service.problems import ProblemError
@@ -105,7 +106,9 @@ def _case_for(request_body: CdsRequest, state: ServiceState) -> Case:
         except FhirFetchError as error:
             raise ProblemError(424, "FHIR server unavailable", str(error)) from None
     _same_patient(request_body, prefetch)
-    return bundle_to_case(prefetch_to_bundle(prefetch)).case
+    # _same_patient compared the EHR's real ids; the case id is then a keyed pseudonym.
+    secret = case_key_secret(state)
+    return bundle_to_case(prefetch_to_bundle(prefetch), case_key_secret=secret).case
 
 
 def _same_patient(request_body: CdsRequest, prefetch: dict[str, Any]) -> None:

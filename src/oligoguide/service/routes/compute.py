@@ -23,7 +23,7 @@ from oligoguide.dose import (
 from oligoguide.knowledge import default_knowledge_base
 from oligoguide.model.vocab import Site
 from oligoguide.service.auth import Caller
-from oligoguide.service.bodies import read_case
+from oligoguide.service.case_keys import read_keyed_case
 from oligoguide.service.state import current_caller
 
 router = APIRouter(prefix="/v1", tags=["compute"])
@@ -33,7 +33,7 @@ CallerDep = Annotated[Caller, Depends(current_caller)]
 @router.post("/assess", response_model=Assessment, summary="Assess a case (JSON or FHIR Bundle)")
 async def assess_case(request: Request, _: CallerDep) -> Assessment:
     """Send a case as `application/json`, or an mCODE Bundle as `application/fhir+json`."""
-    case = await read_case(request)
+    case = await read_keyed_case(request)
     return assess(case)
 
 

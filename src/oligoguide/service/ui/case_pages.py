@@ -171,7 +171,7 @@ async def import_case(ui: UiDep) -> Response:
         if isinstance(data, dict) and data.get("resourceType") == "Bundle":
             from oligoguide.fhir.read import bundle_to_case  # the FHIR face is optional
 
-            reading = bundle_to_case(data)
+            reading = bundle_to_case(data, case_key_secret=_registry(ui).case_key_secret())
             case = reading.case
             notes = [f"Not used from the Bundle: {u}" for u in reading.unmapped]
         else:

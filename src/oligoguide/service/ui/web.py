@@ -100,6 +100,7 @@ class Ui:
         """The POSTed form, after the CSRF check (refused with 403 when it fails)."""
         form = await self.request.form()
         if not csrf_ok(self.session, form.get(CSRF_FIELD)):
+            await form.close()  # a refused upload's spooled file, not left to the GC
             raise UiError(
                 403,
                 "Form expired",
