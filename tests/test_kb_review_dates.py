@@ -185,6 +185,21 @@ def test_the_caution_appears_only_past_review_by() -> None:
     assert late.model_copy(update={"warnings": on_time.warnings}) == on_time
 
 
+def test_an_answer_to_a_question_carries_the_caution_only_past_review_by() -> None:
+    from oligoguide.ask import ask, render_answer_markdown, render_answer_text
+
+    question = "What dose of SBRT for a peripheral lung metastasis?"
+    on_time = ask(question, today=REVIEW_BY)
+    late = ask(question, today=REVIEW_BY + dt.timedelta(days=1))
+    assert on_time.warnings == ()
+    assert len(late.warnings) == 1
+    assert OVERDUE_WORDS in late.warnings[0]
+    assert late.answer == on_time.answer  # stale, not withheld: the answer itself is unchanged
+    assert OVERDUE_WORDS in render_answer_text(late)
+    assert OVERDUE_WORDS in render_answer_markdown(late)
+    assert OVERDUE_WORDS not in render_answer_text(on_time)
+
+
 # -- the service ------------------------------------------------------------------------------
 
 

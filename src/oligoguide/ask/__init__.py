@@ -14,12 +14,14 @@ Exceptions::
 
 from __future__ import annotations
 
+import datetime as dt
+
 from oligoguide.ask.compose import build_case, compose
 from oligoguide.ask.models import Answer, Section, Sentence, Understood
 from oligoguide.ask.render import render_answer_markdown, render_answer_text
 from oligoguide.ask.retrieve import DEFAULT_RETRIEVER, RetrieverKind
 from oligoguide.ask.understand import understand
-from oligoguide.knowledge import default_knowledge_base
+from oligoguide.knowledge import default_knowledge_base, overdue_caution
 from oligoguide.model.errors import OligoguideError
 
 MAX_QUESTION_CHARS = 2000
@@ -44,7 +46,12 @@ class AskInputError(OligoguideError):
     """The question is empty or longer than MAX_QUESTION_CHARS."""
 
 
-def ask(question: str, retriever: RetrieverKind | str = DEFAULT_RETRIEVER) -> Answer:
+def ask(
+    question: str,
+    retriever: RetrieverKind | str = DEFAULT_RETRIEVER,
+    today: dt.date | None = None,
+) -> Answer:
+    """`today` (default: the local date) decides whether the base is overdue for review."""
     text = " ".join(question.split())
     if not text:
         raise AskInputError("question: empty; ask a clinical question in words")
@@ -64,7 +71,9 @@ def ask(question: str, retriever: RetrieverKind | str = DEFAULT_RETRIEVER) -> An
 
             data, note = built
             try:
-                assessment = assess(case_from_data(data))
+                assessment = assess(case_from_data(data), today=today)
             except OligoguideError as error:
                 note = f"No plan could be built from the question: {error}"
-    return compose(text, understood, kb, RetrieverKind(retriever), assessment, note)
+    answer = compose(text, understood, kb, RetrieverKind(retriever), assessment, note)
+    stale = overdue_caution(kb.manifest, today)
+    return answer if stale is None else answer.model_copy(update={"warnings": (stale,)})

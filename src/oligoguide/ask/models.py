@@ -2,7 +2,7 @@
 
 The JSON is a stable contract (fields are added, never renamed): `question`, `understood`,
 `answer.sections[]` (title, sentences with citation ids), `references[]`, `kb_version`,
-`confidence`, `not_covered`.
+`confidence`, `not_covered`, `warnings`.
 """
 
 from __future__ import annotations
@@ -103,6 +103,9 @@ class Answer(_Out):
         default=None, description="For a described patient: the state from assess()"
     )
     retriever: str
+    warnings: tuple[str, ...] = Field(
+        default=(), description="Software status the reader must see, e.g. an overdue base"
+    )
     disclaimer: str = (
         "Decision support only, built from the oligoguide knowledge base: it does not replace "
         "the judgement of the treating clinicians and the multidisciplinary tumour board."

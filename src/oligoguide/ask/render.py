@@ -18,6 +18,13 @@ def _cite(citations: tuple[str, ...], numbers: dict[str, int]) -> str:
 def render_answer_text(answer: Answer, width: int = 100) -> str:
     numbers = _numbers(answer)
     out = [f"Q: {answer.question}", ""]
+    if answer.warnings:
+        out.append("WARNINGS")
+        out += [
+            textwrap.fill(w, width, initial_indent="  ! ", subsequent_indent="    ")
+            for w in answer.warnings
+        ]
+        out.append("")
     if answer.not_covered:
         out.append("NOT COVERED")
         out += [textwrap.fill(g, width) for g in answer.gaps]
@@ -51,6 +58,8 @@ def render_answer_text(answer: Answer, width: int = 100) -> str:
 def render_answer_markdown(answer: Answer) -> str:
     numbers = _numbers(answer)
     out = [f"## {answer.question}", ""]
+    if answer.warnings:
+        out += [f"> **Warning:** {w}" for w in answer.warnings] + [""]
     if answer.not_covered:
         out += ["**Not covered by the knowledge base.**", ""]
         out += [f"- {g}" for g in answer.gaps]
