@@ -1,4 +1,6 @@
-"""`make bench`: every benchmark of the project, one after the other."""
+"""`make bench`: every benchmark of the project, one after the other.
+
+Arguments are passed to the cohort benchmark (e.g. `--sizes 10000,100000`)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHES = ["cohort_bench.py"]
 
 if __name__ == "__main__":
-    for bench in BENCHES:
+    for bench, args in (("cohort_bench.py", sys.argv[1:]), ("engine_choice.py", [])):
         print(f"\n== {bench}", flush=True)
-        subprocess.run([sys.executable, str(HERE / bench), *sys.argv[1:]], check=True)
+        subprocess.run([sys.executable, str(HERE / bench), *args], check=True)
