@@ -82,8 +82,8 @@ _TOKEN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 _MAX_TOKEN_LENGTH = 200
 ANONYMOUS = "anonymous"
 SYSTEM = "system"
-#: Name of the FHIR case-key secret in `deployment_secrets`.
-CASE_KEY_SECRET = "fhir_case_key"
+#: Name of the FHIR case-key secret in `deployment_secrets` (the row's name, not a secret).
+CASE_KEY_SECRET = "fhir_case_key"  # nosec B105
 SECRET_BYTES = 32
 
 
