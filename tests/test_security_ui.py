@@ -10,13 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from oligoguide.service import Settings
-from oligoguide.service.launch import build_app
 from oligoguide.store import Registry
+from service_helpers import HTTPS, UiSite, ui_site
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "crc_oligoprogression.json"
 COOKIE = "oligoguide_session"
-HTTPS = "https://testserver"  # the cookie is Secure: the client must speak https to send it
 
 
 def _ui_present() -> bool:
@@ -31,18 +29,9 @@ pytestmark = pytest.mark.skipif(not _ui_present(), reason="the web UI (/ui) is n
 
 
 @pytest.fixture
-def ui(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str], Registry]]:
-    db = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
-    with Registry.open(db) as registry:
-        tokens = {
-            r: registry.create_token(f"ui-{r}", r, actor="t") for r in ("reader", "clinician")
-        }
-    app, registry = build_app(Settings(db_url=db, base_url="https://oligo.example.org"))
-    with TestClient(
-        app, base_url=HTTPS, raise_server_exceptions=False, follow_redirects=False
-    ) as client:
-        yield client, tokens, registry
-    registry.close()
+def ui(tmp_path: Path) -> Iterator[UiSite]:
+    with ui_site(tmp_path) as opened:
+        yield opened
 
 
 def csrf_of(html: str) -> str:

@@ -1,10 +1,11 @@
-"""Case pages: the list, a case, its assessment and reports, new-case entry and import."""
+"""Case pages: the list, a case, its assessment and reports, new-case entry, editing, import."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -20,6 +21,7 @@ from oligoguide.service.auth import Caller, Role
 from oligoguide.service.bodies import MalformedJsonError, parse_json
 from oligoguide.service.state import service_state
 from oligoguide.service.ui import case_form as cf
+from oligoguide.service.ui.case_edit import Editing, kept_parts, shown_part, stored_data, with_kept
 from oligoguide.service.ui.views import lesion_table, plan_view, ref_numbers
 from oligoguide.service.ui.web import Ui, UiDep, UiError
 from oligoguide.store import (
@@ -29,11 +31,13 @@ from oligoguide.store import (
     Registry,
     StoreError,
     StoreUnavailable,
+    VersionConflict,
 )
 
 router = APIRouter()
 PAGE_SIZE = 25
 MAX_UPLOAD_BYTES = 1_000_000
+VERSION_FIELD = "edited_version"  # no leading '/': parse_form leaves it out of the case
 
 
 def _registry(ui: Ui) -> Registry:
@@ -46,8 +50,8 @@ def _registry(ui: Ui) -> Registry:
 def _store_errors() -> Iterator[None]:
     try:
         yield
-    except AlreadyExists:
-        raise  # the caller says which field
+    except (AlreadyExists, VersionConflict):
+        raise  # the caller shows them on the form
     except CaseNotFound:
         raise UiError(404, "Case not found", "No case has this id. Search the case list.") from None
     except StoreUnavailable as error:
@@ -107,39 +111,125 @@ async def new_case(ui: UiDep) -> Response:
     try:
         case = case_from_data(data)
     except CaseInputError as error:
-        return _form_page(ui, data, cf.row_counts(data), _placed(data, error.issues), 422)
+        return _refused(ui, data, error.issues, 422)
     try:
         return _store_new(ui, caller, case, "entered")
     except AlreadyExists:
         issue = InputIssue("/case_id", "a case with this id exists; choose another id")
-        return _form_page(ui, data, cf.row_counts(data), _placed(data, [issue]), 409)
+        return _refused(ui, data, [issue], 409)
 
 
-def _placed(data: dict[str, Any], issues: list[InputIssue]) -> cf.Placed:
-    return cf.place_errors(issues, cf.row_counts(data))
+@router.get("/cases/{case_id}/edit")
+def edit_case_form(case_id: str, ui: UiDep) -> Response:
+    caller = ui.need(Role.CLINICIAN)
+    with _store_errors():
+        record = _registry(ui).get_case(case_id, caller.name)
+    stored = stored_data(record.case)
+    data = shown_part(stored)
+    editing = Editing(case_id, record.version, kept_parts(stored))
+    return _form_page(ui, data, cf.row_counts(data), cf.Placed(), editing=editing)
+
+
+@router.post("/cases/{case_id}/edit")
+async def edit_case(case_id: str, ui: UiDep) -> Response:
+    caller = ui.need(Role.CLINICIAN)
+    form = await ui.form()
+    base = _edited_version(form.get(VERSION_FIELD))
+    posted = cf.parse_form(form)
+    with _store_errors():
+        stored = stored_data(_registry(ui).get_case(case_id, caller.name, base).case)
+    editing = Editing(case_id, base, kept_parts(stored))
+    if posted.get("case_id") != case_id:  # the input is read-only: only a forged form gets here
+        issue = InputIssue(
+            "/case_id",
+            f"the case ID cannot be changed by an edit (sent {posted.get('case_id', '')!r})",
+        )
+        return _refused(ui, posted | {"case_id": case_id}, [issue], 422, editing)
+    data = with_kept(posted, stored)
+    try:
+        case = case_from_data(data)
+    except CaseInputError as error:
+        return _refused(ui, data, error.issues, 422, editing)
+    registry = _registry(ui)
+    try:
+        with _store_errors():
+            record = registry.update_case(case_id, case, caller.name, base)
+    except VersionConflict as conflict:
+        return _conflict(ui, caller, data, editing, conflict)
+    how = "edited and re-assessed" if record.version > base else "unchanged; re-assessed"
+    return _assess_and_show(ui, caller, case, record.version, how)
+
+
+def _edited_version(raw: object) -> int:
+    if isinstance(raw, str) and raw.isdigit() and 0 < int(raw) < 10**9:
+        return int(raw)
+    raise UiError(
+        400,
+        "Form incomplete",
+        "The form did not say which version it edits. Open the case and edit it again.",
+    )
+
+
+def _conflict(
+    ui: Ui, caller: Caller, data: dict[str, Any], editing: Editing, conflict: VersionConflict
+) -> Response:
+    with _store_errors():
+        latest = _registry(ui).get_case(editing.case_id, caller.name)
+    message = (
+        f"Not saved: version {latest.version} of this case was saved by {latest.created_by} at "
+        f"{latest.created_at:%Y-%m-%d %H:%M} after you opened version {conflict.expected}. "
+        "Nothing was overwritten. Open the latest version and enter your changes again; "
+        "what you typed is shown below."
+    )
+    shown = replace(editing, conflict=message)
+    return _form_page(ui, data, cf.row_counts(data), cf.Placed(), 409, shown)
+
+
+def _refused(
+    ui: Ui,
+    data: dict[str, Any],
+    issues: list[InputIssue],
+    status: int,
+    editing: Editing | None = None,
+) -> Response:
+    rows = cf.row_counts(data)
+    return _form_page(ui, data, rows, cf.place_errors(issues, rows), status, editing)
 
 
 def _form_page(
-    ui: Ui, data: dict[str, Any], rows: cf.Rows, placed: cf.Placed, status: int = 200
+    ui: Ui,
+    data: dict[str, Any],
+    rows: cf.Rows,
+    placed: cf.Placed,
+    status: int = 200,
+    editing: Editing | None = None,
 ) -> Response:
     return ui.page(
         "case_form.html",
         status=status,
-        title="New case",
+        title=f"Edit case {editing.case_id}" if editing else "New case",
         values=cf.flatten(data),
         rows=rows,
         errors=placed.at,
         summary=placed.summary,
         form=cf,
+        editing=editing,
+        version_field=VERSION_FIELD,
+        case_link=case_url(editing.case_id) if editing else "",
     )
 
 
 def _store_new(ui: Ui, caller: Caller, case: Case, how: str) -> Response:
-    registry = _registry(ui)
     with _store_errors():
-        record = registry.create_case(case, caller.name)
-        registry.save_assessment(case.case_id, record.version, assess(case), caller.name)
-    ui.session.flash.append(f"Case {case.case_id} {how} and assessed (version {record.version}).")
+        record = _registry(ui).create_case(case, caller.name)
+    return _assess_and_show(ui, caller, case, record.version, f"{how} and assessed")
+
+
+def _assess_and_show(ui: Ui, caller: Caller, case: Case, version: int, how: str) -> Response:
+    """Store the assessment of the version just written, and go to the case page."""
+    with _store_errors():
+        _registry(ui).save_assessment(case.case_id, version, assess(case), caller.name)
+    ui.session.flash.append(f"Case {case.case_id} {how} (version {version}).")
     return ui.redirect(case_url(case.case_id))
 
 
