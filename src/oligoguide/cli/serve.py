@@ -20,6 +20,23 @@ def serve_command(
     cds_issuers: Annotated[
         Path | None, typer.Option(help="JSON list of {iss, jwks_url} allowed to call CDS Hooks")
     ] = None,
+    # None: the service's own default (service/settings.py), not a second copy of it here
+    rate_limit: Annotated[
+        int | None,
+        typer.Option(min=1, help="Requests per minute per API token (default: the service's, 600)"),
+    ] = None,
+    auth_failure_limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Failed authentications per minute per address (default: the service's, 30)"
+        ),
+    ] = None,
+    max_body_bytes: Annotated[
+        int | None,
+        typer.Option(
+            min=1_000, help="Largest request body in bytes (default: the service's, 2000000)"
+        ),
+    ] = None,
 ) -> None:
     """Start the service; refuses a non-loopback address until a token exists."""
     import uvicorn
@@ -35,6 +52,7 @@ def serve_command(
         examples_dir=examples,
         base_url=base_url,
         cds_issuers=issuers,
+        **limits(rate_limit, auth_failure_limit, max_body_bytes),
     )
     with fail_on_input_error():
         try:
@@ -50,6 +68,18 @@ def serve_command(
             "clinician; create one with `oligoguide token create`"
         )
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+def limits(
+    rate_limit: int | None, auth_failure_limit: int | None, max_body_bytes: int | None
+) -> dict[str, int]:
+    """The limits the operator set; the others keep the service's defaults."""
+    given = {
+        "rate_limit_per_minute": rate_limit,
+        "auth_failure_limit_per_minute": auth_failure_limit,
+        "max_body_bytes": max_body_bytes,
+    }
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def register(app: typer.Typer) -> None:
