@@ -19,7 +19,7 @@ from oligoguide.store import Registry
 
 # (method, path template): why anyone may call it
 PUBLIC = {
-    ("GET", "/healthz"): "liveness probe; says only the knowledge-base version",
+    ("GET", "/healthz"): "liveness probe; says only the knowledge-base version and review date",
     ("GET", "/openapi.json"): "the API's own description, no data",
     ("GET", "/docs"): "API documentation page",
     ("GET", "/docs/oauth2-redirect"): "part of the documentation page",
