@@ -142,6 +142,11 @@ def _run(engine: str, directory: Path) -> dict[str, float]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def _p50_p99(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.99) - 1]
+
+
 def single_assess_timing(repeats: int = 200) -> tuple[float, float]:
     """p50 and p99 of one in-process assess() on the bundled example (milliseconds)."""
     from oligoguide.assess import assess
@@ -155,8 +160,7 @@ def single_assess_timing(repeats: int = 200) -> tuple[float, float]:
         started = time.perf_counter()
         assess(case)
         times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.99) - 1]
+    return _p50_p99(times)
 
 
 def rest_assess_timing(repeats: int = 200) -> tuple[float, float]:
@@ -177,8 +181,7 @@ def rest_assess_timing(repeats: int = 200) -> tuple[float, float]:
     finally:
         process.terminate()
         process.wait(timeout=30)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.99) - 1]
+    return _p50_p99(times)
 
 
 def main() -> None:

@@ -38,6 +38,11 @@ class OutputFormat(StrEnum):
 
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text or json")]
+TotalGy = Annotated[float, typer.Argument(help="Total dose in Gy")]
+Fractions = Annotated[int, typer.Argument(help="Number of fractions")]
+AlphaBeta = Annotated[
+    float | None, typer.Option("--alpha-beta", help="alpha/beta in Gy (default: tumour, 10)")
+]
 
 
 class PlanFile(BaseModel):
@@ -90,11 +95,9 @@ def _radiobiology(
 
 @dose_app.command("bed")
 def bed_command(
-    total_gy: Annotated[float, typer.Argument(help="Total dose in Gy")],
-    fractions: Annotated[int, typer.Argument(help="Number of fractions")],
-    alpha_beta: Annotated[
-        float | None, typer.Option("--alpha-beta", help="alpha/beta in Gy (default: tumour, 10)")
-    ] = None,
+    total_gy: TotalGy,
+    fractions: Fractions,
+    alpha_beta: AlphaBeta = None,
     fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Biologically effective dose: BED = n*d*(1 + d/(alpha/beta))."""
@@ -103,11 +106,9 @@ def bed_command(
 
 @dose_app.command("eqd2")
 def eqd2_command(
-    total_gy: Annotated[float, typer.Argument(help="Total dose in Gy")],
-    fractions: Annotated[int, typer.Argument(help="Number of fractions")],
-    alpha_beta: Annotated[
-        float | None, typer.Option("--alpha-beta", help="alpha/beta in Gy (default: tumour, 10)")
-    ] = None,
+    total_gy: TotalGy,
+    fractions: Fractions,
+    alpha_beta: AlphaBeta = None,
     fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Equivalent dose in 2-Gy fractions: EQD2 = BED / (1 + 2/(alpha/beta))."""
