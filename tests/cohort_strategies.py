@@ -208,14 +208,16 @@ def cohort(draw: st.DrawFn, max_patients: int = 8) -> Tables:
     return merged
 
 
-def write(tables: Tables, directory: Path, fmt: str = "parquet") -> Path:
+def write(
+    tables: Tables, directory: Path, fmt: str = "parquet", row_group_size: int | None = None
+) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for name, rows in tables.items():
         types = TYPES[name]
         columns = {c: pa.array([r.get(c) for r in rows], type=t) for c, t in types.items()}
         table = pa.table(columns)
         if fmt == "parquet":
-            pq.write_table(table, directory / f"{name}.parquet")
+            pq.write_table(table, directory / f"{name}.parquet", row_group_size=row_group_size)
         else:
             strings = {
                 c: pa.array([_text(v) for v in table.column(c).to_pylist()], type=pa.string())

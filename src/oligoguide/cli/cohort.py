@@ -45,6 +45,13 @@ def screen_command(
     memory_limit: Annotated[
         str | None, typer.Option(help="Embedded engine memory cap, e.g. 1GB (spills beyond)")
     ] = None,
+    kernel: Annotated[
+        bool,
+        typer.Option(
+            help="Embedded engine: the compiled rules for patient-grouped, typed Parquet "
+            "(--no-kernel: the SQL alone, e.g. to cross-check)"
+        ),
+    ] = True,
 ) -> None:
     """Screen a cohort: disease state, progressing lesions and organs, latest RECIST response."""
     from oligoguide.cohort import ENGINES, screen
@@ -68,8 +75,11 @@ def screen_command(
                 master=master,
                 memory_limit=memory_limit,
                 progress=lambda done: bar.update(task, completed=done),
+                kernel=kernel,
             )
     _print_summary(out, engine, run.seconds)
+    if run.note:
+        console.print(run.note)
 
 
 def _print_summary(out: Path, engine: str, seconds: float) -> None:

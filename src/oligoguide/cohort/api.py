@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from oligoguide.cohort.inputs import CohortInputs, discover
+from oligoguide.cohort.kernel.report import KernelReport
 
 Engine = Literal["embedded", "spark", "core"]
 ENGINES: tuple[Engine, ...] = ("embedded", "spark", "core")
@@ -23,6 +24,8 @@ class ScreenRun:
     engine: Engine
     out: Path
     seconds: float
+    #: How the embedded engine screened: the compiled rules for whom, or why the SQL alone.
+    note: str | None = None
 
 
 def _resolve(paths: list[Path], scratch: Path) -> CohortInputs:
@@ -45,23 +48,27 @@ def screen(
     master: str = "local[*]",
     memory_limit: str | None = None,
     progress: Progress | None = None,
+    kernel: bool = True,
 ) -> ScreenRun:
     """Screen the cohort in `paths` and write one row per patient to `out` (Parquet).
 
     The Spark engine writes `out` as a Parquet dataset directory.
     """
     started = time.perf_counter()
+    note: str | None = None
     with tempfile.TemporaryDirectory(prefix="oligoguide-") as scratch:
         inputs = _resolve(paths, Path(scratch))
         if engine == "embedded":
             from oligoguide.cohort import embedded
 
-            embedded.screen_to_file(
+            report = embedded.screen_to_file(
                 inputs,
                 out,
                 memory_limit=memory_limit,
                 progress=None if progress is None else lambda p: progress(p / 100),
+                kernel=kernel,
             )
+            note = describe(report)
         elif engine == "spark":
             from oligoguide.cohort.spark import screen_to_file as spark_screen
 
@@ -70,4 +77,13 @@ def screen(
             from oligoguide.cohort import core_engine
 
             core_engine.screen_to_file(inputs, out)
-    return ScreenRun(engine, out, time.perf_counter() - started)
+    return ScreenRun(engine, out, time.perf_counter() - started, note)
+
+
+def describe(report: KernelReport) -> str:
+    if report.fallback is not None:
+        return f"SQL for every patient: {report.fallback}"
+    return (
+        f"compiled rules: {report.compiled_patients:,} patient(s); SQL: {report.sql_patients:,} "
+        "(rows with problems, odd or missing ids, or no measurements)"
+    )

@@ -6,13 +6,14 @@ through Python and a cohort larger than memory spills to a temporary directory.
 
 from __future__ import annotations
 
+import tempfile
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oligoguide.cohort.inputs import CohortInputs, TableFiles
+from oligoguide.cohort.kernel.report import KernelReport
 from oligoguide.cohort.sqltext import DUCKDB_MACROS, screen_sql
 from oligoguide.cohort.views import VIEW_NAMES, empty_select, select_list
 
@@ -48,8 +49,10 @@ def connect(
     return con
 
 
-def register_views(con: duckdb.DuckDBPyConnection, inputs: CohortInputs) -> None:
-    for table, view in VIEW_NAMES.items():
+def register_views(con: duckdb.DuckDBPyConnection, inputs: CohortInputs, suffix: str = "") -> None:
+    """The views the screening SQL reads (`suffix` appended to their names)."""
+    for table, name in VIEW_NAMES.items():
+        view = name + suffix
         files = inputs.table(table)
         if files is None:
             # view and table names come from VIEW_NAMES, a constant; no user text in the SQL.
@@ -100,23 +103,34 @@ def screen_to_file(
     threads: int | None = None,
     memory_limit: str | None = None,
     progress: Progress | None = None,
-) -> float:
-    """Screen the cohort into a Parquet file; returns the seconds the query took."""
+    kernel: bool = True,
+) -> KernelReport:
+    """Screen the cohort into a Parquet file. With `kernel`, patient-grouped typed Parquet goes
+    through the compiled rules (`kernel/`); otherwise, or when it does not qualify, the SQL
+    screens every patient (the report says why)."""
     con = connect(threads, memory_limit, out.parent / ".oligoguide-spill")
-    register_views(con, inputs)
-    target = str(out).replace("'", "''")
-    query = f"COPY ({screen_sql('duckdb')}) TO '{target}' (FORMAT parquet)"
-    started = time.perf_counter()
-    _run_with_progress(con, lambda: _execute(con, query), progress)
-    elapsed = time.perf_counter() - started
-    con.close()
-    return elapsed
+    try:
+        if kernel:
+            from oligoguide.cohort.kernel.engine import screen as kernel_screen
+
+            register_views(con, inputs, suffix="_all")
+            return kernel_screen(con, inputs, out, progress)
+        register_views(con, inputs)
+        target = str(out).replace("'", "''")
+        query = f"COPY ({screen_sql('duckdb')}) TO '{target}' (FORMAT parquet)"
+        _run_with_progress(con, lambda: _execute(con, query), progress)
+        return KernelReport(fallback="the SQL alone was asked for (--no-kernel)")
+    finally:
+        con.close()
 
 
-def screen_table(inputs: CohortInputs, *, threads: int | None = None) -> pa.Table:
+def screen_table(
+    inputs: CohortInputs, *, threads: int | None = None, kernel: bool = True
+) -> pa.Table:
     """The result as an Arrow table (for tests and small cohorts)."""
-    con = connect(threads)
-    register_views(con, inputs)
-    table = con.sql(screen_sql("duckdb")).to_arrow_table()
-    con.close()
-    return table
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    with tempfile.TemporaryDirectory(prefix="oligoguide-") as scratch:
+        out = Path(scratch) / "result.parquet"
+        screen_to_file(inputs, out, threads=threads, kernel=kernel)
+        return pq.read_table(out)

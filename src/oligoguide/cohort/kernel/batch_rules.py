@@ -1,0 +1,165 @@
+"""One batch of patients through the compiled rules: the kernel's inputs, and its `resp` rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+from oligoguide.cohort.kernel import rules
+from oligoguide.cohort.kernel.context import PatientTable, Treatments
+from oligoguide.cohort.kernel.rules import writable
+from oligoguide.cohort.kernel.stream import SITES, STATUSES, Batch, columns
+from oligoguide.model.vocab import DIFFUSE_SITES, LesionObservation
+from oligoguide.response import arithmetic, selection
+
+_STATUS_CODES = np.array(
+    [
+        STATUSES.index(status)
+        for status in (
+            LesionObservation.ABSENT,
+            LesionObservation.NOT_EVALUATED,
+            LesionObservation.TOO_SMALL_TO_MEASURE,
+            LesionObservation.UNEQUIVOCAL_PROGRESSION,
+            LesionObservation.PRESENT,
+        )
+    ],
+    np.int8,
+)
+_LIMITS = np.array(
+    [
+        arithmetic.TOO_SMALL_DEFAULT_MM,
+        arithmetic.PD_ABSOLUTE_MM,
+        arithmetic.PD_RELATIVE,
+        arithmetic.PR_RELATIVE,
+        selection.MIN_MEASURABLE_MM,
+        selection.MIN_MEASURABLE_NODE_MM,
+        selection.NORMAL_NODE_MM,
+        selection.MAX_TARGETS,
+        selection.MAX_TARGETS_PER_ORGAN,
+    ],
+    np.float64,
+)
+_DIFFUSE = np.array([site in {s.value for s in DIFFUSE_SITES} for site in SITES], np.bool_)
+_SITES = pa.array(SITES)
+_OVERALL = pa.array(rules.OVERALL, pa.string())
+
+
+def _lookup(names: list[str], index: dict[str, int]) -> Any:
+    get = index.get
+    return np.array([get(name, -1) for name in names], np.int64)
+
+
+def _lists(offsets: Any, values: pa.Array) -> pa.Array:
+    """A list per run; NULL (as SQL's array_agg gives) where the run has none."""
+    empty = pa.array(offsets[1:] == offsets[:-1])
+    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values, mask=empty)
+
+
+def assess(batch: Batch, patients: PatientTable, treatments: Treatments) -> tuple[Any, pa.Table]:
+    """Which runs of the batch the kernel assessed, and their `resp` rows."""
+    cols = columns(batch.rows)
+    where = _lookup(batch.names, patients.index)
+    found = where >= 0
+    at = np.where(found, where, 0)
+    key_ok = pc.and_(
+        pc.equal(pc.utf8_trim(batch.keys, characters=" "), batch.keys), pc.not_equal(batch.keys, "")
+    ).to_numpy(zero_copy_only=False)
+    patient_ok = found & key_ok & (patients.clean[at] if len(patients.clean) else found)
+    t_where = _lookup(batch.names, treatments.index)
+    has = t_where >= 0
+    t_first = np.zeros(len(t_where), np.int64)
+    t_count = np.zeros(len(t_where), np.int64)
+    t_first[has] = treatments.offsets[t_where[has]]
+    t_count[has] = treatments.offsets[t_where[has] + 1] - t_first[has]
+    t_starts = np.concatenate(([0], np.cumsum(t_count))).astype(np.int64)
+    t_rows = np.repeat(t_first - t_starts[:-1], t_count) + np.arange(t_starts[-1])
+    t_names = treatments.lesion.take(pa.array(t_rows, pa.int64()))
+    t_lesion = pc.fill_null(pc.index_in(t_names, value_set=cols.lesion_names), -1)
+    result = rules.assess_batch(
+        batch.starts,
+        cols.lesion,
+        cols.lesion_blank,
+        cols.date,
+        cols.site,
+        _DIFFUSE,
+        cols.node,
+        cols.target,
+        cols.diameter,
+        cols.diameter_ok,
+        cols.status,
+        writable(patient_ok, np.bool_),
+        patients.therapy_start[at],
+        patients.therapy_end[at],
+        patients.baseline_date[at],
+        t_starts,
+        writable(t_lesion.to_numpy(), np.int32),
+        treatments.day[t_rows],
+        treatments.radiation[t_rows],
+        treatments.clean[t_rows],
+        _STATUS_CODES,
+        _LIMITS,
+    )
+    (
+        ok,
+        latest,
+        baseline,
+        on_therapy,
+        overall,
+        n_prog,
+        n_present,
+        n_unassessed,
+        diffuse,
+        prog_start,
+        prog_lesion,
+        prog_site,
+        unassessed_start,
+        unassessed_lesion,
+    ) = result
+    resp = pa.table(
+        {
+            "pkey": batch.keys,
+            "latest": pa.array(latest).cast(pa.date32()),
+            "baseline": pa.array(baseline).cast(pa.date32()),
+            "on_therapy": on_therapy,
+            "overall": _OVERALL.take(pa.array(overall)),
+            "n_prog": n_prog,
+            "n_present": n_present,
+            "n_unassessed": n_unassessed,
+            "diffuse": diffuse,
+            "prog_ids": _lists(prog_start, cols.lesion_names.take(pa.array(prog_lesion))),
+            "prog_sites": _lists(prog_start, _SITES.take(pa.array(prog_site))),
+            "unassessed_ids": _lists(
+                unassessed_start, cols.lesion_names.take(pa.array(unassessed_lesion))
+            ),
+        }
+    ).filter(pa.array(ok))
+    return ok, resp
+
+
+def warm_up() -> None:
+    """Load the compiled rules (from numba's cache, or compile them once) on one tiny patient,
+    through the same conversions as real batches, so every signature is the one they use."""
+    from oligoguide.cohort.kernel.stream import canonical_batch
+
+    one = pa.array(["warm-up"])
+    patients = PatientTable(
+        keys=one,
+        index={"warm-up": 0},
+        clean=np.ones(1, np.bool_),
+        therapy_start=np.full(1, rules.NULL_DAY, np.int32),
+        therapy_end=np.full(1, rules.NULL_DAY, np.int32),
+        baseline_date=np.full(1, rules.NULL_DAY, np.int32),
+    )
+    treatments = Treatments(
+        keys=pa.array([], pa.string()),
+        index={},
+        offsets=np.zeros(1, np.int64),
+        lesion=pa.array([], pa.string()),
+        day=np.zeros(0, np.int32),
+        radiation=np.zeros(0, np.bool_),
+        clean=np.zeros(0, np.bool_),
+    )
+    assess(canonical_batch("warm-up"), patients, treatments)

@@ -1,0 +1,593 @@
+"""The screening rules compiled (numba) for patients whose rows are all valid.
+
+It computes, patient by patient, what `screen.sql` computes up to its `resp` step: the RECIST
+baseline, target selection, the target sum and its nadir, the overall response at the latest scan
+and each lesion's progression against its own nadir (response/baseline.py, selection.py,
+recist.py, lesions.py). The disease-state rules and every text stay in the SQL, which runs on this
+step's one row per patient. A patient with any input problem is not assessed here: `ok` is false
+and the SQL engine assesses it, so that every problem is worded by one text.
+
+Rows arrive grouped by patient (`starts`); inside a patient they may be in any order. Lesion codes
+are dense and ordered as the lesion ids are, so ties broken by code are broken by id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+#: A date that is NULL (days since 1970 are int32 in Arrow).
+NULL_DAY = np.int32(-(2**31))
+#: Overall response codes returned by `assess_batch` (0 is NULL).
+OVERALL = (None, "baseline", "PD", "CR", "PR", "SD", "NE", "non-CR/non-PD")
+_BASELINE, _PD, _CR, _PR, _SD, _NE, _NON_CR = 1, 2, 3, 4, 5, 6, 7
+#: Indexes into the `statuses` argument (the status codes the rules name).
+ABSENT, NOT_EVALUATED, TOO_SMALL, UNEQUIVOCAL, PRESENT = 0, 1, 2, 3, 4
+#: Indexes into the `limits` argument.
+(
+    TOO_SMALL_MM,
+    PD_MM,
+    PD_REL,
+    PR_REL,
+    MEASURABLE_MM,
+    MEASURABLE_NODE_MM,
+    NORMAL_NODE_MM,
+    MAX_TARGETS,
+    MAX_PER_ORGAN,
+) = range(9)
+NULL_STATUS = -1  # no status given
+BAD_CODE = -2  # a value outside the vocabulary (or a missing required value)
+
+
+def writable(values: Any, kind: Any) -> Any:
+    """`values` as a C-contiguous, writable array of `kind` (copied only when it is not): the
+    kernel is compiled for that one layout, so every call shares one compiled signature."""
+    return np.require(values, kind, ("C", "W"))
+
+
+@njit(cache=True, nogil=True)
+def map_codes(indices: Any, by_entry: Any, missing: int) -> Any:
+    """by_entry[index] for each dictionary index; `missing` where the index is -1 (NULL)."""
+    out = np.empty(len(indices), np.int32)
+    for i in range(len(indices)):
+        out[i] = by_entry[indices[i]] if indices[i] >= 0 else missing
+    return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _row_order(lesion: Any, date: Any, r0: int, r1: int, order: Any, stamp: Any, p: int) -> None:
+    """order[:r1-r0] = the patient's rows grouped by lesion, by date within a lesion: as given
+    when they already are (`stamp[code]` marks the lesions seen in this patient)."""
+    ordered = True
+    for i in range(r0, r1):
+        order[i - r0] = i
+        if i == r0 or lesion[i] != lesion[i - 1]:
+            if lesion[i] >= 0:
+                if stamp[lesion[i]] == p:
+                    ordered = False  # the lesion's rows are not contiguous
+                stamp[lesion[i]] = p
+        elif date[i] < date[i - 1]:
+            ordered = False
+    if ordered:
+        return
+    keys = np.empty(r1 - r0, np.int64)
+    for i in range(r0, r1):
+        keys[i - r0] = (np.int64(lesion[i]) << 32) + np.int64(date[i]) + np.int64(2**31)
+    order[: r1 - r0] = np.argsort(keys, kind="mergesort") + r0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _rows_valid(
+    r0: int,
+    r1: int,
+    lesion: Any,
+    lesion_blank: Any,
+    date: Any,
+    site: Any,
+    diam: Any,
+    diam_ok: Any,
+    status: Any,
+    statuses: Any,
+) -> bool:
+    """No row of the patient would be reported by the SQL's row checks."""
+    for i in range(r0, r1):
+        if lesion[i] < 0 or lesion_blank[lesion[i]] or date[i] == NULL_DAY or site[i] < 0:
+            return False
+        if status[i] == BAD_CODE:
+            return False
+        if diam_ok[i]:
+            value = diam[i]
+            if not (value >= 0.0 and value <= 500.0):
+                return False
+            if status[i] == statuses[ABSENT] and value != 0.0:
+                return False
+        elif status[i] == NULL_STATUS:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _size(i: int, diam: Any, diam_ok: Any, status: Any, statuses: Any, limits: Any) -> float:
+    """The row's size for sums (NaN for NULL), as the SQL's `size`."""
+    code = status[i]
+    if code == statuses[NOT_EVALUATED]:
+        return np.nan
+    if code == statuses[ABSENT]:
+        return 0.0
+    if diam_ok[i]:
+        return float(diam[i])
+    if code == statuses[TOO_SMALL]:
+        return float(limits[TOO_SMALL_MM])
+    return np.nan
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _present(i: int, diam: Any, diam_ok: Any, status: Any, statuses: Any) -> bool:
+    code = status[i]
+    if code == statuses[ABSENT] or code == statuses[NOT_EVALUATED]:
+        return False
+    if code >= 0:
+        return True
+    return bool(diam_ok[i] and diam[i] > 0.0)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _grows(value: float, nadir: float, limits: Any) -> bool:
+    """RECIST progression of a size (or sum) over its nadir; False when either is NULL."""
+    if np.isnan(value) or np.isnan(nadir):
+        return False
+    growth = value - nadir
+    if not growth >= limits[PD_MM]:
+        return False
+    return nadir == 0.0 or growth / nadir >= limits[PD_REL]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _select_targets(
+    n: int,
+    any_flagged: bool,
+    tgt: Any,
+    at_base: Any,
+    irr: Any,
+    node: Any,
+    base_diam: Any,
+    code: Any,
+    site: Any,
+    limits: Any,
+    chosen: Any,
+    candidates: Any,
+    per_organ: Any,
+) -> None:
+    """chosen[:n] = selection.py's targets: the flagged ones measured at baseline, else the
+    largest measurable lesions, at most MAX_PER_ORGAN per organ and MAX_TARGETS in all (ties by
+    lesion id)."""
+    for k in range(n):
+        chosen[k] = any_flagged and tgt[k] and at_base[k]
+    if any_flagged:
+        return
+    count = 0
+    for k in range(n):
+        threshold = limits[MEASURABLE_NODE_MM] if node[k] else limits[MEASURABLE_MM]
+        if at_base[k] and not irr[k] and not np.isnan(base_diam[k]) and base_diam[k] >= threshold:
+            candidates[count] = k
+            count += 1
+    # insertion sort: larger baseline diameter first, then lesion id
+    for a in range(1, count):
+        item = candidates[a]
+        b = a - 1
+        while b >= 0:
+            other = candidates[b]
+            if base_diam[other] > base_diam[item] or (
+                base_diam[other] == base_diam[item] and code[other] < code[item]
+            ):
+                break
+            candidates[b + 1] = other
+            b -= 1
+        candidates[b + 1] = item
+    per_organ[:] = 0
+    rank = 0
+    for a in range(count):
+        k = candidates[a]
+        per_organ[site[k]] += 1
+        if per_organ[site[k]] <= limits[MAX_PER_ORGAN]:
+            rank += 1
+            chosen[k] = rank <= limits[MAX_TARGETS]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _nadir_of_sums(
+    order: Any,
+    lo: Any,
+    hi: Any,
+    is_target: Any,
+    n: int,
+    date: Any,
+    sizes: Any,
+    baseline: Any,
+    latest: Any,
+    n_targets: int,
+    days: Any,
+    values: Any,
+) -> float:
+    """The smallest complete target sum strictly between baseline and the latest scan (NaN if
+    there is none), as the SQL's `tsum`/`nad`."""
+    m = 0
+    for k in range(n):
+        if not is_target[k]:
+            continue
+        for j in range(lo[k], hi[k]):
+            day = date[order[j]]
+            if day > baseline and day < latest:
+                # insertion by date (a few target rows per patient)
+                b = m
+                while b > 0 and days[b - 1] > day:
+                    days[b] = days[b - 1]
+                    values[b] = values[b - 1]
+                    b -= 1
+                days[b] = day
+                values[b] = sizes[j]
+                m += 1
+    best = np.nan
+    a = 0
+    while a < m:
+        day = days[a]
+        total_size = 0.0
+        measured = 0
+        while a < m and days[a] == day:
+            value = values[a]
+            if not np.isnan(value):
+                total_size += value
+                measured += 1
+            a += 1
+        if measured == n_targets and (np.isnan(best) or total_size < best):
+            best = total_size
+    return best
+
+
+@njit(cache=True, nogil=True)
+def assess_batch(
+    starts: Any,
+    lesion: Any,
+    lesion_blank: Any,
+    date: Any,
+    site: Any,
+    site_diffuse: Any,
+    node: Any,
+    tgt: Any,
+    diam: Any,
+    diam_ok: Any,
+    status: Any,
+    patient_ok: Any,
+    therapy_start: Any,
+    therapy_end: Any,
+    baseline_date: Any,
+    t_starts: Any,
+    t_lesion: Any,
+    t_date: Any,
+    t_radiation: Any,
+    t_ok: Any,
+    statuses: Any,
+    limits: Any,
+) -> Any:
+    n_patients = len(starts) - 1
+    ok = np.zeros(n_patients, np.bool_)
+    latest_out = np.full(n_patients, NULL_DAY, np.int32)
+    baseline_out = np.full(n_patients, NULL_DAY, np.int32)
+    on_therapy_out = np.zeros(n_patients, np.bool_)
+    overall_out = np.zeros(n_patients, np.int8)
+    n_prog_out = np.zeros(n_patients, np.int64)
+    n_present_out = np.zeros(n_patients, np.int64)
+    n_unassessed_out = np.zeros(n_patients, np.int64)
+    diffuse_out = np.zeros(n_patients, np.bool_)
+    prog_start = np.zeros(n_patients + 1, np.int64)
+    unassessed_start = np.zeros(n_patients + 1, np.int64)
+    prog_lesion = np.empty(len(lesion), np.int32)
+    prog_site = np.empty(len(lesion), np.int32)
+    unassessed_lesion = np.empty(len(lesion), np.int32)
+    most = 1
+    for p in range(n_patients):
+        most = max(most, starts[p + 1] - starts[p])
+    # scratch, reused by every patient (allocating per patient costs more than the rules)
+    order = np.empty(most, np.int64)
+    sizes = np.empty(most, np.float64)
+    days = np.empty(most, np.int64)
+    values = np.empty(most, np.float64)
+    lo = np.empty(most, np.int64)
+    hi = np.empty(most, np.int64)
+    candidates = np.empty(most, np.int64)
+    per_organ = np.empty(len(site_diffuse), np.int64)
+    stamp = np.full(len(lesion_blank), -1, np.int64)
+    code = np.empty(most, np.int32)
+    l_site = np.empty(most, np.int32)
+    first_seen = np.empty(most, np.int32)
+    last_seen = np.empty(most, np.int32)
+    seg_start = np.empty(most, np.int32)
+    l_status = np.empty(most, np.int8)
+    l_node = np.empty(most, np.bool_)
+    l_tgt = np.empty(most, np.bool_)
+    at_base = np.empty(most, np.bool_)
+    has_latest = np.empty(most, np.bool_)
+    l_present = np.empty(most, np.bool_)
+    irr = np.empty(most, np.bool_)
+    is_target = np.empty(most, np.bool_)
+    base_diam = np.empty(most, np.float64)
+    base_size = np.empty(most, np.float64)
+    l_size = np.empty(most, np.float64)
+    l_diam = np.empty(most, np.float64)
+    nadir = np.empty(most, np.float64)
+    n_prog_all = 0
+    n_unassessed_all = 0
+    for p in range(n_patients):
+        prog_start[p] = n_prog_all
+        unassessed_start[p] = n_unassessed_all
+        r0 = starts[p]
+        r1 = starts[p + 1]
+        if not patient_ok[p] or r1 == r0:
+            continue
+        if not _rows_valid(
+            r0, r1, lesion, lesion_blank, date, site, diam, diam_ok, status, statuses
+        ):
+            continue
+        treatments_ok = True
+        for t in range(t_starts[p], t_starts[p + 1]):
+            treatments_ok = treatments_ok and t_ok[t] and t_lesion[t] >= 0
+        if not treatments_ok:
+            continue
+        _row_order(lesion, date, r0, r1, order, stamp, p)
+        m = r1 - r0
+
+        # 4. scan dates, the RECIST baseline, therapy at the latest scan
+        first_d = date[r0]
+        latest = date[r0]
+        ts = therapy_start[p]
+        te = therapy_end[p]
+        bd = baseline_date[p]
+        d_le_bd = NULL_DAY
+        d_le_ts = NULL_DAY
+        for i in range(r0, r1):
+            day = date[i]
+            first_d = min(first_d, day)
+            latest = max(latest, day)
+            if bd != NULL_DAY and day <= bd:
+                d_le_bd = max(d_le_bd, day)
+            if ts != NULL_DAY and day <= ts:
+                d_le_ts = max(d_le_ts, day)
+        on_therapy = ts != NULL_DAY and ts <= latest and (te == NULL_DAY or te >= latest)
+        if bd != NULL_DAY:
+            baseline = d_le_bd if d_le_bd != NULL_DAY else first_d
+        elif on_therapy:
+            baseline = d_le_ts if d_le_ts != NULL_DAY else first_d
+        else:
+            baseline = first_d
+
+        # 5. per lesion (rows ordered by lesion, then date)
+        n = 0
+        valid = True
+        for j in range(m):
+            i = order[j]
+            sizes[j] = _size(i, diam, diam_ok, status, statuses, limits)
+            if j == 0 or lesion[i] != lesion[order[j - 1]]:
+                lo[n] = j
+                n += 1
+            else:
+                previous = order[j - 1]
+                if (
+                    date[i] == date[previous]
+                    or site[i] != site[previous]
+                    or node[i] != node[previous]
+                    or tgt[i] != tgt[previous]
+                ):
+                    valid = False  # two rows on one date, or rows that disagree
+            hi[n - 1] = j + 1
+        if not valid:
+            continue
+        for k in range(n):
+            at_base[k] = False
+            base_diam[k] = np.nan
+            base_size[k] = np.nan
+            has_latest[k] = False
+            l_status[k] = NULL_STATUS
+            l_size[k] = np.nan
+            l_diam[k] = np.nan
+            l_present[k] = False
+            seg_start[k] = NULL_DAY
+            irr[k] = False
+            nadir[k] = np.nan
+            first = order[lo[k]]
+            code[k] = lesion[first]
+            l_site[k] = site[first]
+            l_node[k] = node[first]
+            l_tgt[k] = tgt[first]
+            first_seen[k] = date[first]
+            last_seen[k] = date[order[hi[k] - 1]]
+            for j in range(lo[k], hi[k]):
+                i = order[j]
+                if date[i] == baseline:
+                    at_base[k] = True
+                    base_size[k] = sizes[j]
+                    if diam_ok[i]:
+                        base_diam[k] = diam[i]
+                if date[i] == latest:
+                    has_latest[k] = True
+                    l_status[k] = status[i]
+                    l_size[k] = sizes[j]
+                    l_present[k] = _present(i, diam, diam_ok, status, statuses)
+                    if diam_ok[i]:
+                        l_diam[k] = diam[i]
+        # local treatments: the nadir restarts after one; irradiated before baseline
+        for t in range(t_starts[p], t_starts[p + 1]):
+            k = -1
+            for candidate in range(n):
+                if code[candidate] == t_lesion[t]:
+                    k = candidate
+            if k < 0:
+                valid = False  # a treatment of a lesion the patient does not have
+                break
+            day = t_date[t]
+            if day >= baseline and day < latest:
+                seg_start[k] = max(seg_start[k], day)
+            if t_radiation[t] and day < baseline:
+                irr[k] = True
+        if not valid:
+            continue
+        for k in range(n):
+            since = seg_start[k] if seg_start[k] != NULL_DAY else baseline
+            for j in range(lo[k], hi[k]):
+                day = date[order[j]]
+                value = sizes[j]
+                in_segment = day >= since and day < latest and not np.isnan(value)
+                if in_segment and (np.isnan(nadir[k]) or value < nadir[k]):
+                    nadir[k] = value
+
+        # 6. targets
+        any_flagged = False
+        for k in range(n):
+            any_flagged = any_flagged or (l_tgt[k] and at_base[k])
+        _select_targets(
+            n,
+            any_flagged,
+            l_tgt,
+            at_base,
+            irr,
+            l_node,
+            base_diam,
+            code,
+            l_site,
+            limits,
+            is_target,
+            candidates,
+            per_organ,
+        )
+
+        # 7-8. each lesion at the latest scan, and the patient's counts
+        n_t = 0
+        n_t_measured = 0
+        base_sum = 0.0
+        l_sum = 0.0
+        t_gone = True
+        n_nt = 0
+        nt_pd = False
+        nt_ne = False
+        nt_normal = True
+        new_latest = False
+        n_prog = 0
+        n_present = 0
+        n_unassessed = 0
+        diffuse = False
+        for k in range(n):
+            unequivocal = l_status[k] == statuses[UNEQUIVOCAL]
+            traj = last_seen[k] >= baseline
+            evaluated = has_latest[k] and l_status[k] != statuses[NOT_EVALUATED]
+            restarted = seg_start[k] != NULL_DAY and seg_start[k] != baseline
+            newcase = first_seen[k] > baseline and not restarted
+            grows = _grows(l_size[k], nadir[k], limits)
+            if newcase:
+                progressing = traj and evaluated and l_present[k]
+                disappeared = traj and evaluated and not l_present[k]
+            else:
+                progressing = traj and evaluated and (unequivocal or grows)
+                disappeared = traj and evaluated and not unequivocal and l_size[k] == 0.0
+            if is_target[k]:
+                n_t += 1
+                if not np.isnan(base_size[k]):
+                    base_sum += base_size[k]
+                if not np.isnan(l_size[k]):
+                    l_sum += l_size[k]
+                    n_t_measured += 1
+                gone = (l_size[k] < limits[NORMAL_NODE_MM]) if l_node[k] else (l_size[k] == 0.0)
+                t_gone = t_gone and gone
+            elif at_base[k]:
+                n_nt += 1
+                nt_pd = nt_pd or unequivocal
+                nt_ne = nt_ne or not has_latest[k] or l_status[k] == statuses[NOT_EVALUATED]
+                normal_size = (
+                    (l_diam[k] < limits[NORMAL_NODE_MM]) if l_node[k] else (l_diam[k] == 0.0)
+                )
+                status_fits = l_status[k] == NULL_STATUS or l_status[k] == statuses[PRESENT]
+                normal = has_latest[k] and (
+                    l_status[k] == statuses[ABSENT]
+                    or (not np.isnan(l_diam[k]) and status_fits and normal_size)
+                )
+                nt_normal = nt_normal and normal
+            if first_seen[k] == latest and latest > baseline and l_present[k]:
+                new_latest = True
+            if progressing:
+                prog_lesion[n_prog_all] = code[k]
+                prog_site[n_prog_all] = l_site[k]
+                n_prog_all += 1
+                n_prog += 1
+                diffuse = diffuse or site_diffuse[l_site[k]]
+            if traj and not disappeared:
+                n_present += 1
+            if traj and not evaluated:
+                unassessed_lesion[n_unassessed_all] = code[k]
+                n_unassessed_all += 1
+                n_unassessed += 1
+
+        # 9. the RECIST nadir of the target sum; 10. responses (recist.py Tables 1 and 2)
+        best = _nadir_of_sums(
+            order, lo, hi, is_target, n, date, sizes, baseline, latest, n_t, days, values
+        )
+        sum_nadir = best if not np.isnan(best) and best < base_sum else base_sum
+        t_resp = 0
+        if n_t > 0 and latest != baseline:
+            if _grows(l_sum, sum_nadir, limits):
+                t_resp = _PD
+            elif n_t_measured < n_t:
+                t_resp = _NE
+            elif t_gone:
+                t_resp = _CR
+            elif base_sum > 0.0 and (l_sum - base_sum) / base_sum <= limits[PR_REL]:
+                t_resp = _PR
+            else:
+                t_resp = _SD
+        if n_nt == 0:
+            nt_resp = 0  # none
+        elif nt_pd:
+            nt_resp = _PD
+        elif nt_ne:
+            nt_resp = _NE
+        elif nt_normal:
+            nt_resp = _CR
+        else:
+            nt_resp = _NON_CR
+        if latest == baseline:
+            overall = _BASELINE
+        elif new_latest or t_resp == _PD or nt_resp == _PD:
+            overall = _PD
+        elif t_resp == 0:
+            overall = nt_resp if nt_resp in (_CR, _NON_CR) else _NE
+        elif t_resp == _CR:
+            overall = _CR if nt_resp == _CR or nt_resp == 0 else _PR
+        else:
+            overall = t_resp
+
+        ok[p] = True
+        latest_out[p] = latest
+        baseline_out[p] = baseline
+        on_therapy_out[p] = on_therapy
+        overall_out[p] = overall
+        n_prog_out[p] = n_prog
+        n_present_out[p] = n_present
+        n_unassessed_out[p] = n_unassessed
+        diffuse_out[p] = diffuse
+    prog_start[n_patients] = n_prog_all
+    unassessed_start[n_patients] = n_unassessed_all
+    return (
+        ok,
+        latest_out,
+        baseline_out,
+        on_therapy_out,
+        overall_out,
+        n_prog_out,
+        n_present_out,
+        n_unassessed_out,
+        diffuse_out,
+        prog_start,
+        prog_lesion[:n_prog_all],
+        prog_site[:n_prog_all],
+        unassessed_start,
+        unassessed_lesion[:n_unassessed_all],
+    )

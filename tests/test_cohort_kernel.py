@@ -1,0 +1,181 @@
+"""The embedded engine's compiled path gives exactly the SQL's result, row for row and text for
+text, and falls back to the SQL (saying why) when the input does not suit it."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cohort_strategies import START, Tables, cohort, write
+from oligoguide.cohort import embedded
+from oligoguide.cohort.inputs import discover
+from oligoguide.cohort.kernel import engine
+from oligoguide.cohort.kernel.report import KernelReport
+from oligoguide.cohort.synth import generate
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    return sorted(
+        table.to_pylist(), key=lambda row: (row["patient_id"] is not None, row["patient_id"] or "")
+    )
+
+
+def _screen(directory: Path, kernel: bool) -> tuple[list[dict[str, Any]], KernelReport]:
+    out = directory / f"result-{kernel}.parquet"
+    report = embedded.screen_to_file(discover([directory]), out, threads=2, kernel=kernel)
+    return _rows(pq.read_table(out)), report
+
+
+def _same_as_sql(directory: Path) -> KernelReport:
+    compiled, report = _screen(directory, kernel=True)
+    expected, _ = _screen(directory, kernel=False)
+    assert compiled == expected
+    return report
+
+
+def _shuffled_within_patients(tables: Tables, rng: random.Random) -> Tables:
+    """Each patient's measurement rows in a random order, patients still contiguous."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in tables["measurements"]:
+        groups.setdefault(row["patient_id"], []).append(row)
+    rows = []
+    for group in groups.values():
+        rng.shuffle(group)
+        rows += group
+    return {**tables, "measurements": rows}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cohort(), st.sampled_from([None, 1, 3, 7]), st.randoms(use_true_random=False))
+def test_compiled_path_equals_the_sql_on_random_cohorts(
+    tables: Tables, row_group_size: int | None, rng: random.Random
+) -> None:
+    """Random cohorts (about 10% malformed patients), with row groups that split patients and
+    rows in any order inside a patient: every result row equals the SQL engine's."""
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = write(
+            _shuffled_within_patients(tables, rng), Path(scratch), "parquet", row_group_size
+        )
+        report = _same_as_sql(directory)
+        assert report.fallback is None
+        assert report.compiled_patients + report.sql_patients == len(
+            {r["patient_id"] for t in tables.values() for r in t}
+        )
+
+
+def _patient(pid: str | None, *, lesion: str = "L1") -> Tables:
+    import datetime as dt
+
+    return {
+        "measurements": [
+            {
+                "patient_id": pid,
+                "lesion_id": lesion,
+                "site": "liver",
+                "is_lymph_node": False,
+                "target": True,
+                "date": START + dt.timedelta(days=day),
+                "diameter_mm": size,
+                "status": None,
+            }
+            for day, size in ((0, 30.0), (90, 20.0), (180, 31.0))
+        ],
+        "patients": [
+            {
+                "patient_id": pid,
+                "primary_site": "colorectal",
+                "ecog": 1,
+                "therapy_agents": "agent",
+                "therapy_class": "chemotherapy",
+                "therapy_start": START,
+            }
+        ],
+        "local_treatments": [],
+    }
+
+
+def _merge(*parts: Tables) -> Tables:
+    merged: Tables = {"measurements": [], "patients": [], "local_treatments": []}
+    for part in parts:
+        for name, rows in part.items():
+            merged[name] += rows
+    return merged
+
+
+def test_odd_ids_and_patients_without_measurements_go_to_the_sql(tmp_path: Path) -> None:
+    only_in_patients = _patient("P-only-patient-row")
+    only_in_patients["measurements"] = []
+    only_treated = {
+        "measurements": [],
+        "patients": [],
+        "local_treatments": [
+            {"patient_id": "P-only-treatment", "lesion_id": "L1", "modality": "sbrt", "date": START}
+        ],
+    }
+    tables = _merge(
+        _patient("P1"),
+        _patient(None),
+        _patient(" P2"),
+        _patient("   "),
+        _patient(""),
+        only_in_patients,
+        only_treated,
+        _patient("P3"),
+    )
+    report = _same_as_sql(write(tables, tmp_path, row_group_size=2))
+    assert report.fallback is None
+    assert report.compiled_patients == 2  # P1 and P3; everyone else is worded by the SQL
+    rows, _ = _screen(tmp_path, kernel=True)
+    assert {r["patient_id"] for r in rows} >= {"P1", "P3", " P2", "P-only-treatment", None}
+
+
+def test_interleaved_patients_fall_back_to_the_sql(tmp_path: Path) -> None:
+    tables = _merge(_patient("P1"), _patient("P2"))
+    rows = tables["measurements"]
+    tables["measurements"] = [rows[0], rows[3], rows[1], rows[4], rows[2], rows[5]]
+    report = _same_as_sql(write(tables, tmp_path))
+    assert report.fallback == "a patient's measurement rows are not contiguous"
+
+
+def test_csv_input_is_screened_by_the_sql(tmp_path: Path) -> None:
+    report = _same_as_sql(write(_patient("P1"), tmp_path, "csv"))
+    assert report.fallback == "the measurements are CSV"
+
+
+def test_string_dates_are_screened_by_the_sql(tmp_path: Path) -> None:
+    """A date column stored as text is cast (and checked) by the SQL, not streamed."""
+    write(_patient("P1"), tmp_path)
+    path = tmp_path / "measurements.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.set_column(5, "date", table.column("date").cast(pa.string())), path)
+    report = _same_as_sql(tmp_path)
+    assert report.fallback == "measurements.parquet: column date is string"
+
+
+def test_too_many_rejected_rows_fall_back_to_the_sql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "SUBSET_ROW_LIMIT", 2)
+    report = _same_as_sql(write(_merge(_patient("P1"), _patient(None)), tmp_path))
+    assert report.fallback == "more than 2 rows need the SQL"
+
+
+def test_synthetic_cohort_in_several_files(tmp_path: Path) -> None:
+    generate(400, 7, tmp_path)
+    measurements = pq.read_table(tmp_path / "measurements.parquet")
+    half = measurements.num_rows // 2
+    pq.write_table(
+        measurements.slice(0, half), tmp_path / "measurements.parquet", row_group_size=1000
+    )
+    pq.write_table(measurements.slice(half), tmp_path / "measurements_2.parquet")
+    report = _same_as_sql(tmp_path)
+    assert report.fallback is None
+    assert report.compiled_patients > 300
