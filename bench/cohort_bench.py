@@ -21,6 +21,7 @@ and through the REST API (p50/p99).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -87,16 +88,14 @@ def worker(engine: str, directory: Path) -> dict[str, float]:
 
     Imports happen before the clock starts; Spark's session start-up and the compiled rules'
     load are timed apart."""
-    import duckdb  # noqa: F401 - imported lazily by the engines; imports stay off the clock
+    import duckdb  # imported lazily by the engines: imports stay off the clock
 
     from oligoguide.cohort.core_engine import screen_to_file as core_screen
     from oligoguide.cohort.embedded import screen_to_file as embedded_screen
     from oligoguide.cohort.inputs import discover
 
-    try:  # pyarrow imports pandas (when installed) at its first NumPy conversion
+    with contextlib.suppress(ImportError):  # pyarrow imports pandas at its first NumPy use
         import pandas  # noqa: F401
-    except ImportError:
-        pass
 
     out = Path(tempfile.mkdtemp()) / "results.parquet"
     if engine == "floor":
