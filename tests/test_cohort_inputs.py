@@ -70,9 +70,11 @@ def _cohort(tmp_path: Path) -> Path:
     return write(tables, tmp_path / "cohort")
 
 
-def test_results_name_each_problem_and_keep_every_patient(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kernel", [True, False], ids=["compiled", "sql"])
+def test_results_name_each_problem_and_keep_every_patient(tmp_path: Path, kernel: bool) -> None:
     inputs = discover([_cohort(tmp_path)])
-    rows = {r["patient_id"]: r for r in embedded.screen_table(inputs).to_pylist()}
+    result = embedded.screen_table(inputs, kernel=kernel)
+    rows = {r["patient_id"]: r for r in result.to_pylist()}
     assert set(rows) == {"P1", "P2", "P3", "P4"}
     assert rows["P1"]["disease_state"] == "oligoprogression"
     assert rows["P1"]["progressing_lesions"] == ["L2"]
@@ -84,10 +86,13 @@ def test_results_name_each_problem_and_keep_every_patient(tmp_path: Path) -> Non
     assert rows["P3"]["data_problems"] == ["no row in the patient table"]
     assert rows["P4"]["disease_state"] == "insufficient_data"  # no measurements at all
     assert rows["P4"]["latest_overall"] is None
-    assert disagreements(core_engine.screen_table(inputs), embedded.screen_table(inputs)) == []
+    assert disagreements(core_engine.screen_table(inputs), result) == []
 
 
-def test_ids_are_taken_literally_and_padded_or_blank_ids_are_reported(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kernel", [True, False], ids=["compiled", "sql"])
+def test_ids_are_taken_literally_and_padded_or_blank_ids_are_reported(
+    tmp_path: Path, kernel: bool
+) -> None:
     # " P1" is not silently merged with "P1" (that would be a guess about identity): it is its
     # own patient, rejected with the padding named; a spaces-only id counts as no id at all.
     measurements = [
@@ -102,7 +107,7 @@ def test_ids_are_taken_literally_and_padded_or_blank_ids_are_reported(tmp_path: 
         "local_treatments": [],
     }
     inputs = discover([write(tables, tmp_path / "cohort")])
-    embedded_rows = embedded.screen_table(inputs)
+    embedded_rows = embedded.screen_table(inputs, kernel=kernel)
     rows = {r["patient_id"]: r for r in embedded_rows.to_pylist()}
     assert set(rows) == {"P1", " P1", None}
     assert rows["P1"]["latest_overall"] == "SD"
@@ -136,7 +141,11 @@ def test_cli_synth_then_screen(tmp_path: Path) -> None:
     result = runner.invoke(app, ["screen", str(tmp_path), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "oligoprogression" in result.output
+    assert "below 250,000 the SQL alone is as fast" in result.output
     assert pq.read_table(out).num_rows >= 59
+    forced = runner.invoke(app, ["screen", str(tmp_path), "--out", str(out), "--kernel"])
+    assert forced.exit_code == 0, forced.output
+    assert "compiled rules:" in forced.output
 
 
 def test_cli_screen_bad_input_is_one_line(tmp_path: Path) -> None:

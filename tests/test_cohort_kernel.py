@@ -179,3 +179,12 @@ def test_synthetic_cohort_in_several_files(tmp_path: Path) -> None:
     report = _same_as_sql(tmp_path)
     assert report.fallback is None
     assert report.compiled_patients > 300
+
+
+def test_small_cohorts_default_to_the_sql(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(_patient("P1"), tmp_path)
+    out = tmp_path / "result.parquet"
+    report = embedded.screen_to_file(discover([tmp_path]), out)
+    assert report.fallback == "3 measurement rows: below 250,000 the SQL alone is as fast"
+    monkeypatch.setattr(embedded, "KERNEL_MIN_ROWS", 3)
+    assert embedded.screen_to_file(discover([tmp_path]), out) == KernelReport(1, 0)

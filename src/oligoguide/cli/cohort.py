@@ -46,12 +46,13 @@ def screen_command(
         str | None, typer.Option(help="Embedded engine memory cap, e.g. 1GB (spills beyond)")
     ] = None,
     kernel: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            help="Embedded engine: the compiled rules for patient-grouped, typed Parquet "
-            "(--no-kernel: the SQL alone, e.g. to cross-check)"
+            "--kernel/--no-kernel",
+            help="Embedded engine: force the compiled rules (patient-grouped, typed Parquet) "
+            "or the SQL alone (e.g. to cross-check); by default the rules from 250,000 rows",
         ),
-    ] = True,
+    ] = None,
 ) -> None:
     """Screen a cohort: disease state, progressing lesions and organs, latest RECIST response."""
     from oligoguide.cohort import ENGINES, screen
@@ -79,7 +80,7 @@ def screen_command(
             )
     _print_summary(out, engine, run.seconds)
     if run.note:
-        console.print(run.note)
+        console.print(run.note, soft_wrap=True)
 
 
 def _print_summary(out: Path, engine: str, seconds: float) -> None:

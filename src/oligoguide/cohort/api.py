@@ -48,7 +48,7 @@ def screen(
     master: str = "local[*]",
     memory_limit: str | None = None,
     progress: Progress | None = None,
-    kernel: bool = True,
+    kernel: bool | None = None,
 ) -> ScreenRun:
     """Screen the cohort in `paths` and write one row per patient to `out` (Parquet).
 

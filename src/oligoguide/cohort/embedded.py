@@ -96,6 +96,25 @@ def _execute(con: duckdb.DuckDBPyConnection, query: str) -> None:
     con.execute(query)
 
 
+#: Below this many measurement rows the SQL alone is as fast as the compiled rules, whose
+#: one-off load (about 0.4 s) it also saves (bench/cohort_bench.py: equal at 10^5 rows).
+KERNEL_MIN_ROWS = 250_000
+
+
+def _kernel_declined(inputs: CohortInputs, kernel: bool | None) -> str | None:
+    """Why the SQL alone screens this cohort (None: the compiled rules may)."""
+    if kernel is False:
+        return "the SQL alone was asked for (--no-kernel)"
+    files = inputs.table("measurements")
+    if kernel is None and files is not None and files.format == "parquet":
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+        rows = sum(pq.ParquetFile(path).metadata.num_rows for path in files.paths)
+        if rows < KERNEL_MIN_ROWS:
+            return f"{rows:,} measurement rows: below {KERNEL_MIN_ROWS:,} the SQL alone is as fast"
+    return None
+
+
 def screen_to_file(
     inputs: CohortInputs,
     out: Path,
@@ -103,14 +122,16 @@ def screen_to_file(
     threads: int | None = None,
     memory_limit: str | None = None,
     progress: Progress | None = None,
-    kernel: bool = True,
+    kernel: bool | None = None,
 ) -> KernelReport:
-    """Screen the cohort into a Parquet file. With `kernel`, patient-grouped typed Parquet goes
-    through the compiled rules (`kernel/`); otherwise, or when it does not qualify, the SQL
-    screens every patient (the report says why)."""
+    """Screen the cohort into a Parquet file. Patient-grouped typed Parquet goes through the
+    compiled rules (`kernel/`) when `kernel` is True, or when it is None and the cohort has at
+    least KERNEL_MIN_ROWS measurement rows; otherwise the SQL screens every patient (the report
+    says why)."""
+    declined = _kernel_declined(inputs, kernel)
     con = connect(threads, memory_limit, out.parent / ".oligoguide-spill")
     try:
-        if kernel:
+        if declined is None:
             from oligoguide.cohort.kernel.engine import screen as kernel_screen
 
             register_views(con, inputs, suffix="_all")
@@ -119,16 +140,16 @@ def screen_to_file(
         target = str(out).replace("'", "''")
         query = f"COPY ({screen_sql('duckdb')}) TO '{target}' (FORMAT parquet)"
         _run_with_progress(con, lambda: _execute(con, query), progress)
-        return KernelReport(fallback="the SQL alone was asked for (--no-kernel)")
+        return KernelReport(fallback=declined)
     finally:
         con.close()
 
 
 def screen_table(
-    inputs: CohortInputs, *, threads: int | None = None, kernel: bool = True
+    inputs: CohortInputs, *, threads: int | None = None, kernel: bool | None = None
 ) -> pa.Table:
     """The result as an Arrow table (for tests and small cohorts)."""
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq
 
     with tempfile.TemporaryDirectory(prefix="oligoguide-") as scratch:
         out = Path(scratch) / "result.parquet"
