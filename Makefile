@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
+	# compile the cohort screen's rules once (numba caches them; about 20 s)
+	$(BIN)/python -c "from oligoguide.cohort.kernel.batch_rules import warm_up; warm_up()"
 	touch $(STAMP)
 
 run: $(STAMP)

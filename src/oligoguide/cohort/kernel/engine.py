@@ -161,6 +161,9 @@ def _screen(
         return _abandon(con, out, partial, "a patient's measurement rows are not contiguous")
     except _FallbackError as error:
         return _abandon(con, out, partial, str(error))
+    except BaseException:
+        partial.unlink(missing_ok=True)  # no half-written result is left behind
+        raise
     os.replace(partial, out)
     if progress is not None:
         progress(100.0)
