@@ -3,6 +3,7 @@ text, and falls back to the SQL (saying why) when the input does not suit it."""
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 from pathlib import Path
@@ -23,9 +24,9 @@ from oligoguide.cohort.synth import generate
 
 
 def _rows(table: pa.Table) -> list[dict[str, Any]]:
-    return sorted(
-        table.to_pylist(), key=lambda row: (row["patient_id"] is not None, row["patient_id"] or "")
-    )
+    """Rows in a fixed order: several ids (null, '', spaces only) all come out as a null
+    patient_id, so the whole row breaks the tie."""
+    return sorted(table.to_pylist(), key=lambda row: json.dumps(row, sort_keys=True))
 
 
 def _screen(directory: Path, kernel: bool) -> tuple[list[dict[str, Any]], KernelReport]:

@@ -5,8 +5,9 @@ own `state` step and final SELECT then word the result (`wording.py`), so every 
 disease-state rules stay one. Patients the rules do not assess (a row with a problem, no or
 several patient rows, an odd id, rows without a patient_id, a patient only in the patient or
 treatment table) are screened by the whole SQL on their rows alone, so every problem is reported
-as the SQL engine reports it. Batches run two at a time (the kernel and DuckDB release the GIL)
-and the result is written batch by batch, so memory stays bounded.
+as the SQL engine reports it. Batches run two at a time (the kernel, pyarrow and DuckDB release
+the GIL) and results are worded and written `WORDING_CHUNK` patients at a time, so memory stays
+bounded by the row group and the chunk, not the cohort.
 
 Falls back to the SQL for the whole cohort (and says why) when the measurements are not typed
 Parquet, when a patient's rows are not contiguous, or when more than `SUBSET_ROW_LIMIT` rows would
@@ -51,7 +52,7 @@ SUBSET_ROW_LIMIT = 1_000_000
 #: Assessed patients are worded (by the SQL's last steps) and written this many at a time: one
 #: large query costs less than one per batch, and memory stays bounded.
 WORDING_CHUNK = 250_000
-_IN_FLIGHT = 3  # batches submitted ahead of the writer
+_IN_FLIGHT = 3  # batches submitted ahead of the one being collected
 
 
 class _FallbackError(Exception):
