@@ -189,3 +189,12 @@ def test_small_cohorts_default_to_the_sql(tmp_path: Path, monkeypatch: pytest.Mo
     assert report.fallback == "3 measurement rows: below 250,000 the SQL alone is as fast"
     monkeypatch.setattr(embedded, "KERNEL_MIN_ROWS", 3)
     assert embedded.screen_to_file(discover([tmp_path]), out) == KernelReport(1, 0)
+
+
+def test_optional_columns_may_be_absent(tmp_path: Path) -> None:
+    """No status, target or is_lymph_node column: read as missing, as the SQL reads them."""
+    write(_merge(_patient("P1"), _patient("P2", lesion="L7")), tmp_path)
+    path = tmp_path / "measurements.parquet"
+    pq.write_table(pq.read_table(path).drop_columns(["status", "target", "is_lymph_node"]), path)
+    report = _same_as_sql(tmp_path)
+    assert report == KernelReport(2, 0)

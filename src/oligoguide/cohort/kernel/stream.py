@@ -154,7 +154,7 @@ def _key(table: pa.Table, row: int) -> str:
 
 
 def _without_orphans(table: pa.Table, orphans: list[pa.Table]) -> pa.Table:
-    if table.column("patient_id").num_chunks != 1:
+    if any(column.num_chunks != 1 for column in table.columns):
         table = table.combine_chunks()
     if table.num_rows == 0 or not _ids(table).null_count:
         return table
