@@ -198,3 +198,25 @@ def test_optional_columns_may_be_absent(tmp_path: Path) -> None:
     pq.write_table(pq.read_table(path).drop_columns(["status", "target", "is_lymph_node"]), path)
     report = _same_as_sql(tmp_path)
     assert report == KernelReport(2, 0)
+
+
+def test_without_numba_the_sql_screens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "numba" else found(name, *a)
+    )
+    write(_patient("P1"), tmp_path)
+    report = embedded.screen_to_file(discover([tmp_path]), tmp_path / "r.parquet", kernel=True)
+    assert report.fallback == "numba is not installed (pip install 'oligoguide[cohort]')"
+
+
+def test_an_empty_patient_table(tmp_path: Path) -> None:
+    """Found by the property test: no patient row at all (every patient goes to the SQL)."""
+    tables = _patient("P1")
+    tables["patients"] = []
+    report = _same_as_sql(write(tables, tmp_path))
+    assert report == KernelReport(0, 1)
+    rows, _ = _screen(tmp_path, kernel=True)
+    assert rows[0]["data_problems"] == ["no row in the patient table"]

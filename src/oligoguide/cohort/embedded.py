@@ -6,6 +6,7 @@ through Python and a cohort larger than memory spills to a temporary directory.
 
 from __future__ import annotations
 
+import importlib.util
 import tempfile
 import threading
 from collections.abc import Callable
@@ -105,6 +106,8 @@ def _kernel_declined(inputs: CohortInputs, kernel: bool | None) -> str | None:
     """Why the SQL alone screens this cohort (None: the compiled rules may)."""
     if kernel is False:
         return "the SQL alone was asked for (--no-kernel)"
+    if importlib.util.find_spec("numba") is None:
+        return "numba is not installed (pip install 'oligoguide[cohort]')"
     files = inputs.table("measurements")
     if kernel is None and files is not None and files.format == "parquet":
         import pyarrow.parquet as pq  # type: ignore[import-untyped]

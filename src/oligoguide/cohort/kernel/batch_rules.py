@@ -62,12 +62,11 @@ def assess(batch: Batch, patients: PatientTable, treatments: Treatments) -> tupl
     """Which runs of the batch the kernel assessed, and their `resp` rows."""
     cols = columns(batch.rows)
     where = _lookup(batch.names, patients.index)
-    found = where >= 0
-    at = np.where(found, where, 0)
+    at = np.where(where >= 0, where, len(patients.keys))  # no patient row: the last entry
     key_ok = pc.and_(
         pc.equal(pc.utf8_trim(batch.keys, characters=" "), batch.keys), pc.not_equal(batch.keys, "")
     ).to_numpy(zero_copy_only=False)
-    patient_ok = found & key_ok & (patients.clean[at] if len(patients.clean) else found)
+    patient_ok = key_ok & patients.clean[at]
     t_where = _lookup(batch.names, treatments.index)
     has = t_where >= 0
     t_first = np.zeros(len(t_where), np.int64)
@@ -148,10 +147,10 @@ def warm_up() -> None:
     patients = PatientTable(
         keys=one,
         index={"warm-up": 0},
-        clean=np.ones(1, np.bool_),
-        therapy_start=np.full(1, rules.NULL_DAY, np.int32),
-        therapy_end=np.full(1, rules.NULL_DAY, np.int32),
-        baseline_date=np.full(1, rules.NULL_DAY, np.int32),
+        clean=np.array([True, False]),  # and the entry for ids with no patient row
+        therapy_start=np.full(2, rules.NULL_DAY, np.int32),
+        therapy_end=np.full(2, rules.NULL_DAY, np.int32),
+        baseline_date=np.full(2, rules.NULL_DAY, np.int32),
     )
     treatments = Treatments(
         keys=pa.array([], pa.string()),

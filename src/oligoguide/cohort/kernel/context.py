@@ -32,12 +32,15 @@ def with_steps(steps: dict[str, str], names: list[str], select: str) -> str:
 
 
 def _days(column: pa.ChunkedArray) -> Any:
-    return writable(pc.fill_null(column.cast(pa.int32()), NULL_DAY).to_numpy(), np.int32)
+    """Days since 1970 (NULL_DAY for NULL), and one more NULL_DAY for `PatientTable.NONE`."""
+    days = pc.fill_null(column.cast(pa.int32()), NULL_DAY).to_numpy()
+    return writable(np.append(days, NULL_DAY), np.int32)
 
 
 @dataclass(frozen=True)
 class PatientTable:
-    """The patient table, one row per id: clean means one row and no problem."""
+    """The patient table, one row per id: clean means one row and no problem. The arrays have
+    one more entry, at index len(keys), for an id with no patient row (not clean, no dates)."""
 
     keys: pa.Array
     index: dict[str, int]
@@ -67,7 +70,7 @@ def patient_table(con: duckdb.DuckDBPyConnection, steps: dict[str, str]) -> Pati
     return PatientTable(
         keys=keys,
         index={key: i for i, key in enumerate(keys.to_pylist())},
-        clean=writable(table.column("clean").to_numpy(), np.bool_),
+        clean=writable(np.append(table.column("clean").to_numpy(), False), np.bool_),
         therapy_start=_days(table.column("ts")),
         therapy_end=_days(table.column("te")),
         baseline_date=_days(table.column("bd")),
