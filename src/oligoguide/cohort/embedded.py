@@ -118,6 +118,13 @@ def _kernel_declined(inputs: CohortInputs, kernel: bool | None) -> str | None:
     return None
 
 
+def copy_screen(con: duckdb.DuckDBPyConnection, out: Path, progress: Progress | None) -> None:
+    """The whole screening SQL over the og_* views, written to `out` by DuckDB (spilling)."""
+    target = str(out).replace("'", "''")
+    query = f"COPY ({screen_sql('duckdb')}) TO '{target}' (FORMAT parquet)"
+    _run_with_progress(con, lambda: _execute(con, query), progress)
+
+
 def screen_to_file(
     inputs: CohortInputs,
     out: Path,
@@ -140,9 +147,7 @@ def screen_to_file(
             register_views(con, inputs, suffix="_all")
             return kernel_screen(con, inputs, out, progress)
         register_views(con, inputs)
-        target = str(out).replace("'", "''")
-        query = f"COPY ({screen_sql('duckdb')}) TO '{target}' (FORMAT parquet)"
-        _run_with_progress(con, lambda: _execute(con, query), progress)
+        copy_screen(con, out, progress)
         return KernelReport(fallback=declined)
     finally:
         con.close()

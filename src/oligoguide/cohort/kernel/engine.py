@@ -31,6 +31,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from oligoguide.cohort.embedded import copy_screen
 from oligoguide.cohort.kernel import batch_rules, context, stream
 from oligoguide.cohort.kernel.report import KernelReport
 from oligoguide.cohort.kernel.stream import UngroupedRowsError, why_not_typed
@@ -73,10 +74,11 @@ def _sql_views(con: duckdb.DuckDBPyConnection, subset: bool) -> None:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {view}_all{where}")  # nosec B608
 
 
-def _whole_sql(con: duckdb.DuckDBPyConnection, out: Path, reason: str) -> KernelReport:
+def _whole_sql(
+    con: duckdb.DuckDBPyConnection, out: Path, reason: str, progress: Progress | None
+) -> KernelReport:
     _sql_views(con, False)
-    target = str(out).replace("'", "''")
-    con.execute(f"COPY ({screen_sql('duckdb')}) TO '{target}' (FORMAT parquet)")
+    copy_screen(con, out, progress)
     return KernelReport(fallback=reason)
 
 
@@ -134,7 +136,7 @@ def _screen(
     measurements = inputs.table("measurements")
     reason = "no measurement table" if measurements is None else why_not_typed(measurements)
     if reason is not None or measurements is None:
-        return _whole_sql(con, out, reason or "no measurement table")
+        return _whole_sql(con, out, reason or "no measurement table", progress)
     warm = threading.Thread(target=batch_rules.warm_up, daemon=True)
     warm.start()  # loads the compiled rules while DuckDB reads the patient table
     _sql_views(con, False)
@@ -159,9 +161,11 @@ def _screen(
             collected.word(wording, writer)
             _finish(con, writer, collected, patients, treatments)
     except UngroupedRowsError:
-        return _abandon(con, out, partial, "a patient's measurement rows are not contiguous")
+        return _abandon(
+            con, out, partial, "a patient's measurement rows are not contiguous", progress
+        )
     except _FallbackError as error:
-        return _abandon(con, out, partial, str(error))
+        return _abandon(con, out, partial, str(error), progress)
     except BaseException:
         partial.unlink(missing_ok=True)  # no half-written result is left behind
         raise
@@ -171,9 +175,11 @@ def _screen(
     return KernelReport(collected.compiled, len(collected.keys))
 
 
-def _abandon(con: duckdb.DuckDBPyConnection, out: Path, partial: Path, reason: str) -> KernelReport:
+def _abandon(
+    con: duckdb.DuckDBPyConnection, out: Path, partial: Path, reason: str, progress: Progress | None
+) -> KernelReport:
     partial.unlink(missing_ok=True)
-    return _whole_sql(con, out, reason)
+    return _whole_sql(con, out, reason, progress)
 
 
 def _collect(
