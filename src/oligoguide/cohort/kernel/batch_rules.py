@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -11,7 +11,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from oligoguide.cohort.kernel import rules
 from oligoguide.cohort.kernel.context import PatientTable, Treatments
 from oligoguide.cohort.kernel.rules import writable
-from oligoguide.cohort.kernel.stream import SITES, STATUSES, Batch, columns
+from oligoguide.cohort.kernel.stream import SITES, STATUSES, Batch, Columns, columns
 from oligoguide.model.vocab import DIFFUSE_SITES, LesionObservation
 from oligoguide.response import arithmetic, selection
 
@@ -58,9 +58,18 @@ def _lists(offsets: Any, values: pa.Array) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values, mask=empty)
 
 
-def assess(batch: Batch, patients: PatientTable, treatments: Treatments) -> tuple[Any, pa.Table]:
-    """Which runs of the batch the kernel assessed, and their `resp` rows."""
-    cols = columns(batch.rows)
+class Assessed(NamedTuple):
+    """One batch through the rules."""
+
+    ok: Any  # bool per run: assessed by the rules (else left to the SQL)
+    resp: pa.Table  # the assessed runs' `resp` rows
+    patient_at: Any  # per run, its row in the patient table (-1: none)
+    treatment_at: Any  # per run, its entry in the treatment table (-1: none)
+
+
+def assess(batch: Batch, cols: Columns, patients: PatientTable, treatments: Treatments) -> Assessed:
+    """The batch through the rules (`cols`: the batch's `columns`, which do not need the patient
+    table, so they can be made while it loads)."""
     where = _lookup(batch.names, patients.index)
     at = np.where(where >= 0, where, len(patients.keys))  # no patient row: the last entry
     key_ok = pc.and_(
@@ -135,7 +144,7 @@ def assess(batch: Batch, patients: PatientTable, treatments: Treatments) -> tupl
             ),
         }
     ).filter(pa.array(ok))
-    return ok, resp
+    return Assessed(ok, resp, where, t_where)
 
 
 def warm_up() -> None:
@@ -161,4 +170,5 @@ def warm_up() -> None:
         radiation=np.zeros(0, np.bool_),
         clean=np.zeros(0, np.bool_),
     )
-    assess(canonical_batch("warm-up"), patients, treatments)
+    batch = canonical_batch("warm-up")
+    assess(batch, columns(batch.rows), patients, treatments)
