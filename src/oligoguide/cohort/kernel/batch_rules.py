@@ -10,6 +10,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from oligoguide.cohort.kernel import rules
 from oligoguide.cohort.kernel.context import PatientTable, Treatments
+from oligoguide.cohort.kernel.keys import KeyIndex
 from oligoguide.cohort.kernel.rules import writable
 from oligoguide.cohort.kernel.stream import SITES, STATUSES, Batch, Columns, columns
 from oligoguide.model.vocab import DIFFUSE_SITES, LesionObservation
@@ -47,11 +48,6 @@ _SITES = pa.array(SITES)
 _OVERALL = pa.array(rules.OVERALL, pa.string())
 
 
-def _lookup(names: list[str], index: dict[str, int]) -> Any:
-    get = index.get
-    return np.array([get(name, -1) for name in names], np.int64)
-
-
 def _lists(offsets: Any, values: pa.Array) -> pa.Array:
     """A list per run; NULL (as SQL's array_agg gives) where the run has none."""
     empty = pa.array(offsets[1:] == offsets[:-1])
@@ -70,13 +66,13 @@ class Assessed(NamedTuple):
 def assess(batch: Batch, cols: Columns, patients: PatientTable, treatments: Treatments) -> Assessed:
     """The batch through the rules (`cols`: the batch's `columns`, which do not need the patient
     table, so they can be made while it loads)."""
-    where = _lookup(batch.names, patients.index)
-    at = np.where(where >= 0, where, len(patients.keys))  # no patient row: the last entry
+    where = patients.index.find(batch.keys)
+    at = np.where(where >= 0, where, len(patients.index.keys))  # no patient row: the last entry
     key_ok = pc.and_(
         pc.equal(pc.utf8_trim(batch.keys, characters=" "), batch.keys), pc.not_equal(batch.keys, "")
     ).to_numpy(zero_copy_only=False)
     patient_ok = key_ok & patients.clean[at]
-    t_where = _lookup(batch.names, treatments.index)
+    t_where = treatments.index.find(batch.keys)
     has = t_where >= 0
     t_first = np.zeros(len(t_where), np.int64)
     t_count = np.zeros(len(t_where), np.int64)
@@ -152,18 +148,15 @@ def warm_up() -> None:
     through the same conversions as real batches, so every signature is the one they use."""
     from oligoguide.cohort.kernel.stream import canonical_batch
 
-    one = pa.array(["warm-up"])
     patients = PatientTable(
-        keys=one,
-        index={"warm-up": 0},
+        index=KeyIndex.of(pa.array(["warm-up"])),
         clean=np.array([True, False]),  # and the entry for ids with no patient row
         therapy_start=np.full(2, rules.NULL_DAY, np.int32),
         therapy_end=np.full(2, rules.NULL_DAY, np.int32),
         baseline_date=np.full(2, rules.NULL_DAY, np.int32),
     )
     treatments = Treatments(
-        keys=pa.array([], pa.string()),
-        index={},
+        index=KeyIndex.of(pa.array([], pa.string())),
         offsets=np.zeros(1, np.int64),
         lesion=pa.array([], pa.string()),
         day=np.zeros(0, np.int32),

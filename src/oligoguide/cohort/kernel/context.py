@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from oligoguide.cohort.kernel.keys import KeyIndex
 from oligoguide.cohort.kernel.rules import NULL_DAY, writable
 from oligoguide.cohort.sqltext import screen_sql, split_ctes
 from oligoguide.model.vocab import RADIATION_MODALITIES
@@ -40,10 +41,10 @@ def _days(column: pa.ChunkedArray) -> Any:
 @dataclass(frozen=True)
 class PatientTable:
     """The patient table, one row per id: clean means one row and no problem. The arrays have
-    one more entry, at index len(keys), for an id with no patient row (not clean, no dates)."""
+    one more entry, at index len(index.keys), for an id with no patient row (not clean, no
+    dates)."""
 
-    keys: pa.Array
-    index: dict[str, int]
+    index: KeyIndex  # of the patient ids
     clean: Any
     therapy_start: Any
     therapy_end: Any
@@ -52,10 +53,9 @@ class PatientTable:
 
 @dataclass(frozen=True)
 class Treatments:
-    """Local treatments sorted by patient: rows offsets[i]:offsets[i+1] are keys[i]'s."""
+    """Local treatments sorted by patient: rows offsets[i]:offsets[i+1] are index.keys[i]'s."""
 
-    keys: pa.Array
-    index: dict[str, int]
+    index: KeyIndex  # of the patient ids
     offsets: Any
     lesion: pa.Array
     day: Any
@@ -68,8 +68,7 @@ def patient_table(con: duckdb.DuckDBPyConnection, steps: dict[str, str]) -> Pati
     table = con.sql(with_steps(steps, ["prow", "pat"], select)).to_arrow_table()
     keys = table.column("pkey").combine_chunks()
     return PatientTable(
-        keys=keys,
-        index={key: i for i, key in enumerate(keys.to_pylist())},
+        index=KeyIndex.of(keys),
         clean=writable(np.append(table.column("clean").to_numpy(), False), np.bool_),
         therapy_start=_days(table.column("ts")),
         therapy_end=_days(table.column("te")),
@@ -86,8 +85,7 @@ def treatments(con: duckdb.DuckDBPyConnection, steps: dict[str, str]) -> Treatme
     firsts = keys.take(pa.array(starts, pa.int64()))
     radiation = pc.fill_null(pc.is_in(table.column("modality"), value_set=_RADIATION), False)
     return Treatments(
-        keys=firsts,
-        index={key: i for i, key in enumerate(firsts.to_pylist())},
+        index=KeyIndex.of(firsts),
         offsets=np.append(starts, len(keys)).astype(np.int64),
         lesion=table.column("lid").combine_chunks(),
         day=_days(table.column("td")),

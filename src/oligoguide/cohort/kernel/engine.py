@@ -89,9 +89,7 @@ class _Collected:
         self.keys: set[str] = set()
         self.rows: list[pa.Table] = []
         self.orphans: list[pa.Table] = []
-        # which entries of the patient and treatment tables had measurement rows
-        self.patients_seen: list[Any] = []
-        self.treatments_seen: list[Any] = []
+        self.met: _Met | None = None
         self.compiled = 0
         self.assessed: list[pa.Table] = []
 
@@ -102,6 +100,31 @@ class _Collected:
 
     def held(self) -> int:
         return int(sum(t.num_rows for t in self.rows + self.orphans))
+
+
+class _Met:
+    """Which entries of the patient and treatment tables had measurement rows. Each array has
+    one spare last entry, which the -1 of an id without an entry marks."""
+
+    def __init__(self, loaded: _Context) -> None:
+        patients, treatments = loaded
+        self.patients = np.zeros(len(patients.index.keys) + 1, np.bool_)
+        self.treatments = np.zeros(len(treatments.index.keys) + 1, np.bool_)
+
+    def mark(self, assessed: batch_rules.Assessed) -> None:
+        """Raises UngroupedRowsError when a patient comes back in a second run (its rows are not
+        contiguous). An id without a patient row may: the SQL screens it, on all its rows."""
+        at = assessed.patient_at[assessed.patient_at >= 0]
+        if self.patients[at].any() or len(np.unique(at)) < len(at):
+            raise UngroupedRowsError
+        self.patients[at] = True
+        self.treatments[assessed.treatment_at] = True
+
+    def unmet_patients(self) -> Any:
+        return ~self.patients[:-1]
+
+    def unmet_treatments(self) -> Any:
+        return ~self.treatments[:-1]
 
 
 class _Output:
@@ -254,11 +277,11 @@ def _stream(
     for batch in stream.grouped(measurements, collected.orphans):
         pending.append(pool.submit(_screen_batch, batch, loaded))
         while len(pending) >= _IN_FLIGHT or (pending and pending[0].done()):
-            _collect(pending.popleft().result(), collected, progress)
+            _collect(pending.popleft().result(), collected, loaded, progress)
             if sum(t.num_rows for t in collected.assessed) >= WORDING_CHUNK:
                 collected.word(wording, output)
     while pending:
-        _collect(pending.popleft().result(), collected, progress)
+        _collect(pending.popleft().result(), collected, loaded, progress)
 
 
 def _abandon(
@@ -269,13 +292,18 @@ def _abandon(
 
 
 def _collect(
-    done: tuple[Any, batch_rules.Assessed], collected: _Collected, progress: Progress | None
+    done: tuple[Any, batch_rules.Assessed],
+    collected: _Collected,
+    loaded: Future[_Context],
+    progress: Progress | None,
 ) -> None:
-    batch, (ok, rows, patient_at, treatment_at) = done
+    batch, assessed = done
+    ok, rows = assessed.ok, assessed.resp
+    if collected.met is None:
+        collected.met = _Met(loaded.result())
+    collected.met.mark(assessed)
     collected.assessed.append(rows)
     collected.compiled += rows.num_rows
-    collected.patients_seen.append(patient_at)
-    collected.treatments_seen.append(treatment_at)
     if not ok.all():
         rejected = ~ok
         collected.keys.update(batch.keys.filter(pa.array(rejected)).to_pylist())
@@ -285,14 +313,6 @@ def _collect(
         raise _FallbackError(f"more than {SUBSET_ROW_LIMIT:,} rows need the SQL")
     if progress is not None:
         progress(95.0 * batch.fraction)
-
-
-def _unseen(entries: int, seen: list[Any]) -> Any:
-    """Which of a table's entries no batch pointed at (-1 points at none)."""
-    mask = np.ones(entries + 1, np.bool_)
-    if seen:
-        mask[np.concatenate(seen)] = False
-    return mask[:entries]
 
 
 def _finish(
@@ -307,11 +327,12 @@ def _finish(
     if collected.orphans:
         collected.keys.add("")
         rows += collected.orphans
-    for keys, seen in (
-        (patients.keys, collected.patients_seen),
-        (treatments.keys, collected.treatments_seen),
+    met = collected.met or _Met((patients, treatments))  # no batch: nothing met
+    for keys, unmet in (
+        (patients.index.keys, met.unmet_patients()),
+        (treatments.index.keys, met.unmet_treatments()),
     ):
-        collected.keys.update(keys.filter(pa.array(_unseen(len(keys), seen))).to_pylist())
+        collected.keys.update(keys.filter(pa.array(unmet)).to_pylist())
     if not collected.keys:
         return None
     con.register("og_kernel_keys", pa.table({"key": sorted(collected.keys)}))

@@ -3,9 +3,9 @@
 Only typed Parquet qualifies (strings, booleans, a date32 `date`, a numeric `diameter_mm`): a
 file of any other shape is screened by the SQL alone, which casts and reports every value. String
 columns are read as Parquet dictionaries, so ids are compared as integers. A patient's rows may
-span two row groups (the last patient of a group waits for the next); a patient whose rows are not
-contiguous makes `grouped` raise `UngroupedRowsError`, and the caller screens the cohort with the
-SQL.
+span two row groups (the last patient of a group waits for the next). A patient whose rows are not
+contiguous comes back as a second run; the engine, which knows every patient's row in the patient
+table, notices it (`UngroupedRowsError`) and screens the cohort with the SQL.
 """
 
 from __future__ import annotations
@@ -96,15 +96,14 @@ class Batch:
 
     rows: pa.Table
     keys: pa.Array  # patient id per run
-    names: list[str]  # the same, as Python strings
     starts: Any  # int64[n_runs + 1]
     fraction: float  # of the input read so far
 
 
 def grouped(files: TableFiles, orphans: list[pa.Table]) -> Iterator[Batch]:
     """Patients in runs. Rows without a patient_id are appended to `orphans` (the SQL reports
-    them). Raises UngroupedRowsError when a patient's rows are not contiguous."""
-    seen: set[str] = set()
+    them). A patient's rows are one run when they are contiguous; the caller checks that no
+    patient comes back (`UngroupedRowsError`)."""
     carry: pa.Table | None = None  # the last patient of the previous row group
     fraction = 0.0
     for table, fraction in _row_groups(files):
@@ -118,12 +117,12 @@ def grouped(files: TableFiles, orphans: list[pa.Table]) -> Iterator[Batch]:
                 if len(starts) == 2:
                     continue
                 table, starts = table.slice(starts[1]), starts[1:] - starts[1]
-            yield _batch(carry, np.array([0, carry.num_rows], np.int64), seen, fraction)
+            yield _batch(carry, np.array([0, carry.num_rows], np.int64), fraction)
         carry = table.slice(starts[-2])
         if len(starts) > 2:
-            yield _batch(table.slice(0, starts[-2]), starts[:-1], seen, fraction)
+            yield _batch(table.slice(0, starts[-2]), starts[:-1], fraction)
     if carry is not None:
-        yield _batch(carry, np.array([0, carry.num_rows], np.int64), seen, fraction)
+        yield _batch(carry, np.array([0, carry.num_rows], np.int64), fraction)
 
 
 def canonical_batch(key: str) -> Batch:
@@ -141,7 +140,7 @@ def canonical_batch(key: str) -> Batch:
     table = pa.table(
         {c: pa.array(v).dictionary_encode() if c in STRINGS else v for c, v in values.items()}
     )
-    return Batch(table, pa.array([key]), [key], np.array([0, 1], np.int64), 1.0)
+    return Batch(table, pa.array([key]), np.array([0, 1], np.int64), 1.0)
 
 
 def _ids(table: pa.Table) -> pa.DictionaryArray:
@@ -168,14 +167,10 @@ def _run_starts(indices: Any) -> Any:
     return np.concatenate(([0], change, [len(indices)])).astype(np.int64)
 
 
-def _batch(rows: pa.Table, starts: Any, seen: set[str], fraction: float) -> Batch:
+def _batch(rows: pa.Table, starts: Any, fraction: float) -> Batch:
     ids = _ids(rows)
     keys = ids.dictionary.take(pa.array(ids.indices.to_numpy()[starts[:-1]]))
-    names = keys.to_pylist()
-    if len(set(names)) < len(names) or not seen.isdisjoint(names):
-        raise UngroupedRowsError
-    seen.update(names)
-    return Batch(rows, keys, names, starts, fraction)
+    return Batch(rows, keys, starts, fraction)
 
 
 def _codes(column: pa.ChunkedArray, vocabulary: pa.Array, unknown: int, missing: int) -> Any:
