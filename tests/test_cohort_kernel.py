@@ -138,12 +138,29 @@ def test_odd_ids_and_patients_without_measurements_go_to_the_sql(tmp_path: Path)
     assert {r["patient_id"] for r in rows} >= {"P1", "P3", " P2", "P-only-treatment", None}
 
 
-def test_interleaved_patients_fall_back_to_the_sql(tmp_path: Path) -> None:
+@pytest.mark.parametrize("row_group_size", [None, 1])
+def test_interleaved_patients_fall_back_to_the_sql(
+    tmp_path: Path, row_group_size: int | None
+) -> None:
+    """P1 comes back after P2: in the same batch, or (one row per row group) a later one."""
     tables = _merge(_patient("P1"), _patient("P2"))
     rows = tables["measurements"]
     tables["measurements"] = [rows[0], rows[3], rows[1], rows[4], rows[2], rows[5]]
-    report = _same_as_sql(write(tables, tmp_path))
+    report = _same_as_sql(write(tables, tmp_path, row_group_size=row_group_size))
     assert report.fallback == "a patient's measurement rows are not contiguous"
+
+
+def test_an_interleaved_id_without_a_patient_row_is_screened_whole_by_the_sql(
+    tmp_path: Path,
+) -> None:
+    """An id with no patient row goes to the SQL with all its rows, wherever they are."""
+    orphan = _patient("P-no-row")
+    orphan["patients"] = []
+    tables = _merge(orphan, _patient("P1"), _patient("P2"))
+    rows = tables["measurements"]
+    tables["measurements"] = [rows[0], *rows[3:6], rows[1], *rows[6:], rows[2]]
+    report = _same_as_sql(write(tables, tmp_path, row_group_size=2))
+    assert report == KernelReport(2, 1)
 
 
 def test_csv_input_is_screened_by_the_sql(tmp_path: Path) -> None:
