@@ -237,3 +237,11 @@ def test_an_empty_patient_table(tmp_path: Path) -> None:
     assert report == KernelReport(0, 1)
     rows, _ = _screen(tmp_path, kernel=True)
     assert rows[0]["data_problems"] == ["no row in the patient table"]
+
+
+def test_a_run_restores_the_allocators(tmp_path: Path) -> None:
+    """The run's allocation policy (kernel/allocator.py) ends with the run."""
+    before = pa.default_memory_pool().backend_name
+    write(_patient("P1"), tmp_path)
+    embedded.screen_to_file(discover([tmp_path]), tmp_path / "r.parquet", kernel=True)
+    assert pa.default_memory_pool().backend_name == before
