@@ -245,3 +245,17 @@ def test_a_run_restores_the_allocators(tmp_path: Path) -> None:
     write(_patient("P1"), tmp_path)
     embedded.screen_to_file(discover([tmp_path]), tmp_path / "r.parquet", kernel=True)
     assert pa.default_memory_pool().backend_name == before
+
+
+def test_progressing_lesions_and_organs_come_out_sorted(tmp_path: Path) -> None:
+    """The rules emit lesions in file order (L2 before L10); the result lists them as the SQL's
+    array_sort does (byte order: 'L10' < 'L2') and each organ once, by name."""
+    tables = _patient("P1", lesion="L2")
+    for lesion, site in (("L10", "liver"), ("L3", "lung")):
+        rows = _patient("P1", lesion=lesion)["measurements"]
+        tables["measurements"] += [{**row, "site": site} for row in rows]
+    report = _same_as_sql(write(tables, tmp_path))
+    assert report == KernelReport(1, 0)
+    (row,) = _screen(tmp_path, kernel=True)[0]
+    assert row["progressing_lesions"] == ["L10", "L2", "L3"]
+    assert row["progressing_organs"] == ["liver", "lung"]

@@ -44,7 +44,8 @@ _LIMITS = np.array(
     np.float64,
 )
 _DIFFUSE = np.array([site in {s.value for s in DIFFUSE_SITES} for site in SITES], np.bool_)
-_SITES = pa.array(SITES)
+_SITES_BY_NAME = pa.array(sorted(SITES))
+_SITE_RANK = np.array([sorted(SITES).index(site) for site in SITES], np.int64)
 _OVERALL = pa.array(rules.OVERALL, pa.string())
 
 
@@ -52,6 +53,24 @@ def _lists(offsets: Any, values: pa.Array) -> pa.Array:
     """A list per run; NULL (as SQL's array_agg gives) where the run has none."""
     empty = pa.array(offsets[1:] == offsets[:-1])
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values, mask=empty)
+
+
+def _runs(offsets: Any) -> Any:
+    return np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+
+
+def _sorted_ids(offsets: Any, codes: Any, names: pa.Array) -> pa.Array:
+    """Each run's lesion ids sorted, as the SQL's array_sort: codes order as the ids do."""
+    ordered = codes[np.lexsort((codes, _runs(offsets)))]
+    return _lists(offsets, names.take(pa.array(ordered)))
+
+
+def _distinct_sites(offsets: Any, codes: Any) -> pa.Array:
+    """Each run's sites once each, sorted by name, as the SQL's array_sort(array_distinct())."""
+    keys = np.unique(_runs(offsets) * len(SITES) + _SITE_RANK[codes])
+    runs, ranks = np.divmod(keys, len(SITES))
+    starts = np.searchsorted(runs, np.arange(len(offsets)))
+    return _lists(starts, _SITES_BY_NAME.take(pa.array(ranks)))
 
 
 class Assessed(NamedTuple):
@@ -133,11 +152,9 @@ def assess(batch: Batch, cols: Columns, patients: PatientTable, treatments: Trea
             "n_present": n_present,
             "n_unassessed": n_unassessed,
             "diffuse": diffuse,
-            "prog_ids": _lists(prog_start, cols.lesion_names.take(pa.array(prog_lesion))),
-            "prog_sites": _lists(prog_start, _SITES.take(pa.array(prog_site))),
-            "unassessed_ids": _lists(
-                unassessed_start, cols.lesion_names.take(pa.array(unassessed_lesion))
-            ),
+            "prog_ids": _sorted_ids(prog_start, prog_lesion, cols.lesion_names),
+            "prog_sites": _distinct_sites(prog_start, prog_site),
+            "unassessed_ids": _sorted_ids(unassessed_start, unassessed_lesion, cols.lesion_names),
         }
     ).filter(pa.array(ok))
     return Assessed(ok, resp, where, t_where)
