@@ -16,21 +16,21 @@ from oligoguide.cohort.kernel.stream import SITES, STATUSES, Batch, Columns, col
 from oligoguide.model.vocab import DIFFUSE_SITES, LesionObservation
 from oligoguide.response import arithmetic, selection
 
-_STATUS_CODES = np.array(
-    [
-        STATUSES.index(status)
-        for status in (
-            LesionObservation.ABSENT,
-            LesionObservation.NOT_EVALUATED,
-            LesionObservation.TOO_SMALL_TO_MEASURE,
-            LesionObservation.UNEQUIVOCAL_PROGRESSION,
-            LesionObservation.PRESENT,
-        )
-    ],
-    np.int8,
+#: The status codes and limits the rules name, as tuples: the compiled rules index them with
+#: constants and pass them to helpers without reference counting.
+_STATUS_CODES = tuple(
+    STATUSES.index(status)
+    for status in (
+        LesionObservation.ABSENT,
+        LesionObservation.NOT_EVALUATED,
+        LesionObservation.TOO_SMALL_TO_MEASURE,
+        LesionObservation.UNEQUIVOCAL_PROGRESSION,
+        LesionObservation.PRESENT,
+    )
 )
-_LIMITS = np.array(
-    [
+_LIMITS = tuple(
+    float(limit)
+    for limit in (
         arithmetic.TOO_SMALL_DEFAULT_MM,
         arithmetic.PD_ABSOLUTE_MM,
         arithmetic.PD_RELATIVE,
@@ -40,8 +40,7 @@ _LIMITS = np.array(
         selection.NORMAL_NODE_MM,
         selection.MAX_TARGETS,
         selection.MAX_TARGETS_PER_ORGAN,
-    ],
-    np.float64,
+    )
 )
 _DIFFUSE = np.array([site in {s.value for s in DIFFUSE_SITES} for site in SITES], np.bool_)
 _SITES_BY_NAME = pa.array(sorted(SITES))
