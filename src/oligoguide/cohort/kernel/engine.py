@@ -65,6 +65,7 @@ _WRITE_OPTIONS: dict[str, Any] = {
     "write_statistics": ["patient_id", "disease_state", "progressing_count", "latest_overall"],
 }
 _IN_FLIGHT = 3  # batches submitted ahead of the one being collected
+_IN_FLIGHT_LOADING = 6  # the same while the patient table loads
 
 
 class _FallbackError(Exception):
@@ -105,9 +106,9 @@ class _Collected:
         self.compiled = 0
         self.assessed: list[pa.Table] = []
 
-    def word(self, wording: Wording, output: _Output) -> None:
+    def word(self, output: _Output) -> None:
         if self.assessed:
-            output.write(wording(pa.concat_tables(self.assessed)))
+            output.word(self.assessed)
             self.assessed = []
 
     def held(self) -> int:
@@ -140,15 +141,24 @@ class _Met:
 
 
 class _Output:
-    """The result file, written by a thread of its own (in order) while batches go on."""
+    """The result file, worded and written by a thread of its own (in order) while the main
+    thread goes on feeding batches to the rules. The thread alone uses the main connection."""
 
-    def __init__(self, writer: pq.ParquetWriter) -> None:
+    def __init__(self, writer: pq.ParquetWriter, wording: Wording) -> None:
         self._writer = writer
+        self._wording = wording
         self._thread = ThreadPoolExecutor(1)
         self._pending: list[Future[None]] = []
 
     def write(self, table: pa.Table) -> None:
         self._pending.append(self._thread.submit(self._writer.write_table, table))
+
+    def word(self, assessed: list[pa.Table]) -> None:
+        """Word these `resp` rows, then write them."""
+        self._pending.append(self._thread.submit(self._word, assessed))
+
+    def _word(self, assessed: list[pa.Table]) -> None:
+        self._writer.write_table(self._wording(pa.concat_tables(assessed)))
 
     def close(self) -> None:
         """Wait for every write (re-raising its error)."""
@@ -233,13 +243,13 @@ def _screen(
             pq.ParquetWriter(partial, RESULT_SCHEMA, **_WRITE_OPTIONS) as writer,
         ):
             loaded = beside.submit(_load_context, side, steps, warm)
-            output = _Output(writer)
+            output = _Output(writer, wording)
             try:
-                _stream(measurements, pool, loaded, collected, wording, output, progress)
+                _stream(measurements, pool, loaded, collected, output, progress)
                 patients, treatments = loaded.result()
                 # the SQL's share runs on the side connection while the last chunk is worded
                 finished = beside.submit(_finish, side, collected, patients, treatments)
-                collected.word(wording, output)
+                collected.word(output)
                 sql_rows = finished.result()
                 if sql_rows is not None:
                     output.write(sql_rows)
@@ -267,18 +277,19 @@ def _stream(
     pool: ThreadPoolExecutor,
     loaded: Future[_Context],
     collected: _Collected,
-    wording: Wording,
     output: _Output,
     progress: Progress | None,
 ) -> None:
-    """Every batch through the rules (two at a time), their results worded a chunk at a time."""
+    """Every batch through the rules (two at a time), their results worded a chunk at a time.
+    While the patient table loads, more batches are read and converted ahead."""
     pending: deque[Future[tuple[Any, batch_rules.Assessed]]] = deque()
     for batch in stream.grouped(measurements, collected.orphans):
         pending.append(pool.submit(_screen_batch, batch, loaded))
-        while len(pending) >= _IN_FLIGHT or (pending and pending[0].done()):
+        ahead = _IN_FLIGHT if loaded.done() else _IN_FLIGHT_LOADING
+        while len(pending) >= ahead or (pending and pending[0].done()):
             _collect(pending.popleft().result(), collected, loaded, progress)
             if sum(t.num_rows for t in collected.assessed) >= WORDING_CHUNK:
-                collected.word(wording, output)
+                collected.word(output)
     while pending:
         _collect(pending.popleft().result(), collected, loaded, progress)
 
