@@ -6,8 +6,13 @@ disease-state rules stay one. Patients the rules do not assess (a row with a pro
 several patient rows, an odd id, rows without a patient_id, a patient only in the patient or
 treatment table) are screened by the whole SQL on their rows alone, so every problem is reported
 as the SQL engine reports it. Batches run two at a time (the kernel, pyarrow and DuckDB release
-the GIL) and results are worded and written `WORDING_CHUNK` patients at a time, so memory stays
-bounded by the row group and the chunk, not the cohort.
+the GIL) and results are worded and written `WORDING_CHUNK` patients at a time (`output.py`), so
+memory stays bounded by the row group and the chunk, not the cohort.
+
+Threads: the main thread reads row groups and collects results; two pool threads run the rules;
+a side connection to the same DuckDB database (its own thread) checks the patient table while
+the first row groups are read, then screens the SQL's share while the last chunk is worded; the
+output thread words and writes on the main connection.
 
 Falls back to the SQL for the whole cohort (and says why) when the measurements are not typed
 Parquet, when a patient's rows are not contiguous, or when more than `SUBSET_ROW_LIMIT` rows would
@@ -33,6 +38,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from oligoguide.cohort.embedded import copy_screen, register_views
 from oligoguide.cohort.kernel import batch_rules, context, stream
 from oligoguide.cohort.kernel.allocator import run_allocation
+from oligoguide.cohort.kernel.output import WRITE_OPTIONS, Output
 from oligoguide.cohort.kernel.report import KernelReport
 from oligoguide.cohort.kernel.stream import UngroupedRowsError, why_not_typed
 from oligoguide.cohort.kernel.wording import Wording, result_rows
@@ -53,17 +59,6 @@ SUBSET_ROW_LIMIT = 1_000_000
 #: Assessed patients are worded (by the SQL's last steps) and written this many at a time: one
 #: large query costs less than one per batch, and memory stays bounded.
 WORDING_CHUNK = 250_000
-#: Dictionaries and min/max statistics only for the short, repeated columns: on the long texts
-#: (reasons, data problems) they cost about a third of the writing and help no reader.
-_WRITE_OPTIONS: dict[str, Any] = {
-    "use_dictionary": [
-        "disease_state",
-        "latest_overall",
-        "progressing_organs.list.element",
-        "progressing_lesions.list.element",
-    ],
-    "write_statistics": ["patient_id", "disease_state", "progressing_count", "latest_overall"],
-}
 _IN_FLIGHT = 3  # batches submitted ahead of the one being collected
 _IN_FLIGHT_LOADING = 6  # the same while the patient table loads
 
@@ -106,7 +101,7 @@ class _Collected:
         self.compiled = 0
         self.assessed: list[pa.Table] = []
 
-    def word(self, output: _Output) -> None:
+    def word(self, output: Output) -> None:
         if self.assessed:
             output.word(self.assessed)
             self.assessed = []
@@ -138,33 +133,6 @@ class _Met:
 
     def unmet_treatments(self) -> Any:
         return ~self.treatments[:-1]
-
-
-class _Output:
-    """The result file, worded and written by a thread of its own (in order) while the main
-    thread goes on feeding batches to the rules. The thread alone uses the main connection."""
-
-    def __init__(self, writer: pq.ParquetWriter, wording: Wording) -> None:
-        self._writer = writer
-        self._wording = wording
-        self._thread = ThreadPoolExecutor(1)
-        self._pending: list[Future[None]] = []
-
-    def write(self, table: pa.Table) -> None:
-        self._pending.append(self._thread.submit(self._writer.write_table, table))
-
-    def word(self, assessed: list[pa.Table]) -> None:
-        """Word these `resp` rows, then write them."""
-        self._pending.append(self._thread.submit(self._word, assessed))
-
-    def _word(self, assessed: list[pa.Table]) -> None:
-        self._writer.write_table(self._wording(pa.concat_tables(assessed)))
-
-    def close(self) -> None:
-        """Wait for every write (re-raising its error)."""
-        self._thread.shutdown(wait=True)
-        for done in self._pending:
-            done.result()
 
 
 _Context = tuple[context.PatientTable, context.Treatments]
@@ -240,10 +208,10 @@ def _screen(
         with (
             ThreadPoolExecutor(2) as pool,
             ThreadPoolExecutor(1) as beside,
-            pq.ParquetWriter(partial, RESULT_SCHEMA, **_WRITE_OPTIONS) as writer,
+            pq.ParquetWriter(partial, RESULT_SCHEMA, **WRITE_OPTIONS) as writer,
         ):
             loaded = beside.submit(_load_context, side, steps, warm)
-            output = _Output(writer, wording)
+            output = Output(writer, wording)
             try:
                 _stream(measurements, pool, loaded, collected, output, progress)
                 patients, treatments = loaded.result()
@@ -277,7 +245,7 @@ def _stream(
     pool: ThreadPoolExecutor,
     loaded: Future[_Context],
     collected: _Collected,
-    output: _Output,
+    output: Output,
     progress: Progress | None,
 ) -> None:
     """Every batch through the rules (two at a time), their results worded a chunk at a time.
