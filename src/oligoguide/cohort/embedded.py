@@ -45,9 +45,14 @@ def connect(
         con.execute("SET memory_limit = ?", [memory_limit])
     if temp_dir is not None:
         con.execute("SET temp_directory = ?", [str(temp_dir)])
+    install_macros(con)
+    return con
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The macros that give DuckDB the SQL's Spark names (they belong to one connection)."""
     for macro in DUCKDB_MACROS:
         con.execute(macro)
-    return con
 
 
 def register_views(con: duckdb.DuckDBPyConnection, inputs: CohortInputs, suffix: str = "") -> None:

@@ -33,7 +33,8 @@ def with_steps(steps: dict[str, str], names: list[str], select: str) -> str:
 
 
 def _days(column: pa.ChunkedArray) -> Any:
-    """Days since 1970 (NULL_DAY for NULL), and one more NULL_DAY for `PatientTable.NONE`."""
+    """Days since 1970 (NULL_DAY for NULL), and one more NULL_DAY at the end: the entry for an id
+    with no patient row (`PatientTable`; unused in `Treatments`)."""
     days = pc.fill_null(column.cast(pa.int32()), NULL_DAY).to_numpy()
     return writable(np.append(days, NULL_DAY), np.int32)
 

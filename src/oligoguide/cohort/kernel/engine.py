@@ -35,7 +35,7 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from oligoguide.cohort.embedded import copy_screen, register_views
+from oligoguide.cohort.embedded import copy_screen, install_macros, register_views
 from oligoguide.cohort.kernel import batch_rules, context, stream
 from oligoguide.cohort.kernel.allocator import run_allocation
 from oligoguide.cohort.kernel.output import WRITE_OPTIONS, Output
@@ -43,7 +43,7 @@ from oligoguide.cohort.kernel.report import KernelReport
 from oligoguide.cohort.kernel.stream import UngroupedRowsError, why_not_typed
 from oligoguide.cohort.kernel.wording import Wording, result_rows
 from oligoguide.cohort.schema import RESULT_SCHEMA
-from oligoguide.cohort.sqltext import DUCKDB_MACROS, screen_sql
+from oligoguide.cohort.sqltext import screen_sql
 from oligoguide.cohort.views import select_list
 
 if TYPE_CHECKING:
@@ -174,8 +174,7 @@ def _side_connection(
     patients run beside the main connection's wording. Temporary views and macros belong to a
     connection, so it gets its own."""
     side = con.cursor()
-    for macro in DUCKDB_MACROS:
-        side.execute(macro)
+    install_macros(side)
     register_views(side, inputs, suffix="_all")
     _sql_views(side, False)
     return side

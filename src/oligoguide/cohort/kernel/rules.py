@@ -111,7 +111,7 @@ def _rows_valid(
 @njit(cache=True, nogil=True, inline="always")
 def _size(code: int, measured: bool, diameter: float, statuses: Any, limits: Any) -> float:
     """The row's size for sums (NaN for NULL), as the SQL's `size`. Scalars only: an array
-    passed per row costs two atomic reference-count updates (most of the rules' time, once)."""
+    passed per row costs two atomic reference-count updates (a fifth of the rules' time, once)."""
     if code == statuses[NOT_EVALUATED]:
         return np.nan
     if code == statuses[ABSENT]:
