@@ -12,6 +12,8 @@ import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from hypothesis import strategies as st
 
+from oligoguide.cohort.schema import TABLE_TYPES
+
 START = dt.date(2022, 1, 3)
 SITES = ["lung", "liver", "bone", "lymph_node", "brain", "peritoneum", "adrenal"]
 SIZES = [0, 3, 4, 5, 6, 8, 9, 10, 11, 12, 14, 15, 16, 18, 20, 21, 24, 25, 29, 30, 31, 36, 45]
@@ -25,34 +27,11 @@ COMPARED = (
     "progressing_organs",
     "latest_overall",
 )
-TYPES = {
-    "measurements": {
-        "patient_id": pa.string(),
-        "lesion_id": pa.string(),
-        "site": pa.string(),
-        "is_lymph_node": pa.bool_(),
-        "target": pa.bool_(),
-        "date": pa.date32(),
-        "diameter_mm": pa.float64(),
-        "status": pa.string(),
-    },
-    "patients": {
-        "patient_id": pa.string(),
-        "primary_site": pa.string(),
-        "ecog": pa.int64(),
-        "therapy_agents": pa.string(),
-        "therapy_class": pa.string(),
-        "therapy_start": pa.date32(),
-        "therapy_end": pa.date32(),
-        "baseline_date": pa.date32(),
-    },
-    "local_treatments": {
-        "patient_id": pa.string(),
-        "lesion_id": pa.string(),
-        "modality": pa.string(),
-        "date": pa.date32(),
-    },
-}
+# The tables as the engines are told to expect them, with two differences that real exports
+# show: ECOG as a 64-bit integer (the engines must cast it) and no drivers column at all.
+TYPES = {name: dict(columns) for name, columns in TABLE_TYPES.items()}
+TYPES["patients"]["ecog"] = pa.int64()
+del TYPES["patients"]["drivers"]
 Tables = dict[str, list[dict[str, Any]]]
 
 
@@ -161,6 +140,7 @@ def _malform(draw: st.DrawFn, tables: Tables) -> None:
                 "unknown_lesion",
                 "end_before_start",
                 "site_disagrees",
+                "source_problem",
             ]
         )
     )
@@ -185,6 +165,8 @@ def _malform(draw: st.DrawFn, tables: Tables) -> None:
             rows.append({**row, "date": row["date"] + dt.timedelta(days=1000)})
     elif kind == "ecog":
         tables["patients"][0]["ecog"] = 7
+    elif kind == "source_problem":  # as the FHIR conversion writes a patient it cannot read
+        tables["patients"][0]["source_problem"] = "FHIR resources could not be read: Patient/x"
     elif kind == "no_patient":
         tables["patients"].clear()
     elif kind == "two_patients":

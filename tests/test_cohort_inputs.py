@@ -171,16 +171,20 @@ def test_fhir_bulk_ndjson(tmp_path: Path) -> None:
             }
         ],
     )
+    # mCODE: one request per agent, a regimen tied together by groupIdentifier
     _ndjson(
         tmp_path / "MedicationRequest.ndjson",
         [
             {
                 "resourceType": "MedicationRequest",
                 "status": "active",
+                "intent": "order",
                 "subject": patient,
                 "authoredOn": "2022-01-03",
-                "medicationCodeableConcept": {"text": "FOLFOX + bevacizumab"},
+                "groupIdentifier": {"value": "regimen-1"},
+                "medicationCodeableConcept": {"text": agent},
             }
+            for agent in ("FOLFOX", "bevacizumab")
         ],
     )
     bodies = [

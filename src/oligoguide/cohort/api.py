@@ -24,20 +24,22 @@ class ScreenRun:
     engine: Engine
     out: Path
     seconds: float
-    #: How the embedded engine screened: the compiled rules for whom, or why the SQL alone.
+    #: What the FHIR conversion did, and how the embedded engine screened (the compiled rules
+    #: for whom, or why the SQL alone), one line each.
     note: str | None = None
 
 
-def _resolve(paths: list[Path], scratch: Path) -> CohortInputs:
+def _resolve(paths: list[Path], scratch: Path) -> tuple[CohortInputs, str | None]:
+    """The tables to screen, and what the FHIR conversion did (None without FHIR input)."""
     inputs = discover(paths)
     if not inputs.fhir:
-        return inputs
+        return inputs, None
     from oligoguide.cohort.fhir_ndjson import convert
 
-    tables = convert(list(inputs.fhir), scratch)
-    merged = dict(tables.tables)
+    converted = convert(list(inputs.fhir), scratch)
+    merged = dict(converted.inputs.tables)
     merged.update(inputs.tables)  # explicit tables win over converted ones
-    return CohortInputs(merged)
+    return CohortInputs(merged), converted.report.describe()
 
 
 def screen(
@@ -57,7 +59,7 @@ def screen(
     started = time.perf_counter()
     note: str | None = None
     with tempfile.TemporaryDirectory(prefix="oligoguide-") as scratch:
-        inputs = _resolve(paths, Path(scratch))
+        inputs, fhir_note = _resolve(paths, Path(scratch))
         if engine == "embedded":
             from oligoguide.cohort import embedded
 
@@ -77,7 +79,8 @@ def screen(
             from oligoguide.cohort import core_engine
 
             core_engine.screen_to_file(inputs, out)
-    return ScreenRun(engine, out, time.perf_counter() - started, note)
+    notes = [text for text in (fhir_note, note) if text]
+    return ScreenRun(engine, out, time.perf_counter() - started, "\n".join(notes) or None)
 
 
 def describe(report: KernelReport) -> str:

@@ -113,6 +113,9 @@ def build_case(rows: PatientRows) -> tuple[Case | None, list[str]]:
         problems.append("no row in the patient table")
     elif len(rows.patients) > 1:
         problems.append(f"{len(rows.patients)} rows in the patient table")
+    found_before = [str(r["source_problem"]) for r in rows.patients if r.get("source_problem")]
+    if found_before:  # the rows are empty because of it: nothing else to check (as the SQL)
+        return None, problems + found_before
     lesions = _lesions(rows.measurements, problems)
     patient = rows.patients[0] if rows.patients else {}
     data: dict[str, Any] = {

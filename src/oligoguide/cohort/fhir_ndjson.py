@@ -1,245 +1,246 @@
-"""FHIR Bulk Data (NDJSON) to the cohort tables: Patient, Condition, BodyStructure, Observation
-(mCODE TumorSize, LOINC 21889-1 with component 33728-7) and MedicationRequest.
+"""FHIR Bulk Data export (NDJSON) to the cohort tables, read by the FHIR adapter's own code.
 
-Self-contained and deliberately small: plain dict paths, line by line, no per-resource pydantic
-models. Codes it cannot map are passed on as `system:code`, so the screen rejects the patient and
-names the code rather than guessing. The converted tables are Parquet with text columns.
+A Bulk Data export is one NDJSON file per resource type with every patient mixed. Each resource
+is filed under the patient it belongs to (a Patient's id; otherwise its `subject`, `patient` or
+`beneficiary` reference) in a SQLite file in the work directory, so an export larger than memory
+is regrouped on disk. Each patient's resources then become one collection Bundle, read by
+`fhir.read.bundle_to_case` (what `assess` does with an mCODE Bundle: the same codes, units and
+checks), and the Case is written as table rows (`case_tables.py`). Resources that belong to no
+patient (a Medication, say) are added to the Bundles that reference them.
+
+Nothing is guessed and nothing is dropped silently: a patient whose Bundle cannot be read keeps a
+patient row whose `source_problem` is the reader's error, so the screen rejects the patient and
+names it; a line that is not a FHIR resource is reported the same way under a blank patient id
+(the result's row without a patient_id); what the reader left unmapped is counted by reason in
+the report the `screen` command prints.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from oligoguide.cohort.case_tables import TableRows, untabled
 from oligoguide.cohort.inputs import CohortInputs, TableFiles
-from oligoguide.cohort.schema import COLUMNS
+from oligoguide.cohort.schema import TABLE_TYPES
+from oligoguide.fhir.read import bundle_to_case
+from oligoguide.model.errors import CaseInputError
 
-SNOMED = "http://snomed.info/sct"
-LOINC = "http://loinc.org"
-TUMOR_SIZE, LONGEST_DIAMETER = "21889-1", "33728-7"
-
-#: SNOMED CT body structures (and secondary-neoplasm disorders) to lesion sites.
-SITE_CODES = {
-    "39607008": "lung",
-    "10200004": "liver",
-    "12738006": "brain",
-    "272673000": "bone",
-    "59441001": "lymph_node",
-    "23451007": "adrenal",
-    "15425007": "peritoneum",
-    "3120008": "pleura",
-    "94391008": "lung",
-    "94381002": "liver",
-    "94225005": "brain",
-    "94222008": "bone",
-    "94161006": "adrenal",
-    "94493005": "pleura",
-}
-#: ICD-10 categories of primary cancers (secondary ones, C77-C79, are not primaries).
-ICD10_PRIMARY = {
-    "C18": "colorectal",
-    "C19": "colorectal",
-    "C20": "colorectal",
-    "C50": "breast",
-    "C61": "prostate",
-    "C64": "renal",
-    "C43": "melanoma",
-}
-SNOMED_PRIMARY = {
-    "254637007": "nsclc",
-    "254632001": "sclc",
-    "363406005": "colorectal",
-    "254837009": "breast",
-    "399068003": "prostate",
-    "372244006": "melanoma",
-}
-#: Therapy class by agent name; an agent not listed leaves the class unknown (patient rejected).
-AGENT_CLASSES = {
-    "immunotherapy": (
-        "pembrolizumab",
-        "nivolumab",
-        "ipilimumab",
-        "atezolizumab",
-        "durvalumab",
-        "cemiplimab",
-    ),
-    "targeted": (
-        "osimertinib",
-        "alectinib",
-        "lorlatinib",
-        "dabrafenib",
-        "trametinib",
-        "cabozantinib",
-        "sunitinib",
-        "palbociclib",
-        "ribociclib",
-        "abemaciclib",
-        "encorafenib",
-        "sotorasib",
-    ),
-    "antibody": ("cetuximab", "panitumumab", "bevacizumab", "trastuzumab"),
-    "hormonal": (
-        "letrozole",
-        "anastrozole",
-        "tamoxifen",
-        "fulvestrant",
-        "enzalutamide",
-        "abiraterone",
-        "apalutamide",
-        "darolutamide",
-    ),
-    "chemotherapy": (
-        "carboplatin",
-        "cisplatin",
-        "pemetrexed",
-        "docetaxel",
-        "paclitaxel",
-        "oxaliplatin",
-        "irinotecan",
-        "fluorouracil",
-        "capecitabine",
-        "folfox",
-        "folfiri",
-        "gemcitabine",
-        "lurbinectedin",
-    ),
-}
+_PATIENT_REFERENCES = ("subject", "patient", "beneficiary")
+_ENTRY_POINTER = re.compile(r"^/entry/(\d+)/resource")
+#: Patients converted before their rows are written (bounds memory on large exports).
+CHUNK = 2_000
+_INSERT_BATCH = 10_000
 
 
-def _lines(paths: list[Path], resource_type: str) -> Iterator[dict[str, Any]]:
-    for path in paths:
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if not line.strip():
-                    continue
-                resource = json.loads(line)
-                if resource.get("resourceType") == resource_type:
-                    yield resource
+@dataclass
+class FhirReport:
+    """What the conversion did: patients read, patients it could not read, unmapped content."""
 
+    patients: int = 0
+    unreadable: int = 0
+    bad_lines: int = 0
+    untabled: int = 0
+    unmapped: Counter[str] = field(default_factory=Counter)
 
-def _ref(reference: dict[str, Any] | None, kind: str) -> str | None:
-    value = (reference or {}).get("reference")
-    if not isinstance(value, str) or not value.startswith(kind + "/"):
-        return None
-    return value.split("/", 1)[1]
-
-
-def _codings(concept: dict[str, Any] | None) -> list[dict[str, Any]]:
-    return list((concept or {}).get("coding") or [])
-
-
-def _primary(condition: dict[str, Any]) -> str | None:
-    for coding in _codings(condition.get("code")):
-        code, system = str(coding.get("code", "")), str(coding.get("system", ""))
-        if system == SNOMED and code in SNOMED_PRIMARY:
-            return SNOMED_PRIMARY[code]
-        if "icd-10" in system.lower() and code[:3] in ICD10_PRIMARY:
-            return ICD10_PRIMARY[code[:3]]
-        if "icd-10" in system.lower() and code[:3] == "C34":
-            text = json.dumps(condition).lower()
-            if "non-small" in text:
-                return "nsclc"
-            if "small cell" in text:
-                return "sclc"
-    return None
-
-
-def _site(body: dict[str, Any]) -> str | None:
-    for coding in _codings(body.get("location")):
-        code, system = str(coding.get("code", "")), str(coding.get("system", ""))
-        if system == SNOMED and code in SITE_CODES:
-            return SITE_CODES[code]
-        if code:
-            return f"{system}:{code}"  # unknown: the screen rejects the patient and names it
-    return None
-
-
-def _millimetres(quantity: dict[str, Any]) -> str | None:
-    value = quantity.get("value")
-    if value is None:
-        return None
-    unit = str(quantity.get("code") or quantity.get("unit") or "mm")
-    factor = {"mm": 1.0, "cm": 10.0}.get(unit)
-    return None if factor is None else f"{float(value) * factor:g}"
-
-
-def _size(observation: dict[str, Any]) -> str | None:
-    for component in observation.get("component") or []:
-        if any(c.get("code") == LONGEST_DIAMETER for c in _codings(component.get("code"))):
-            return _millimetres(component.get("valueQuantity") or {})
-    return None
-
-
-def _therapy_class(agents: str) -> str | None:
-    name = agents.lower()
-    found = [k for k, names in AGENT_CLASSES.items() if any(n in name for n in names)]
-    return found[0] if found else None
-
-
-def convert(paths: list[Path], out: Path) -> CohortInputs:
-    """Write measurements, patients and local_treatments Parquet tables from NDJSON files."""
-    patients: dict[str, dict[str, Any]] = {}
-    for resource in _lines(paths, "Patient"):
-        patients[str(resource.get("id"))] = {"patient_id": str(resource.get("id"))}
-    for resource in _lines(paths, "Condition"):
-        pid, site = _ref(resource.get("subject"), "Patient"), _primary(resource)
-        if pid in patients and site and "primary_site" not in patients[pid]:
-            patients[pid]["primary_site"] = site
-    current: dict[str, tuple[str, str]] = {}
-    for resource in _lines(paths, "MedicationRequest"):
-        pid = _ref(resource.get("subject"), "Patient")
-        if pid not in patients or resource.get("status") not in ("active", "on-hold"):
-            continue
-        concept = resource.get("medicationCodeableConcept") or {}
-        agents = concept.get("text") or next(
-            (c.get("display") for c in _codings(concept) if c.get("display")), None
+    def describe(self) -> str:
+        text = (
+            f"FHIR export: {self.patients:,} patient(s) read, {self.unreadable:,} could not be "
+            "read (rejected, the reason in data_problems)"
         )
-        start = str(resource.get("authoredOn") or "")[:10]
-        if agents and (pid not in current or start > current[pid][0]):
-            current[pid] = (start, agents)
-    for pid, (start, agents) in current.items():
-        patients[pid].update(
-            therapy_agents=agents, therapy_class=_therapy_class(agents), therapy_start=start or None
+        if self.untabled:
+            text += (
+                f", {self.untabled:,} hold what the tables cannot (rejected; assess their Bundles)"
+            )
+        if self.bad_lines:
+            text += f", {self.bad_lines:,} line(s) not a FHIR resource (row without patient_id)"
+        if self.unmapped:
+            common = "; ".join(f"{n:,} x {reason}" for reason, n in self.unmapped.most_common(5))
+            text += f". Not used: {sum(self.unmapped.values()):,} item(s), most often: {common}"
+        return text
+
+
+@dataclass(frozen=True)
+class Converted:
+    inputs: CohortInputs
+    report: FhirReport
+
+
+def _owner(resource: dict[str, Any]) -> str | None:
+    """The id of the patient a resource belongs to, or None."""
+    if resource.get("resourceType") == "Patient":
+        return str(resource["id"]) if resource.get("id") else None
+    for name in _PATIENT_REFERENCES:
+        reference = resource.get(name)
+        if isinstance(reference, dict) and isinstance(reference.get("reference"), str):
+            parts = reference["reference"].split("/")
+            if len(parts) >= 2 and parts[-2] == "Patient" and parts[-1]:
+                return str(parts[-1])
+    return None
+
+
+def _references(value: Any) -> Iterator[str]:
+    """Every `Type/id` a resource refers to (absolute references shortened to their tail)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "reference" and isinstance(item, str):
+                yield "/".join(item.split("/")[-2:])
+            else:
+                yield from _references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _references(item)
+
+
+class _Regrouped:
+    """The export's resources filed by patient on disk; shared resources and bad lines apart."""
+
+    def __init__(self, work: Path) -> None:
+        self.db = sqlite3.connect(work / "fhir-by-patient.sqlite3")
+        self.db.execute("CREATE TABLE resource (patient TEXT NOT NULL, line TEXT NOT NULL)")
+        self.shared: dict[str, dict[str, Any]] = {}
+        self.bad_lines: list[str] = []
+
+    def load(self, paths: list[Path], report: FhirReport) -> None:
+        pending: list[tuple[str, str]] = []
+        for path in paths:
+            with path.open(encoding="utf-8") as handle:
+                for number, line in enumerate(handle, start=1):
+                    if not line.strip():
+                        continue
+                    problem = self._file(line, pending, report)
+                    if problem is not None:
+                        self.bad_lines.append(f"{path.name} line {number}: {problem}")
+                    if len(pending) >= _INSERT_BATCH:
+                        self._insert(pending)
+        self._insert(pending)
+
+    def _file(self, line: str, pending: list[tuple[str, str]], report: FhirReport) -> str | None:
+        try:
+            resource = json.loads(line)
+        except json.JSONDecodeError as error:
+            return f"not JSON ({error.msg})"
+        if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
+            return "not a FHIR resource (no resourceType)"
+        owner = _owner(resource)
+        if owner is not None:
+            pending.append((owner, line))
+        elif resource["resourceType"] == "Patient":
+            return "a Patient without an id"
+        elif resource.get("id"):
+            self.shared[f"{resource['resourceType']}/{resource['id']}"] = resource
+        else:
+            report.unmapped[f"{resource['resourceType']} tied to no patient and without an id"] += 1
+        return None
+
+    def _insert(self, pending: list[tuple[str, str]]) -> None:
+        self.db.executemany("INSERT INTO resource VALUES (?, ?)", pending)
+        pending.clear()
+
+    def patients(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        """Each patient's resources, in export order, with the shared ones they refer to."""
+        rows = self.db.execute("SELECT patient, line FROM resource ORDER BY patient, rowid")
+        for patient, group in groupby(rows, key=itemgetter(0)):
+            resources = [json.loads(line) for _, line in group]
+            wanted = {r for resource in resources for r in _references(resource)}
+            resources += [self.shared[r] for r in sorted(wanted) if r in self.shared]
+            yield patient, resources
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _located(message: str, resources: list[dict[str, Any]]) -> str:
+    """The reader's pointer into the Bundle made here, told as the resource it points into."""
+    found = _ENTRY_POINTER.match(message)
+    if found is None or int(found.group(1)) >= len(resources):
+        return message
+    resource = resources[int(found.group(1))]
+    name = f"{resource['resourceType']}/{resource.get('id', '?')}"
+    return name + message[found.end() :]
+
+
+def _read_patient(
+    patient: str, resources: list[dict[str, Any]], rows: TableRows, report: FhirReport
+) -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": resource} for resource in resources],
+    }
+    try:
+        reading = bundle_to_case(bundle)
+    except CaseInputError as error:
+        report.unreadable += 1
+        problems = "; ".join(_located(str(issue), resources) for issue in error.issues)
+        rows.add_problem(patient, f"FHIR resources could not be read: {problems}")
+        return
+    report.unmapped.update(item.reason for item in reading.unmapped)
+    lost = untabled(reading.case)
+    if lost:
+        report.untabled += 1
+        rows.add_problem(
+            patient,
+            f"FHIR record holds what the cohort tables cannot: {'; '.join(lost)} "
+            "(assess this patient's Bundle directly)",
         )
-    lesions: dict[str, dict[str, Any]] = {}
-    for resource in _lines(paths, "BodyStructure"):
-        identifiers = resource.get("identifier") or [{}]
-        lesions[str(resource.get("id"))] = {
-            "patient_id": _ref(resource.get("patient"), "Patient"),
-            "lesion_id": identifiers[0].get("value") or resource.get("id"),
-            "site": _site(resource),
+        return
+    rows.add_case(patient, reading.case)
+
+
+class _Tables:
+    """The converted tables, written a chunk of patients at a time."""
+
+    def __init__(self, out: Path) -> None:
+        self.paths = {name: out / f"{name}.parquet" for name in TABLE_TYPES}
+        self.schemas = {name: pa.schema(list(TABLE_TYPES[name].items())) for name in TABLE_TYPES}
+        self.writers = {
+            name: pq.ParquetWriter(path, self.schemas[name]) for name, path in self.paths.items()
         }
-    measurements = []
-    for resource in _lines(paths, "Observation"):
-        if not any(c.get("code") == TUMOR_SIZE for c in _codings(resource.get("code"))):
-            continue
-        foci = resource.get("focus") or [{}]
-        lesion = lesions.get(_ref(foci[0], "BodyStructure") or "", {})
-        site = lesion.get("site")
-        measurements.append(
-            {
-                "patient_id": _ref(resource.get("subject"), "Patient"),
-                "lesion_id": lesion.get("lesion_id"),
-                "site": site,
-                "is_lymph_node": "true" if site == "lymph_node" else "false",
-                "date": str(resource.get("effectiveDateTime") or "")[:10] or None,
-                "diameter_mm": _size(resource),
-            }
-        )
+
+    def write(self, rows: TableRows) -> None:
+        for name, writer in self.writers.items():
+            table = pa.Table.from_pylist(getattr(rows, name), schema=self.schemas[name])
+            writer.write_table(table)
+
+    def close(self) -> CohortInputs:
+        for writer in self.writers.values():
+            writer.close()
+        return CohortInputs({name: TableFiles("parquet", (p,)) for name, p in self.paths.items()})
+
+
+def convert(paths: list[Path], out: Path) -> Converted:
+    """Write measurements, patients and local_treatments Parquet tables (typed, one patient's
+    rows together) from Bulk Data NDJSON files into `out`."""
     out.mkdir(parents=True, exist_ok=True)
-    tables = {}
-    for name, rows in (
-        ("measurements", measurements),
-        ("patients", list(patients.values())),
-        ("local_treatments", []),
-    ):
-        columns = {c: pa.array([r.get(c) for r in rows], pa.string()) for c in COLUMNS[name]}
-        path = out / f"{name}.parquet"
-        pq.write_table(pa.table(columns), path)
-        tables[name] = TableFiles("parquet", (path,))
-    return CohortInputs(tables)
+    report = FhirReport()
+    grouped = _Regrouped(out)
+    tables = _Tables(out)
+    try:
+        grouped.load(paths, report)
+        rows = TableRows()
+        for problem in grouped.bad_lines:
+            rows.add_problem("", problem)
+        report.bad_lines = len(grouped.bad_lines)
+        for patient, resources in grouped.patients():
+            report.patients += 1
+            _read_patient(patient, resources, rows, report)
+            if len(rows) >= CHUNK:
+                tables.write(rows)
+                rows = TableRows()
+        tables.write(rows)
+    finally:
+        grouped.close()
+        inputs = tables.close()
+    return Converted(inputs, report)

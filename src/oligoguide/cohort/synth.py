@@ -18,6 +18,8 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from oligoguide.cohort.schema import TABLE_TYPES
+
 Format = Literal["parquet", "csv"]
 
 _PRIMARIES = {  # primary: (weight, sites, therapies as (class, agents, weight))
@@ -256,41 +258,11 @@ def _malform(rng: random.Random, cols: _Columns, pid: str, csv: bool) -> None:
         m["diameter_mm"][last] = "12,5 mm"
 
 
-_TYPES = {
-    "measurements": {
-        "patient_id": pa.string(),
-        "lesion_id": pa.string(),
-        "site": pa.string(),
-        "is_lymph_node": pa.bool_(),
-        "target": pa.bool_(),
-        "date": pa.date32(),
-        "diameter_mm": pa.float64(),
-        "status": pa.string(),
-    },
-    "patients": {
-        "patient_id": pa.string(),
-        "primary_site": pa.string(),
-        "ecog": pa.int32(),
-        "therapy_agents": pa.string(),
-        "therapy_class": pa.string(),
-        "therapy_start": pa.date32(),
-        "therapy_end": pa.date32(),
-        "baseline_date": pa.date32(),
-        "drivers": pa.string(),
-    },
-    "local_treatments": {
-        "patient_id": pa.string(),
-        "lesion_id": pa.string(),
-        "modality": pa.string(),
-        "date": pa.date32(),
-    },
-}
-
-
 def _table(name: str, columns: dict[str, list[Any]], csv: bool) -> pa.Table:
-    types = _TYPES[name]
     arrays = {}
-    for column, kind in types.items():
+    for column, kind in TABLE_TYPES[name].items():
+        if columns and column not in columns:
+            continue  # a column the generator never fills (source_problem)
         values = columns.get(column, [])
         if csv:
             arrays[column] = pa.array(

@@ -74,7 +74,9 @@ prow AS (
     TRY_CAST(therapy_start AS DATE) AS ts,
     TRY_CAST(therapy_end AS DATE) AS te,
     TRY_CAST(baseline_date AS DATE) AS bd,
-    nullif(concat_ws('; ',
+    -- a problem found before the table was made (a FHIR resource that could not be read) is the
+    -- row's whole story: its other columns are empty because of it
+    coalesce(nullif(CAST(source_problem AS STRING), ''), nullif(concat_ws('; ',
       CASE WHEN patient_id IS NULL OR trim(CAST(patient_id AS STRING)) = ''
         THEN 'a patient row has no patient_id' END,
       CASE WHEN primary_site IS NULL THEN 'primary_site is missing'
@@ -102,7 +104,7 @@ prow AS (
           THEN 'therapy_end is before therapy_start' END,
       CASE WHEN baseline_date IS NOT NULL AND TRY_CAST(baseline_date AS DATE) IS NULL
         THEN 'baseline_date ' || CAST(baseline_date AS STRING) || ' is not a date' END
-    ), '') AS problem
+    ), '')) AS problem
   FROM og_patients
 ),
 pat AS (
