@@ -11,6 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 if __name__ == "__main__":
-    for bench, args in (("cohort_bench.py", sys.argv[1:]), ("engine_choice.py", [])):
+    runs = (("cohort_bench.py", sys.argv[1:]), ("engine_choice.py", []), ("fhir_bench.py", []))
+    for bench, args in runs:
         print(f"\n== {bench}", flush=True)
         subprocess.run([sys.executable, str(HERE / bench), *args], check=True)

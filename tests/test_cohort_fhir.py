@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,10 @@ from cohort_strategies import COMPARED
 from oligoguide.assess import assess
 from oligoguide.cohort import api
 from oligoguide.cohort.case_tables import current_therapy
+from oligoguide.cohort.fhir_export import synth_export, write_export
 from oligoguide.cohort.fhir_ndjson import convert
 from oligoguide.cohort.result_row import assessed_row
-from oligoguide.fhir import case_to_bundle
+from oligoguide.cohort.synth import generate
 from oligoguide.model import Case, load_case
 from oligoguide.model.case import Lesion, Measurement
 
@@ -30,36 +30,18 @@ EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.
 Resource = dict[str, Any]
 
 
-def _server_references(value: Any, types: dict[str, str]) -> Any:
-    """urn:uuid references rewritten as `Type/id`, as a FHIR server stores a transaction."""
-    if isinstance(value, dict):
-        out = {k: _server_references(v, types) for k, v in value.items()}
-        target = value.get("reference")
-        if isinstance(target, str) and target.startswith("urn:uuid:"):
-            uuid = target.removeprefix("urn:uuid:")
-            out["reference"] = f"{types[uuid]}/{uuid}"
-        return out
-    if isinstance(value, list):
-        return [_server_references(v, types) for v in value]
-    return value
-
-
 def _export(cases: list[Case], folder: Path, seed: int = 7) -> dict[str, Case]:
-    """The cases as a Bulk Data export (one NDJSON file per resource type, every patient mixed);
-    returns each case by the id of its Patient resource."""
-    by_type: dict[str, list[Resource]] = defaultdict(list)
-    by_patient: dict[str, Case] = {}
-    for case in cases:
-        resources = [entry["resource"] for entry in case_to_bundle(case)["entry"]]
-        types = {r["id"]: r["resourceType"] for r in resources}
-        for resource in resources:
-            by_type[resource["resourceType"]].append(_server_references(resource, types))
-            if resource["resourceType"] == "Patient":
-                by_patient[resource["id"]] = case
+    """The cases as a Bulk Data export, each file's lines shuffled (a server exports in no
+    particular order); returns each case by the id of its Patient resource."""
+    by_id = {case.case_id: case for case in cases}
+    by_patient = {
+        patient: by_id[case_id] for patient, case_id in write_export(cases, folder).items()
+    }
     rng = random.Random(seed)
-    for kind, resources in by_type.items():
-        rng.shuffle(resources)
-        _ndjson(folder / f"{kind}.ndjson", resources)
+    for path in sorted(folder.glob("*.ndjson")):
+        lines = path.read_text().splitlines(keepends=True)
+        rng.shuffle(lines)
+        path.write_text("".join(lines))
     return by_patient
 
 
@@ -232,3 +214,31 @@ def test_what_the_tables_cannot_hold_rejects_the_patient_by_name(tmp_path: Path)
         assert problem.startswith("FHIR record holds what the cohort tables cannot: ")
         assert reason in problem
     assert "2 hold what the tables cannot" in note
+
+
+def test_synthetic_export_screens_as_its_tables(tmp_path: Path) -> None:
+    """`synth --format fhir` and `synth` with the same seed are one cohort: through FHIR every
+    well-formed patient screens as from the tables (malformed ones have no FHIR form)."""
+    export = synth_export(120, 5, tmp_path / "export")
+    generate(120, 5, tmp_path / "tables")
+    from_tables, _ = _screen(tmp_path / "tables")
+    from_fhir, note = _screen(tmp_path / "export")
+    assert export.patients + export.left_out == 120
+    assert export.patients > 100
+    assert set(from_fhir) == set(export.case_ids)
+    for patient, case_id in export.case_ids.items():
+        got = {k: from_fhir[patient][k] for k in COMPARED}
+        assert got == {k: from_tables[case_id][k] for k in COMPARED}, case_id
+    assert f"{export.patients} patient(s) read, 0 could not be read" in note
+
+
+def test_worker_processes_write_what_one_process_writes(tmp_path: Path) -> None:
+    export = synth_export(60, 9, tmp_path / "export")
+    files = sorted(export.out.glob("*.ndjson"))
+    serial = convert(files, tmp_path / "one", workers=1)
+    parallel = convert(files, tmp_path / "two", workers=2)
+    assert parallel.report == serial.report
+    for name, table in serial.inputs.tables.items():
+        assert pq.read_table(parallel.inputs.tables[name].paths[0]).equals(
+            pq.read_table(table.paths[0])
+        ), name

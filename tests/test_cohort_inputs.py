@@ -148,6 +148,29 @@ def test_cli_synth_then_screen(tmp_path: Path) -> None:
     assert "compiled rules:" in forced.output
 
 
+def test_cli_synth_fhir_then_screen(tmp_path: Path) -> None:
+    runner = CliRunner()
+    export = tmp_path / "export"
+    args = ["synth", "--patients", "30", "--seed", "3", "--format", "fhir", "--out", str(export)]
+    made = runner.invoke(app, args)
+    assert made.exit_code == 0, made.output
+    assert "as FHIR Bulk Data NDJSON" in made.output
+    assert (export / "Patient.ndjson").exists()
+    out = tmp_path / "results.parquet"
+    files = [str(p) for p in sorted(export.glob("*.ndjson"))]
+    result = runner.invoke(app, ["screen", *files, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "0 could not be read" in result.output
+    patients = len((export / "Patient.ndjson").read_text().splitlines())
+    assert pq.read_table(out).num_rows == patients
+
+
+def test_cli_synth_unknown_format_names_the_option(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["synth", "--format", "xml", "--out", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "--format" in result.output
+
+
 def test_cli_screen_bad_input_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["screen", str(tmp_path / "missing")])
     assert result.exit_code == 2

@@ -105,13 +105,25 @@ def synth_command(
     patients: Annotated[int, typer.Option(min=1, help="Number of patients")] = 1000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same cohort)")] = 1,
     out: Annotated[Path, typer.Option(help="Output directory")] = Path("cohort"),
-    fmt: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
+    fmt: Annotated[
+        str, typer.Option("--format", help="parquet, csv or fhir (Bulk Data NDJSON)")
+    ] = "parquet",
 ) -> None:
-    """Write a realistic synthetic cohort (measurements, patients, local_treatments)."""
+    """Write a realistic synthetic cohort (measurements, patients, local_treatments tables, or a
+    FHIR Bulk Data export of the same patients)."""
     from oligoguide.cohort.synth import generate
 
-    if fmt not in ("parquet", "csv"):
-        fail("--format: choose parquet or csv")
+    if fmt not in ("parquet", "csv", "fhir"):
+        fail("--format: choose parquet, csv or fhir")
+    if fmt == "fhir":
+        from oligoguide.cohort.fhir_export import synth_export
+
+        export = synth_export(patients, seed, out)
+        console.print(
+            f"{export.patients} patients as FHIR Bulk Data NDJSON in {out} ({export.left_out} "
+            "patients with malformed rows left out: they have no valid FHIR form)"
+        )
+        return
     summary = generate(patients, seed, out, fmt)  # type: ignore[arg-type]
     console.print(
         f"{summary.patients} patients, {summary.measurement_rows} measurement rows "

@@ -49,6 +49,11 @@ class TableRows:
         """A patient that could not be read: one patient row naming why (the screen rejects it)."""
         self.patients.append({"patient_id": patient_id, "source_problem": problem})
 
+    def extend(self, other: TableRows) -> None:
+        self.measurements += other.measurements
+        self.patients += other.patients
+        self.local_treatments += other.local_treatments
+
     def __len__(self) -> int:
         return len(self.patients)
 

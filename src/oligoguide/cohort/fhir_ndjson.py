@@ -18,10 +18,13 @@ the report the `screen` command prints.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
 import sqlite3
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -42,6 +45,16 @@ _ENTRY_POINTER = re.compile(r"^/entry/(\d+)/resource")
 #: Patients converted before their rows are written (bounds memory on large exports).
 CHUNK = 2_000
 _INSERT_BATCH = 10_000
+#: Patients per task of the worker processes (the FHIR models' validation is most of the cost).
+BATCH = 200
+#: From this many patients the Bundles are read in one process per core: below it, starting
+#: the processes costs more than it saves.
+PARALLEL_FROM = 1_000
+
+Patient = tuple[str, list[str]]  # a patient id and its resources' NDJSON lines
+Shared = dict[str, dict[str, Any]]  # resources of no patient, by `Type/id`
+#: The export's shared resources, in a worker process (set once by `_start_worker`).
+_shared: Shared = {}
 
 
 @dataclass
@@ -53,6 +66,13 @@ class FhirReport:
     bad_lines: int = 0
     untabled: int = 0
     unmapped: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: FhirReport) -> None:
+        self.patients += other.patients
+        self.unreadable += other.unreadable
+        self.bad_lines += other.bad_lines
+        self.untabled += other.untabled
+        self.unmapped.update(other.unmapped)
 
     def describe(self) -> str:
         text = (
@@ -148,14 +168,14 @@ class _Regrouped:
         self.db.executemany("INSERT INTO resource VALUES (?, ?)", pending)
         pending.clear()
 
-    def patients(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        """Each patient's resources, in export order, with the shared ones they refer to."""
+    def patient_count(self) -> int:
+        return int(self.db.execute("SELECT count(DISTINCT patient) FROM resource").fetchone()[0])
+
+    def patients(self) -> Iterator[Patient]:
+        """Each patient's resources as exported lines, in export order."""
         rows = self.db.execute("SELECT patient, line FROM resource ORDER BY patient, rowid")
         for patient, group in groupby(rows, key=itemgetter(0)):
-            resources = [json.loads(line) for _, line in group]
-            wanted = {r for resource in resources for r in _references(resource)}
-            resources += [self.shared[r] for r in sorted(wanted) if r in self.shared]
-            yield patient, resources
+            yield patient, [line for _, line in group]
 
     def close(self) -> None:
         self.db.close()
@@ -199,6 +219,71 @@ def _read_patient(
     rows.add_case(patient, reading.case)
 
 
+def _with_shared(lines: list[str], shared: Shared) -> list[dict[str, Any]]:
+    """The patient's resources, with the shared ones they refer to."""
+    resources = [json.loads(line) for line in lines]
+    wanted = {r for resource in resources for r in _references(resource)}
+    return resources + [shared[r] for r in sorted(wanted) if r in shared]
+
+
+def _read_batch(batch: list[Patient], shared: Shared) -> tuple[TableRows, FhirReport]:
+    """A batch of patients read (in a worker process when the export is large)."""
+    rows, report = TableRows(), FhirReport(patients=len(batch))
+    for patient, lines in batch:
+        _read_patient(patient, _with_shared(lines, shared), rows, report)
+    return rows, report
+
+
+def _start_worker(shared: Shared) -> None:
+    global _shared  # one copy per worker process, not one per batch
+    _shared = shared
+
+
+def _read_in_worker(batch: list[Patient]) -> tuple[TableRows, FhirReport]:
+    return _read_batch(batch, _shared)
+
+
+def _batches(patients: Iterator[Patient]) -> Iterator[list[Patient]]:
+    batch: list[Patient] = []
+    for patient in patients:
+        batch.append(patient)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _in_order(
+    executor: Executor,
+    work: Callable[[list[Patient]], tuple[TableRows, FhirReport]],
+    batches: Iterable[list[Patient]],
+    ahead: int,
+) -> Iterator[tuple[TableRows, FhirReport]]:
+    """`executor.map` with at most `ahead` batches in flight (map would read the whole export)."""
+    pending: deque[Future[tuple[TableRows, FhirReport]]] = deque()
+    for batch in batches:
+        pending.append(executor.submit(work, batch))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _read_all(grouped: _Regrouped, workers: int) -> Iterator[tuple[TableRows, FhirReport]]:
+    batches = _batches(grouped.patients())
+    if workers <= 1:
+        for batch in batches:
+            yield _read_batch(batch, grouped.shared)
+        return
+    # spawn, not fork: the parent may hold DuckDB or server threads that a fork would copy.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(grouped.shared,)
+    ) as executor:
+        yield from _in_order(executor, _read_in_worker, batches, ahead=2 * workers)
+
+
 class _Tables:
     """The converted tables, written a chunk of patients at a time."""
 
@@ -220,9 +305,10 @@ class _Tables:
         return CohortInputs({name: TableFiles("parquet", (p,)) for name, p in self.paths.items()})
 
 
-def convert(paths: list[Path], out: Path) -> Converted:
+def convert(paths: list[Path], out: Path, workers: int | None = None) -> Converted:
     """Write measurements, patients and local_treatments Parquet tables (typed, one patient's
-    rows together) from Bulk Data NDJSON files into `out`."""
+    rows together) from Bulk Data NDJSON files into `out`. `workers`: processes reading the
+    Bundles (default: one per core from `PARALLEL_FROM` patients, else one)."""
     out.mkdir(parents=True, exist_ok=True)
     report = FhirReport()
     grouped = _Regrouped(out)
@@ -233,9 +319,12 @@ def convert(paths: list[Path], out: Path) -> Converted:
         for problem in grouped.bad_lines:
             rows.add_problem("", problem)
         report.bad_lines = len(grouped.bad_lines)
-        for patient, resources in grouped.patients():
-            report.patients += 1
-            _read_patient(patient, resources, rows, report)
+        if workers is None:
+            large = grouped.patient_count() >= PARALLEL_FROM
+            workers = (os.cpu_count() or 1) if large else 1
+        for read, part in _read_all(grouped, workers):
+            rows.extend(read)
+            report.add(part)
             if len(rows) >= CHUNK:
                 tables.write(rows)
                 rows = TableRows()
