@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from oligoguide.model.case_context import (
+    AgentDose,
+    ComorbidityRecord,
+    Cytology,
+    LabResult,
+    LesionGroup,
+    OarDistance,
+    PostTreatmentAssessment,
+    PrimaryTumour,
+    PriorBurden,
+    PriorRadiotherapy,
+    PriorTreatmentLine,
+    RiskScore,
+    SurgicalOpinion,
+)
 from oligoguide.model.errors import PointedError
+from oligoguide.model.vocab_context import Comorbidity, LabName, Symptom
 from oligoguide.model.vocab import (
     BestResponse,
     BiomarkerName,
@@ -75,6 +91,9 @@ class SystemicTherapy(_Strict):
     start: dt.date
     end: dt.date | None = None
     best_response: BestResponse | None = None
+    last_doses: tuple[AgentDose, ...] = Field(
+        default=(), description="Last dose of each agent (intervals around surgery and SBRT)"
+    )
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Self:
@@ -102,6 +121,10 @@ class Measurement(_Strict):
         default=None, ge=0, le=500, description="Longest diameter; short axis for lymph nodes"
     )
     status: LesionObservation | None = None
+    modality: ImagingModality | None = Field(
+        default=None, description="The study the lesion was seen on (PSMA-PET-only lesions...)"
+    )
+    suv_max: float | None = Field(default=None, ge=0, le=200, description="PET uptake")
 
     @model_validator(mode="after")
     def _something_recorded(self) -> Self:
@@ -124,7 +147,15 @@ class Lesion(_Strict):
     adjacent_organs: tuple[OrganAtRisk, ...] = Field(
         default=(), description="Organs at risk touching or next to the lesion (dose cautions)"
     )
+    oar_distances: tuple[OarDistance, ...] = Field(
+        default=(), description="Measured distance from the lesion to an organ at risk"
+    )
     symptomatic: bool | None = Field(default=None, description="Causes symptoms (e.g. brain)")
+    symptoms: tuple[Symptom, ...] = ()
+    sins_score: int | None = Field(
+        default=None, ge=0, le=18, description="Spinal Instability Neoplastic Score (spine)"
+    )
+    post_treatment_assessment: PostTreatmentAssessment | None = None
     measurable: bool | None = Field(
         default=None, description="Measurable at baseline; derived from size when omitted"
     )
@@ -160,6 +191,8 @@ class ImagingStudy(_Strict):
     date: dt.date
     modality: ImagingModality
     regions: tuple[BodyRegion, ...] = Field(min_length=1)
+    id: NonEmptyStr | None = None
+    findings: str | None = Field(default=None, max_length=4000)
 
 
 class Case(_Strict):
@@ -171,7 +204,7 @@ class Case(_Strict):
         json_schema_extra={"$id": "https://oligoguide.org/schema/case.json"},
     )
 
-    schema_version: str = "1"
+    schema_version: Literal["1", "2"] = "2"
     case_id: NonEmptyStr
     patient: Patient
     cancer: Cancer
@@ -187,6 +220,17 @@ class Case(_Strict):
     clinically_deteriorating: bool | None = Field(
         default=None, description="Clinical decline; matters for iRECIST confirmation"
     )
+    # Schema version 2: the clinical context (oligoguide.model.case_context).
+    primary_tumour: PrimaryTumour | None = None
+    prior_treatment_lines: tuple[PriorTreatmentLine, ...] = ()
+    prior_radiotherapy: tuple[PriorRadiotherapy, ...] = ()
+    lesion_groups: tuple[LesionGroup, ...] = ()
+    labs: tuple[LabResult, ...] = ()
+    comorbidities: tuple[ComorbidityRecord, ...] = ()
+    surgical_opinions: tuple[SurgicalOpinion, ...] = ()
+    prior_metastatic_burden: PriorBurden | None = None
+    cytology: tuple[Cytology, ...] = ()
+    risk_scores: tuple[RiskScore, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -200,6 +244,7 @@ class Case(_Strict):
                     f"/local_treatments/{index}/lesion_id",
                     f"unknown lesion id {treatment.lesion_id!r}",
                 )
+        _check_lesion_refs(self, ids)
         birth = self.patient.birth_date
         if birth is not None:
             for pointer, when in self._dated_items():
@@ -224,6 +269,12 @@ class Case(_Strict):
             (f"/local_treatments/{i}/date", t.date) for i, t in enumerate(self.local_treatments)
         ]
         items += [(f"/imaging/{i}/date", s.date) for i, s in enumerate(self.imaging)]
+        items += [(f"/labs/{i}/date", lab.date) for i, lab in enumerate(self.labs)]
+        for i, group in enumerate(self.lesion_groups):
+            items += [
+                (f"/lesion_groups/{i}/observations/{j}/date", o.date)
+                for j, o in enumerate(group.observations)
+            ]
         return items
 
     def lesion(self, lesion_id: str) -> Lesion:
@@ -232,7 +283,34 @@ class Case(_Strict):
     def therapies_ongoing_on(self, day: dt.date) -> list[SystemicTherapy]:
         return [t for t in self.systemic_therapies if t.ongoing_on(day)]
 
+    def has_comorbidity(self, condition: Comorbidity) -> bool:
+        return any(c.condition == condition for c in self.comorbidities)
+
+    def lab_series(self, name: LabName) -> list[LabResult]:
+        """One marker's results in date order."""
+        return sorted((x for x in self.labs if x.name == name), key=lambda x: x.date)
+
     def local_treatments_of(self, lesion_id: str) -> list[LocalTreatment]:
         return sorted(
             (t for t in self.local_treatments if t.lesion_id == lesion_id), key=lambda t: t.date
         )
+
+
+def _check_lesion_refs(case: Case, ids: list[str]) -> None:
+    """Every lesion id named in the context records must be a lesion of the case."""
+    known = set(ids) | {g.id for g in case.lesion_groups}
+    refs: list[tuple[str, str]] = []
+    if case.primary_tumour is not None and case.primary_tumour.lesion_id is not None:
+        refs.append(("/primary_tumour/lesion_id", case.primary_tumour.lesion_id))
+    for i, rt in enumerate(case.prior_radiotherapy):
+        refs += [
+            (f"/prior_radiotherapy/{i}/lesion_ids/{j}", x) for j, x in enumerate(rt.lesion_ids)
+        ]
+    for i, op in enumerate(case.surgical_opinions):
+        refs += [(f"/surgical_opinions/{i}/lesion_ids/{j}", x) for j, x in enumerate(op.lesion_ids)]
+    for pointer, lesion_id in refs:
+        if lesion_id not in known:
+            raise PointedError(pointer, f"unknown lesion id {lesion_id!r}")
+    for i, group in enumerate(case.lesion_groups):
+        if group.id in ids:
+            raise PointedError(f"/lesion_groups/{i}/id", f"id {group.id!r} is also a lesion id")

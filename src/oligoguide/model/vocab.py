@@ -177,10 +177,24 @@ RADIATION_MODALITIES: frozenset[LocalModality] = frozenset(
 )
 
 
+#: Modalities meant to destroy the lesion (as opposed to palliate or watch it).
+ABLATIVE_MODALITIES: frozenset[LocalModality] = frozenset(
+    {
+        LocalModality.SURGERY,
+        LocalModality.SBRT,
+        LocalModality.SRS,
+        LocalModality.RFA,
+        LocalModality.MWA,
+        LocalModality.CRYOABLATION,
+    }
+)
+
+
 class ImagingModality(StrEnum):
     CT = "CT"
     MRI = "MRI"
-    PET_CT = "PET-CT"
+    PET_CT = "PET-CT"  # FDG
+    PSMA_PET = "PSMA-PET"
     BONE_SCAN = "bone_scan"
     XRAY = "X-ray"
     ULTRASOUND = "ultrasound"
@@ -289,6 +303,23 @@ class SystemicAction(StrEnum):
     CONTINUE = "continue"
     SWITCH = "switch"
     HOLD = "hold"
+    START = "start"  # first-line therapy in de novo disease
+    BEST_SUPPORTIVE_CARE = "best_supportive_care"
+
+
+class Timing(StrEnum):
+    """When a local treatment belongs in the plan."""
+
+    URGENT = "urgent"  # an emergency: today
+    NOW = "now"  # at this tumour board
+    AFTER_SYSTEMIC_RESPONSE = "after_systemic_response"  # consolidation after first-line therapy
+    AFTER_CONFIRMATION = "after_confirmation"  # only once progression is confirmed
+    IF_SYMPTOMATIC = "if_symptomatic"  # palliative, for symptoms only
+
+
+class Intent(StrEnum):
+    ABLATIVE = "ablative"
+    PALLIATIVE = "palliative"
 
 
 class WorkupCode(StrEnum):
@@ -302,3 +333,11 @@ class WorkupCode(StrEnum):
     CTDNA = "ctdna"
     MDT_REVIEW = "mdt_review"
     CONFIRMATORY_SCAN = "confirmatory_scan"
+    PSMA_PET = "psma_pet"
+    BONE_SCAN = "bone_scan"
+    NEURAXIS_MRI = "neuraxis_mri"
+    CSF_CYTOLOGY = "csf_cytology"
+    TUMOUR_MARKERS = "tumour_markers"
+    FUTURE_LIVER_REMNANT = "future_liver_remnant"
+    PULMONARY_FUNCTION = "pulmonary_function"
+    SURGICAL_REVIEW = "surgical_review"

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 
 from oligoguide.knowledge import KnowledgeBase
 from oligoguide.model.vocab import (
+    Intent,
     LocalModality,
     RecommendationCategory,
     SystemicAction,
+    Timing,
     WorkupCode,
 )
-from oligoguide.plan.models import Dose, Recommendation
+from oligoguide.plan.models import Dose, ExcludedOption, Recommendation
 
 
 class PlanKnowledgeError(LookupError):
@@ -33,6 +35,9 @@ class Draft:
     extra_citations: tuple[str, ...] = ()
     dose: Dose | None = None
     notes: list[str] = field(default_factory=list)
+    timing: Timing | None = None
+    intent: Intent | None = None
+    excluded: list[ExcludedOption] = field(default_factory=list)
 
     def build(self, kb: KnowledgeBase, number: int) -> Recommendation:
         statement = kb.statements.get(self.statement_id)
@@ -49,6 +54,11 @@ class Draft:
             lesion_id=self.lesion_id,
             modality=self.modality,
             alternatives=self.alternatives,
+            excluded=tuple(self.excluded),
+            timing=self.timing
+            or (Timing.NOW if self.category == RecommendationCategory.LOCAL_THERAPY else None),
+            intent=self.intent
+            or (Intent.ABLATIVE if self.category == RecommendationCategory.LOCAL_THERAPY else None),
             action=self.action,
             code=self.code,
             text=text,

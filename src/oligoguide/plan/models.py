@@ -7,9 +7,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from oligoguide.knowledge.models import RecommendationGrade
 from oligoguide.model.explain import MissingData
 from oligoguide.model.vocab import (
+    Intent,
     LocalModality,
     RecommendationCategory,
     SystemicAction,
+    Timing,
     WorkupCode,
 )
 
@@ -26,12 +28,26 @@ class Dose(_Out):
     source: str = Field(description="Evidence id of the schedule")
 
 
+class ExcludedOption(_Out):
+    """A modality considered for a lesion and ruled out, with the reason."""
+
+    modality: LocalModality
+    reason: str
+
+
 class Recommendation(_Out):
     id: str
     category: RecommendationCategory
     lesion_id: str | None = None
     modality: LocalModality | None = None
     alternatives: tuple[LocalModality, ...] = ()
+    excluded: tuple[ExcludedOption, ...] = Field(
+        default=(), description="Modalities ruled out for this lesion, each with its reason"
+    )
+    timing: Timing | None = Field(
+        default=None, description="Local therapy: now, urgent, after response or confirmation"
+    )
+    intent: Intent | None = Field(default=None, description="Local therapy: ablative or palliative")
     action: SystemicAction | None = None
     code: WorkupCode | None = None
     text: str
