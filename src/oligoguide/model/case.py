@@ -23,7 +23,6 @@ from oligoguide.model.case_context import (
     SurgicalOpinion,
 )
 from oligoguide.model.errors import PointedError
-from oligoguide.model.vocab_context import Comorbidity, LabName, Symptom
 from oligoguide.model.vocab import (
     BestResponse,
     BiomarkerName,
@@ -41,6 +40,7 @@ from oligoguide.model.vocab import (
     Site,
     TherapyClass,
 )
+from oligoguide.model.vocab_context import Comorbidity, LabName, Symptom
 
 NonEmptyStr = Annotated[str, Field(min_length=1, max_length=200)]
 
