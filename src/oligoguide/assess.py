@@ -17,6 +17,7 @@ from oligoguide.model.vocab import DiseaseState, LesionStatus, Site
 from oligoguide.plan import ContextNote, FollowUp, Recommendation, Reference, make_plan
 from oligoguide.response import assess_response
 from oligoguide.response.models import TimepointResponse
+from oligoguide.response.timepoints import regroup
 from oligoguide.state import EstroEortcClass, Thresholds, classify_state
 
 CONTRACT_VERSION = "1"
@@ -80,7 +81,10 @@ def assess(
     """`today` (default: the local date) decides whether the base is overdue for review."""
     kb = default_knowledge_base()
     stale = overdue_caution(kb.manifest, today)
-    response = assess_response(case)
+    limits = thresholds or Thresholds()
+    # One restaging = one time point: every stage reads the case with its studies grouped.
+    case, _, _ = regroup(case, limits.timepoint_window_days)
+    response = assess_response(case, limits.timepoint_window_days)
     state = classify_state(case, response, thresholds)
     plan = make_plan(case, response, state, kb)
     missing = {m.item: m for m in (*state.missing_data, *plan.missing_data)}

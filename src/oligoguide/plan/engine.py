@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from oligoguide.knowledge import KnowledgeBase
 from oligoguide.model.case import Case
-from oligoguide.model.vocab import DiseaseState, RecommendationCategory, WorkupCode
+from oligoguide.model.vocab import DiseaseState, RecommendationCategory, SystemicAction, WorkupCode
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.models import Plan, Recommendation
 from oligoguide.plan.references import number_references
-from oligoguide.plan.rules import cautions, local, systemic, workup
+from oligoguide.plan.rules import (
+    cautions,
+    local,
+    palliative,
+    safety_cautions,
+    systemic,
+    workup,
+    workup_more,
+)
 from oligoguide.plan.rules.base import Findings
 from oligoguide.plan.rules.context_notes import context_notes
 from oligoguide.plan.rules.followup import choose_follow_up
@@ -27,9 +35,26 @@ WORKUP_LABELS = {
     WorkupCode.CTDNA: "plasma ctDNA",
     WorkupCode.MDT_REVIEW: "tumour-board review",
     WorkupCode.CONFIRMATORY_SCAN: "confirmatory scan",
+    WorkupCode.PSMA_PET: "PSMA-PET-CT",
+    WorkupCode.BONE_SCAN: "bone scan",
+    WorkupCode.NEURAXIS_MRI: "MRI of brain and whole spine",
+    WorkupCode.CSF_CYTOLOGY: "CSF cytology",
+    WorkupCode.TUMOUR_MARKERS: "tumour marker",
+    WorkupCode.FUTURE_LIVER_REMNANT: "future liver remnant volumetry",
+    WorkupCode.PULMONARY_FUNCTION: "pulmonary function tests",
+    WorkupCode.SURGICAL_REVIEW: "surgical opinion",
 }
 
-RULE_ORDER = (*systemic.RULES, *local.RULES, *workup.RULES, *cautions.RULES)
+RULE_ORDER = (
+    *systemic.RULES,
+    *palliative.RULES,
+    *local.RULES,
+    *palliative.LATE_RULES,
+    *workup.RULES,
+    *workup_more.RULES,
+    *cautions.RULES,
+    *safety_cautions.RULES,
+)
 
 
 def make_plan(
@@ -90,10 +115,21 @@ def bottom_line(ctx: PlanContext, recs: list[Recommendation]) -> str:
             treated[r.lesion_id] = r
     if treated:
         each = "; ".join(_local_phrase(r) for r in treated.values())
-        parts.append(f"Consider local treatment of each: {each}.")
+        parts.append(f"Local treatment: {each}.")
+    urgent = [r for r in local_recs if r.timing is not None and r.timing.value == "urgent"]
+    if urgent:
+        parts.insert(0, "URGENT: " + " ".join(r.text.split(". ")[0] + "." for r in urgent))
     for r in _of(recs, RecommendationCategory.SYSTEMIC)[:1]:
-        verb = {"continue": "Continue", "switch": "Change", "hold": "Hold"}[r.action or "continue"]
-        parts.append(f"{verb} {therapy if verb != 'Change' else 'the systemic therapy'}.")
+        action = (r.action or SystemicAction.CONTINUE).value
+        parts.append(
+            {
+                "continue": f"Continue {therapy}.",
+                "switch": "Change the systemic therapy.",
+                "hold": f"Hold {therapy}.",
+                "start": "Start first-line systemic therapy.",
+                "best_supportive_care": "Best supportive care.",
+            }[action]
+        )
     work = [WORKUP_LABELS[r.code] for r in _of(recs, RecommendationCategory.WORKUP) if r.code]
     if work:
         parts.append(f"First: {', '.join(dict.fromkeys(work))}.")
@@ -109,4 +145,9 @@ def _local_phrase(r: Recommendation) -> str:
         else (r.modality.value if r.modality else "local therapy")
     )
     dose = f" {r.dose.total_gy:g} Gy/{r.dose.fractions} fx" if r.dose else ""
-    return f"{r.lesion_id} {name}{dose}"
+    when = (
+        ""
+        if r.timing is None or r.timing.value == "now"
+        else f" ({r.timing.value.replace('_', ' ')})"
+    )
+    return f"{r.lesion_id or 'primary'} {name}{dose}{when}"

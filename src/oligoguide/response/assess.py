@@ -11,11 +11,14 @@ from oligoguide.response.lesions import growth_below_threshold, trajectory
 from oligoguide.response.models import ResponseAssessment, TimepointResponse
 from oligoguide.response.recist import evaluate_timepoints
 from oligoguide.response.selection import irradiated_before, select_targets
+from oligoguide.response.timepoints import DEFAULT_WINDOW_DAYS, regroup
 
 RECIST = ("eisenhauer_2009_recist",)
 
 
-def assess_response(case: Case) -> ResponseAssessment:
+def assess_response(case: Case, window_days: int = DEFAULT_WINDOW_DAYS) -> ResponseAssessment:
+    """RECIST 1.1 over the case's assessment time points (studies within `window_days` grouped)."""
+    case, _, grouping_notes = regroup(case, window_days)
     dates = timepoint_dates(case)
     baseline = choose_baseline(case, dates)
     if baseline is None:
@@ -38,11 +41,12 @@ def assess_response(case: Case) -> ResponseAssessment:
     latest = dates[-1]
     targets, warnings = select_targets(case, baseline.date)
     explanations = [
+        *grouping_notes,
         Explanation(
             rule="baseline",
             text=f"Baseline scan {baseline.date}: {baseline.reason}.",
             citations=RECIST,
-        )
+        ),
     ]
     rows = evaluate_timepoints(case, baseline.date, targets, dates)
     rows, irecist_notes = apply_irecist(case, rows)

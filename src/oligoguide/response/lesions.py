@@ -89,7 +89,16 @@ def _status(
     restarted: bool,
 ) -> tuple[LesionStatus, str]:
     if m is None or m.status == LesionObservation.NOT_EVALUATED:
-        return LesionStatus.NOT_EVALUABLE, "not assessed on the latest scan"
+        last = [x for x in lesion.timeline if x.status != LesionObservation.NOT_EVALUATED]
+        if is_new and not restarted and not lesion.equivocal and last and is_present(last[-1]):
+            # A new lesion stays on the record until it is treated or seen to resolve.
+            return (
+                LesionStatus.NEW,
+                f"unequivocal new lesion first seen {lesion.first_seen}, not imaged at the latest "
+                f"time point (last seen {last[-1].date}): kept on the record until treated or "
+                "resolved",
+            )
+        return LesionStatus.NOT_EVALUABLE, "not assessed on the latest time point"
     if is_new and not restarted:
         if not is_present(m):
             return LesionStatus.DISAPPEARED, "new lesion no longer seen on the latest scan"

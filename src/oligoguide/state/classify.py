@@ -25,6 +25,7 @@ from oligoguide.model.vocab import (
 )
 from oligoguide.response.irecist import CONFIRM_MAX_WEEKS, CONFIRM_MIN_WEEKS
 from oligoguide.response.models import LesionTrajectory, ResponseAssessment
+from oligoguide.state.burden import GroupBurden, group_burden, post_treatment_change
 from oligoguide.state.estro import classify_estro
 from oligoguide.state.models import EstroEortcClass, StateAssessment, Thresholds
 
@@ -46,6 +47,15 @@ class _Builder:
         self.explanations: list[Explanation] = list(response.explanations)
         self.missing: list[MissingData] = list(response.missing_data)
         self.warnings: list[str] = list(response.warnings)
+        self.groups: list[GroupBurden] = []
+
+    @property
+    def group_progressing(self) -> list[GroupBurden]:
+        return [g for g in self.groups if g.progressing]
+
+    @property
+    def group_present_count(self) -> int:
+        return sum(g.count for g in self.groups if g.present)
 
     def explain(self, rule: str, text: str, citations: tuple[str, ...] = DEFINITION) -> None:
         self.explanations.append(Explanation(rule=rule, text=text, citations=citations))
@@ -75,8 +85,27 @@ def classify_state(
         ),
         (),
     )
-    progressing = [t for t in response.lesions if _is_progressing(t)]
+    progressing = []
+    for t in response.lesions:
+        if not _is_progressing(t):
+            continue
+        changed = post_treatment_change(case, t)
+        if changed:
+            b.explain(
+                "state.post_treatment_change",
+                f"{t.id} grew after local treatment but was {changed}; not counted as progressing.",
+                ("eisenhauer_2009_recist",),
+            )
+            continue
+        progressing.append(t)
     present = [t for t in response.lesions if t.status not in GONE]
+    b.groups = group_burden(case, latest, limits.max_progressing_lesions)
+    for g in b.groups:
+        b.explain(
+            "state.lesion_group",
+            f"Group {g.id} ({g.site.value}): {g.status.value}, counted as "
+            + (f"{g.count} lesion(s)." if g.counted else f"more than {g.count - 1} (not counted)."),
+        )
     state = _decide(b, limits, on_therapy, progressing, present)
     estro = None
     if state in (
@@ -90,6 +119,20 @@ def classify_state(
         b.explanations += notes
         b.missing += missing
     result = _result(b, state, progressing, therapy, estro)
+    if b.group_progressing:
+        result = result.model_copy(
+            update={
+                "progressing_lesions": (
+                    *result.progressing_lesions,
+                    *(g.id for g in b.group_progressing),
+                ),
+                "progressing_organs": tuple(
+                    sorted(
+                        {*result.progressing_organs, *(g.site.value for g in b.group_progressing)}
+                    )
+                ),
+            }
+        )
     return result.model_copy(update={"on_systemic_therapy": on_therapy})
 
 
@@ -102,10 +145,11 @@ def _decide(
 ) -> DiseaseState:
     rows = b.response.timepoints
     if len(rows) < 2:
-        if not on_therapy and 0 < len(present) <= limits.max_oligometastatic_lesions:
+        n_all = len(present) + b.group_present_count
+        if not on_therapy and 0 < n_all <= limits.max_oligometastatic_lesions:
             b.explain(
                 "state.single_timepoint",
-                f"One scan, not on systemic therapy, {len(present)} lesion(s) "
+                f"One scan, not on systemic therapy, {n_all} lesion(s) "
                 f"(<= {limits.max_oligometastatic_lesions}): oligometastatic.",
             )
             return DiseaseState.OLIGOMETASTATIC
@@ -139,7 +183,7 @@ def _decide(
         )
         return DiseaseState.INSUFFICIENT_DATA
     _note_irecist(b)
-    if progressing:
+    if progressing or b.group_progressing:
         return _with_progression(b, limits, on_therapy, progressing, present)
     return _without_progression(b, limits, on_therapy, present, latest.overall)
 
@@ -151,8 +195,16 @@ def _with_progression(
     progressing: list[LesionTrajectory],
     present: list[LesionTrajectory],
 ) -> DiseaseState:
-    ids = ", ".join(f"{t.id} ({t.site.value})" for t in progressing)
-    n, cap = len(progressing), limits.max_progressing_lesions
+    ids = ", ".join(
+        [f"{t.id} ({t.site.value})" for t in progressing]
+        + [
+            f"group {g.id} ({g.site.value}, {g.count if g.counted else 'many'})"
+            for g in b.group_progressing
+        ]
+    )
+    n = len(progressing) + sum(g.count for g in b.group_progressing)
+    cap = limits.max_progressing_lesions
+    n_present = len(present) + b.group_present_count
     diffuse = [t for t in progressing if t.site in DIFFUSE_SITES]
     if diffuse:
         where = ", ".join(f"{t.id} {t.site.value}" for t in diffuse)
@@ -176,17 +228,17 @@ def _with_progression(
             "other lesion(s) are controlled on ongoing systemic therapy: oligoprogression.",
         )
         return DiseaseState.OLIGOPROGRESSION
-    if len(present) <= limits.max_oligometastatic_lesions:
+    if n_present <= limits.max_oligometastatic_lesions:
         b.explain(
             "state.progression",
-            f"{n} progressing lesion(s) ({ids}) off systemic therapy, {len(present)} "
+            f"{n} progressing lesion(s) ({ids}) off systemic therapy, {n_present} "
             f"lesion(s) in all (<= {limits.max_oligometastatic_lesions}): oligometastatic "
             "(oligorecurrence).",
         )
         return DiseaseState.OLIGOMETASTATIC
     b.explain(
         "state.progression",
-        f"{n} progressing lesion(s) off systemic therapy with {len(present)} lesions in all "
+        f"{n} progressing lesion(s) off systemic therapy with {n_present} lesions in all "
         f"(> {limits.max_oligometastatic_lesions}): polyprogression.",
     )
     return DiseaseState.POLYPROGRESSION
@@ -199,7 +251,7 @@ def _without_progression(
     present: list[LesionTrajectory],
     overall: OverallResponse,
 ) -> DiseaseState:
-    n, cap = len(present), limits.max_oligometastatic_lesions
+    n, cap = len(present) + b.group_present_count, limits.max_oligometastatic_lesions
     if on_therapy:
         if n == 0 or overall == OverallResponse.CR:
             b.explain(

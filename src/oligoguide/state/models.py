@@ -16,6 +16,12 @@ class Thresholds(BaseModel):
     max_progressing_lesions: int = Field(default=5, ge=1, le=20)
     max_oligometastatic_lesions: int = Field(default=5, ge=1, le=20)
     synchronous_months: int = Field(default=6, ge=1, le=24)
+    timepoint_window_days: int = Field(
+        default=28,
+        ge=0,
+        le=56,
+        description="Studies within this many days form one assessment time point (RECIST 1.1)",
+    )
 
 
 class EstroEortcClass(BaseModel):

@@ -10,6 +10,10 @@ from oligoguide.plan.models import FollowUp
 BY_PRIMARY = {
     PrimarySite.NSCLC: "followup_nsclc",
     PrimarySite.COLORECTAL: "followup_colorectal",
+    PrimarySite.BREAST: "followup_breast",
+    PrimarySite.PROSTATE: "followup_prostate",
+    PrimarySite.RENAL: "followup_renal",
+    PrimarySite.MELANOMA: "followup_melanoma",
 }
 DEFAULT = "followup_default"
 

@@ -8,17 +8,19 @@ from oligoguide.model.vocab import (
     DiseaseState,
     LocalModality,
     LungZone,
+    OrganAtRisk,
+    PrimarySite,
     RecommendationCategory,
     Site,
+    Timing,
 )
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
-from oligoguide.plan.models import Dose
+from oligoguide.plan.gates import POOR_ECOG, read_gates
+from oligoguide.plan.models import Dose, ExcludedOption
 from oligoguide.plan.rules.base import Findings
 from oligoguide.response.models import LesionTrajectory
 
-#: ECOG at or above this is outside the trials of ablative metastasis-directed therapy.
-POOR_ECOG = 3
 #: Above this diameter ASTRO 2022 prefers resection for a brain metastasis.
 BRAIN_SURGERY_MM = 40.0
 #: Liver lesions up to this size are candidates for thermal ablation (CLOCC-era practice).
@@ -29,12 +31,28 @@ NO_DOSE = "dose not sized here (no sourced schedule for this lesion), set by the
 BRAIN_SRS_MAX = 10
 
 
+#: Thermal-ablation candidates: COLLISION enrolled colorectal liver metastases up to 3 cm.
+THERMAL_ABLATION = (LocalModality.RFA, LocalModality.MWA, LocalModality.CRYOABLATION)
+#: Airway and oesophagus: a node or lung lesion touching them is treated as ultracentral.
+ULTRACENTRAL_ORGANS = (
+    OrganAtRisk.TRACHEA_LARGE_BRONCHUS,
+    OrganAtRisk.ESOPHAGUS,
+)
+#: Within this distance (mm) an organ at risk counts as abutting the lesion.
+ABUTTING_MM = 5.0
+
+
 def targets_for_local_therapy(ctx: PlanContext) -> list[LesionTrajectory]:
-    """Progressing lesions in oligoprogression; all remaining lesions in oligometastatic disease."""
+    """Progressing lesions in oligoprogression; every remaining lesion in oligometastatic disease
+    and in oligopersistence (consolidation of residual disease)."""
     if ctx.disease_state == DiseaseState.OLIGOPROGRESSION:
         return list(ctx.progressing)
-    if ctx.disease_state == DiseaseState.OLIGOMETASTATIC:
-        return [t for t in ctx.response.lesions if t.status.value != "disappeared"]
+    if ctx.disease_state in (DiseaseState.OLIGOMETASTATIC, DiseaseState.OLIGOPERSISTENCE):
+        return [
+            t
+            for t in ctx.response.lesions
+            if t.status.value not in ("disappeared", "not_evaluable")
+        ]
     return []
 
 
@@ -47,6 +65,8 @@ def _frame(ctx: PlanContext) -> str:
     """The statement every lesion-level rationale points back to."""
     if ctx.disease_state == DiseaseState.OLIGOMETASTATIC:
         return "oligometastatic disease: radical treatment of every lesion"
+    if ctx.disease_state == DiseaseState.OLIGOPERSISTENCE:
+        return "oligopersistence: consolidation of each residual lesion"
     return "oligoprogression: treat each progressing lesion"
 
 
@@ -71,11 +91,18 @@ def local_therapy(ctx: PlanContext, out: Findings) -> None:
         )
     elif ecog >= POOR_ECOG:
         return  # the caution rule explains why no ablative therapy is proposed
+    gates = read_gates(ctx)
     for t in lesions:
-        if t.site in DIFFUSE_SITES:
-            continue
+        if t.site in DIFFUSE_SITES or t.id in gates.emergency:
+            continue  # diffuse disease and emergencies have rules of their own
+        if t.id in gates.primary_lesion_ids and ctx.primary == PrimarySite.COLORECTAL:
+            continue  # an intact colorectal primary follows its own guideline (primary rule)
+        first = len(out.drafts)
         handler = _BY_SITE.get(t.site, _sbrt_generic)
         handler(ctx, t, out)
+        for draft in out.drafts[first:]:
+            _exclude_unfit(ctx, t, draft)
+            draft.timing = _timing(ctx, t, gates.ablative_timing())
 
 
 def _sbrt_draft(
@@ -205,10 +232,6 @@ def _liver(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         )
         resection.extra_citations = tuple(ctx.kb.statement("liver_thermal_ablation").evidence)
     out.drafts.append(resection)
-    out.need(
-        f"future liver remnant volumetry ({t.id})",
-        "resection needs an adequate future liver remnant, which the case does not record",
-    )
     liver_count = sum(1 for x in targets_for_local_therapy(ctx) if x.site == Site.LIVER)
     suggestion = suggest_schedule(Site.LIVER, _diameter(t), lesion_count=liver_count)
     out.drafts.append(
@@ -340,3 +363,46 @@ _BY_SITE = {
 }
 
 RULES = (local_therapy,)
+
+
+def _timing(ctx: PlanContext, t: LesionTrajectory, gated: Timing) -> Timing:
+    """A lesion that threatens function is treated now even while progression awaits
+    confirmation (iRECIST allows treatment for clinical need)."""
+    lesion = ctx.lesion(t.id)
+    if gated == Timing.AFTER_CONFIRMATION and (lesion.symptomatic or lesion.symptoms):
+        return Timing.NOW
+    return gated
+
+
+def _exclude_unfit(ctx: PlanContext, t: LesionTrajectory, draft: Draft) -> None:
+    """Apply the size and location limits to the lead modality and to every alternative."""
+    reasons: dict[LocalModality, str] = {}
+    if t.site == Site.LIVER and (t.latest_mm is None or t.latest_mm > LIVER_ABLATION_MM):
+        for m in THERMAL_ABLATION:
+            reasons[m] = (
+                f"thermal ablation: {_size(t)}; ablation is for lesions up to "
+                f"{LIVER_ABLATION_MM:g} mm (COLLISION)"
+            )
+    if t.site == Site.BRAIN and t.latest_mm is not None and t.latest_mm > BRAIN_SURGERY_MM:
+        reasons[LocalModality.SRS] = (
+            f"single-fraction SRS: {_size(t)} is over {BRAIN_SURGERY_MM:g} mm (RTOG 90-05 treated "
+            "lesions up to 40 mm); fractionated stereotactic RT only if resection is not possible"
+        )
+    for opinion in ctx.case.surgical_opinions:
+        if opinion.resectability.value == "unresectable" and (
+            not opinion.lesion_ids or t.id in opinion.lesion_ids
+        ):
+            reasons[LocalModality.SURGERY] = "surgery: the surgeon judged the lesion unresectable"
+    if not reasons:
+        return
+    kept = tuple(m for m in draft.alternatives if m not in reasons)
+    draft.excluded += [
+        ExcludedOption(modality=m, reason=why)
+        for m, why in reasons.items()
+        if m in draft.alternatives or m == draft.modality
+    ]
+    draft.alternatives = kept
+    if draft.modality in reasons and kept:
+        draft.notes.append(f"{draft.modality.value} ruled out ({reasons[draft.modality]}).")
+        draft.modality, draft.alternatives = kept[0], kept[1:]
+        draft.lead = f"{t.id}: {draft.modality.value} (first choice ruled out)."

@@ -13,6 +13,7 @@ from oligoguide.model.vocab import (
 )
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
+from oligoguide.plan.gates import Gates, read_gates
 from oligoguide.plan.rules.base import Findings
 
 GENERAL = "oligoprogression_mdt_continue_systemic"
@@ -39,9 +40,91 @@ def _lesion_list(ctx: PlanContext) -> str:
     return ", ".join(f"{t.id} ({t.site.value})" for t in ctx.progressing)
 
 
+def _gated(gates: Gates) -> bool:
+    """The setting decides the systemic action before the disease state does."""
+    return gates.poor_fitness or gates.de_novo or bool(gates.unconfirmed)
+
+
+def gated_systemic(ctx: PlanContext, out: Findings) -> None:
+    """Poor fitness, de novo disease and unconfirmed progression set the systemic action."""
+    gates = read_gates(ctx)
+    if gates.poor_fitness:
+        out.drafts.append(_supportive(ctx, gates))
+    elif gates.de_novo:
+        out.drafts.append(_first_line(ctx))
+    elif gates.unconfirmed:
+        therapy = ctx.state.current_therapy or "the current systemic therapy"
+        statement = (
+            "pcwg3_bone_flare"
+            if ctx.primary == PrimarySite.PROSTATE and not ctx.state.confirmation_required
+            else "irecist_confirm_before_change"
+        )
+        out.drafts.append(
+            Draft(
+                category=RecommendationCategory.SYSTEMIC,
+                statement_id=statement,
+                rule="systemic.continue_until_confirmed",
+                action=SystemicAction.CONTINUE,
+                lead=f"Continue {therapy} while the patient is clinically stable; do not switch "
+                "or ablate before progression is confirmed.",
+                rationale=f"{gates.unconfirmed}.",
+            )
+        )
+
+
+def _supportive(ctx: PlanContext, gates: Gates) -> Draft:
+    drivers = ctx.positive_drivers if ctx.primary == PrimarySite.NSCLC else []
+    if drivers and not ctx.on_targeted_for_driver:
+        names = "/".join(d.value for d in drivers)
+        return Draft(
+            category=RecommendationCategory.SYSTEMIC,
+            statement_id="poor_ps_supportive_care",
+            rule="systemic.targeted_despite_poor_ps",
+            action=SystemicAction.START,
+            lead=f"ECOG {gates.ecog} with {names}-positive NSCLC: a targeted agent can be "
+            "considered when the poor performance status is due to the cancer; with supportive "
+            "and palliative care.",
+            rationale=f"ECOG {gates.ecog}; {names}-positive; not on targeted therapy.",
+        )
+    return Draft(
+        category=RecommendationCategory.SYSTEMIC,
+        statement_id="poor_ps_supportive_care",
+        rule="systemic.best_supportive_care",
+        action=SystemicAction.BEST_SUPPORTIVE_CARE,
+        lead=f"ECOG {gates.ecog}: best supportive care with a palliative care referral; no "
+        "ablative treatment; radiotherapy only for symptoms.",
+        rationale=f"ECOG {gates.ecog}: outside the populations of the trials of ablative therapy.",
+    )
+
+
+def _first_line(ctx: PlanContext) -> Draft:
+    drivers = ctx.positive_drivers if ctx.primary == PrimarySite.NSCLC else []
+    statement = "denovo_systemic_first"
+    lead = "Start first-line systemic therapy suited to the cancer and its biomarkers; "
+    if BiomarkerName.EGFR in drivers:
+        statement = "egfr_first_line_osimertinib"
+        lead = "Start osimertinib (EGFR-mutant NSCLC); "
+    elif BiomarkerName.ALK in drivers and "alk_first_line_tki" in ctx.kb.statements:
+        statement = "alk_first_line_tki"
+        lead = "Start a next-generation ALK inhibitor (ALK-positive NSCLC); "
+    lead += "consider local consolidative treatment of every site once it has responded."
+    return Draft(
+        category=RecommendationCategory.SYSTEMIC,
+        statement_id=statement,
+        rule="systemic.de_novo_first_line",
+        action=SystemicAction.START,
+        lead=lead,
+        rationale="Synchronous metastatic disease with no systemic therapy yet: systemic "
+        "therapy first, local consolidation after response.",
+        extra_citations=()
+        if statement == "denovo_systemic_first"
+        else tuple(ctx.kb.statement("denovo_systemic_first").evidence),
+    )
+
+
 def continue_on_oligoprogression(ctx: PlanContext, out: Findings) -> None:
     """Oligoprogression: keep the therapy that still controls the rest of the disease."""
-    if ctx.disease_state != DiseaseState.OLIGOPROGRESSION:
+    if ctx.disease_state != DiseaseState.OLIGOPROGRESSION or _gated(read_gates(ctx)):
         return
     therapy = ctx.state.current_therapy or "the current systemic therapy"
     statement = oligoprogression_statement(ctx)
@@ -90,7 +173,7 @@ def _her2_brain(ctx: PlanContext, out: Findings) -> None:
 
 
 def switch_on_polyprogression(ctx: PlanContext, out: Findings) -> None:
-    if ctx.disease_state != DiseaseState.POLYPROGRESSION:
+    if ctx.disease_state != DiseaseState.POLYPROGRESSION or _gated(read_gates(ctx)):
         return
     n = len(ctx.progressing)
     out.drafts.append(
@@ -107,7 +190,7 @@ def switch_on_polyprogression(ctx: PlanContext, out: Findings) -> None:
 
 
 def persistence_option(ctx: PlanContext, out: Findings) -> None:
-    if ctx.disease_state != DiseaseState.OLIGOPERSISTENCE:
+    if ctx.disease_state != DiseaseState.OLIGOPERSISTENCE or _gated(read_gates(ctx)):
         return
     therapy = ctx.state.current_therapy or "the current systemic therapy"
     remaining = [t for t in ctx.response.lesions if t.status.value != "disappeared"]
@@ -123,4 +206,9 @@ def persistence_option(ctx: PlanContext, out: Findings) -> None:
     )
 
 
-RULES = (continue_on_oligoprogression, switch_on_polyprogression, persistence_option)
+RULES = (
+    gated_systemic,
+    continue_on_oligoprogression,
+    switch_on_polyprogression,
+    persistence_option,
+)

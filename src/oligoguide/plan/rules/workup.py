@@ -25,6 +25,9 @@ RECENT_WEEKS = 12
 #: States in which local therapy is on the table, so staging must be complete first.
 LOCAL_STATES = (DiseaseState.OLIGOPROGRESSION, DiseaseState.OLIGOMETASTATIC)
 
+#: States without local therapy that still need the brain imaged (a new brain lesion changes them).
+OTHER_ACTIVE_STATES = (DiseaseState.POLYPROGRESSION, DiseaseState.OLIGOPERSISTENCE)
+
 #: Primaries that often spread to the brain: imaging of the brain belongs to their staging.
 BRAIN_PRONE = (
     PrimarySite.NSCLC,
@@ -80,6 +83,18 @@ def staging(ctx: PlanContext, out: Findings) -> None:
                 "to the latest scan.",
             )
         )
+    if ctx.primary == PrimarySite.PROSTATE:
+        if not any(s.modality == ImagingModality.PSMA_PET for s in recent):
+            out.drafts.append(
+                _draft(
+                    WorkupCode.PSMA_PET,
+                    "workup_psma_pet",
+                    "workup.psma_pet",
+                    "PSMA-PET-CT to confirm that the disease is limited.",
+                    f"No PSMA-PET recorded in the {RECENT_WEEKS} weeks up to the latest scan.",
+                )
+            )
+        return
     if not any(s.modality == ImagingModality.PET_CT for s in recent):
         out.drafts.append(
             _draft(
@@ -94,7 +109,7 @@ def staging(ctx: PlanContext, out: Findings) -> None:
 
 
 def brain_imaging(ctx: PlanContext, out: Findings) -> None:
-    if ctx.disease_state not in LOCAL_STATES:
+    if ctx.disease_state not in (*LOCAL_STATES, *OTHER_ACTIVE_STATES):
         return
     has_brain_lesion = any(t.site == Site.BRAIN for t in ctx.response.lesions)
     if ctx.primary not in BRAIN_PRONE and not has_brain_lesion:
@@ -119,7 +134,15 @@ def brain_imaging(ctx: PlanContext, out: Findings) -> None:
 
 
 def liver_mri(ctx: PlanContext, out: Findings) -> None:
-    liver = ctx.lesions_at(Site.LIVER) if ctx.disease_state in LOCAL_STATES else []
+    liver = (
+        [
+            t
+            for t in ctx.response.lesions
+            if t.site == Site.LIVER and t.status.value != "disappeared"
+        ]
+        if ctx.disease_state in (*LOCAL_STATES, DiseaseState.OLIGOPERSISTENCE)
+        else []
+    )
     if not liver:
         return
     mri = [

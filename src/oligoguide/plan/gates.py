@@ -1,0 +1,188 @@
+"""Gates: is ablative local therapy appropriate now? Read once per case, each a named, cited rule.
+
+A closed gate never removes a lesion from the plan silently: the lesion keeps a plan line with the
+timing that reopens the gate (after confirmation, after systemic response, if symptomatic), and a
+caution says why. Order of precedence: emergency, poor fitness, de novo disease before systemic
+therapy, unconfirmed progression.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from oligoguide.model.case import Case, Lesion
+from oligoguide.model.vocab import (
+    DiseaseState,
+    ImagingModality,
+    PrimarySite,
+    Site,
+    TherapyClass,
+    Timing,
+)
+from oligoguide.model.vocab_context import EMERGENCY_SYMPTOMS, PrimaryStatus, Symptom
+from oligoguide.plan.context import PlanContext
+
+#: ECOG at or above this is outside the trials of ablative metastasis-directed therapy.
+POOR_ECOG = 3
+#: Anti-VEGF agents (antibodies and VEGFR tyrosine-kinase inhibitors), lower-case.
+ANTI_VEGF = frozenset(
+    {
+        "bevacizumab",
+        "aflibercept",
+        "ziv-aflibercept",
+        "ramucirumab",
+        "regorafenib",
+        "sunitinib",
+        "pazopanib",
+        "axitinib",
+        "cabozantinib",
+        "lenvatinib",
+        "sorafenib",
+        "tivozanib",
+        "fruquintinib",
+    }
+)
+#: Symptoms for which a lesion gets palliative radiotherapy whatever the disease state.
+PALLIATE = frozenset(
+    {
+        Symptom.PAIN,
+        Symptom.NEUROLOGICAL_DEFICIT,
+        Symptom.PATHOLOGICAL_FRACTURE,
+        Symptom.BLEEDING,
+        Symptom.OBSTRUCTION,
+        Symptom.DYSPNOEA,
+        Symptom.HEADACHE,
+        Symptom.SEIZURE,
+    }
+)
+
+
+@dataclass(frozen=True)
+class AgentExposure:
+    agent: str
+    last_dose: dt.date | None  # None: on it, last dose not recorded
+    days_before: int | None  # days from the last dose to the assessment date
+
+
+@dataclass
+class Gates:
+    emergency: list[str] = field(default_factory=list)  # lesion ids with cord/cauda compression
+    poor_fitness: bool = False
+    ecog: int | None = None
+    de_novo: bool = False
+    unconfirmed: str = ""  # why progression awaits confirmation ('' when it does not)
+    primary_lesion_ids: set[str] = field(default_factory=set)
+    anti_vegf: list[AgentExposure] = field(default_factory=list)
+
+    def ablative_timing(self) -> Timing:
+        """The timing of an ablative plan line under these gates (emergencies handled apart)."""
+        if self.de_novo:
+            return Timing.AFTER_SYSTEMIC_RESPONSE
+        if self.unconfirmed:
+            return Timing.AFTER_CONFIRMATION
+        return Timing.NOW
+
+
+def read_gates(ctx: PlanContext) -> Gates:
+    case = ctx.case
+    ecog = case.patient.ecog
+    gates = Gates(ecog=ecog, poor_fitness=ecog is not None and ecog >= POOR_ECOG)
+    gates.emergency = [x.id for x in case.lesions if set(x.symptoms) & EMERGENCY_SYMPTOMS]
+    gates.de_novo = is_de_novo(ctx)
+    gates.unconfirmed = unconfirmed_reason(ctx)
+    gates.primary_lesion_ids = primary_ids(case)
+    gates.anti_vegf = anti_vegf_exposure(case, ctx.latest_date)
+    return gates
+
+
+def is_de_novo(ctx: PlanContext) -> bool:
+    """Synchronous metastatic disease never treated systemically: first-line therapy comes first."""
+    case = ctx.case
+    if case.systemic_therapies or case.prior_treatment_lines:
+        return False
+    if ctx.disease_state not in (DiseaseState.OLIGOMETASTATIC, DiseaseState.POLYPROGRESSION):
+        return False
+    if case.cancer.metastases_timing is not None:
+        return case.cancer.metastases_timing.value == "synchronous"
+    estro = ctx.state.estro_eortc_class
+    return (
+        estro is not None
+        and estro.category.value == "de_novo"
+        and estro.timing is not None
+        and (estro.timing.value == "synchronous")
+    )
+
+
+def unconfirmed_reason(ctx: PlanContext) -> str:
+    if ctx.case.clinically_deteriorating:
+        return ""  # iRECIST: a deteriorating patient is not kept waiting for confirmation
+    if ctx.state.confirmation_required:
+        return "progression on immunotherapy is unconfirmed (iRECIST iUPD)"
+    flare = bone_flare_lesions(ctx)
+    if flare and {t.id for t in ctx.progressing} <= set(flare):
+        return (
+            f"new bone lesion(s) {', '.join(flare)} on the first scan after starting therapy: "
+            "possible flare (PCWG3), confirm on a scan at least 6 weeks later"
+        )
+    return ""
+
+
+#: PCWG3: new bone lesions on the first post-treatment scan (about week 8-12) may be flare.
+FLARE_WINDOW_WEEKS = 12
+
+
+def bone_flare_lesions(ctx: PlanContext) -> list[str]:
+    if ctx.primary != PrimarySite.PROSTATE or ctx.latest_date is None:
+        return []
+    current = ctx.case.therapies_ongoing_on(ctx.latest_date)
+    if not current:
+        return []
+    start = max(t.start for t in current)
+    weeks = (ctx.latest_date - start).days / 7
+    scans_since = [tp for tp in ctx.response.timepoints if tp.date > start]
+    if weeks > FLARE_WINDOW_WEEKS or len(scans_since) > 1:
+        return []
+    return [t.id for t in ctx.progressing if t.is_new and t.site in (Site.BONE, Site.SPINE)]
+
+
+def primary_ids(case: Case) -> set[str]:
+    ids = {x.id for x in case.lesions if x.primary}
+    if case.primary_tumour is not None and case.primary_tumour.lesion_id is not None:
+        ids.add(case.primary_tumour.lesion_id)
+    return ids
+
+
+def primary_in_place(case: Case) -> bool:
+    status = None if case.primary_tumour is None else case.primary_tumour.status
+    return status in (PrimaryStatus.IN_SITU, PrimaryStatus.LOCALLY_RECURRENT)
+
+
+def anti_vegf_exposure(case: Case, day: dt.date | None) -> list[AgentExposure]:
+    found: list[AgentExposure] = []
+    for therapy in case.systemic_therapies:
+        if day is not None and therapy.end is not None and (day - therapy.end).days > 120:
+            continue
+        for agent in therapy.agents:
+            if agent.strip().lower() not in ANTI_VEGF:
+                continue
+            last = next(
+                (d.date for d in therapy.last_doses if d.agent.strip().lower() == agent.lower()),
+                therapy.end,
+            )
+            days = None if last is None or day is None else (day - last).days
+            found.append(AgentExposure(agent=agent, last_dose=last, days_before=days))
+    return found
+
+
+def palliative_symptoms(lesion: Lesion) -> set[Symptom]:
+    return set(lesion.symptoms) & PALLIATE
+
+
+def psma_only(lesion: Lesion) -> bool:
+    seen = [m.modality for m in lesion.measurements]
+    return bool(seen) and all(m == ImagingModality.PSMA_PET for m in seen)
+
+
+def on_class(ctx: PlanContext, cls: TherapyClass) -> bool:
+    return cls in ctx.current_classes
