@@ -7,8 +7,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from oligoguide.fhir import codes as c
 from oligoguide.fhir.codes import OLIGOGUIDE, Code
 from oligoguide.model.errors import CaseInputError, issues_from_validation
+from oligoguide.model.vocab import Site
 
 JSON = dict[str, Any]
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, OLIGOGUIDE)
@@ -27,6 +29,26 @@ def concept(*codes: Code | None, text: str | None = None) -> JSON:
     if text:
         out["text"] = text
     return out
+
+
+def ext(url: str, **value: object) -> JSON:
+    """An extension: `ext(URL, valueCode="x")`, or complex with `extension=[...]`."""
+    return {"url": url, **value}
+
+
+def meta(profile: str) -> JSON:
+    return {"profile": [profile]}
+
+
+def local(system: str, code: str, display: str | None = None) -> Code:
+    """A code of one of oligoguide's own code systems (display defaults to the code)."""
+    return Code(system, code, display or code)
+
+
+def site_body(site: Site) -> JSON:
+    """Where a lesion is: the verified SNOMED body structure, else oligoguide's site code."""
+    body = c.SITE_CODES[site].body
+    return concept(body or local(c.LOCAL_SITE, site.value), text=site.value.replace("_", " "))
 
 
 def entry(resource: JSON) -> JSON:

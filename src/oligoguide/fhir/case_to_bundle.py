@@ -6,33 +6,34 @@ line of therapy...) goes into oligoguide extensions (`codes.EXT_*`), listed in d
 
 from __future__ import annotations
 
-import datetime as dt
-
 from oligoguide.fhir import codes as c
+from oligoguide.fhir import codes_context as cx
+from oligoguide.fhir import context_write as cw
 from oligoguide.fhir._util import JSON, concept, entry, ref, stable_id, validate_bundle
-from oligoguide.model.case import Biomarker, Case, Lesion, LocalTreatment, SystemicTherapy
-from oligoguide.model.vocab import RADIATION_MODALITIES, BiomarkerStatus, LocalModality, Site
+from oligoguide.fhir._util import ext as _ext
+from oligoguide.fhir._util import local as _local
+from oligoguide.fhir._util import meta as _meta
+from oligoguide.fhir._util import site_body as _site_body
+from oligoguide.model.case import (
+    Biomarker,
+    Case,
+    ImagingStudy,
+    Lesion,
+    LocalTreatment,
+    Measurement,
+    SystemicTherapy,
+)
+from oligoguide.model.vocab import (
+    RADIATION_MODALITIES,
+    BiomarkerStatus,
+    ImagingModality,
+    LocalModality,
+    Site,
+)
 
 #: External-beam modalities written as RadiotherapyCourseSummary (SIRT is internal: a Procedure).
 EXTERNAL_BEAM = frozenset(m for m in RADIATION_MODALITIES if m != LocalModality.SIRT)
 PHOTONS = c.Code(c.SNOMED, "1156506007", "External beam radiation therapy using photons")
-
-
-def _ext(url: str, **value: object) -> JSON:
-    return {"url": url, **value}
-
-
-def _meta(profile: str) -> JSON:
-    return {"profile": [profile]}
-
-
-def _local(system: str, code: str, display: str | None = None) -> c.Code:
-    return c.Code(system, code, display or code)
-
-
-def _site_body(site: Site) -> JSON:
-    body = c.SITE_CODES[site].body
-    return concept(body or _local(c.LOCAL_SITE, site.value), text=site.value.replace("_", " "))
 
 
 class _Builder:
@@ -44,7 +45,7 @@ class _Builder:
         self.secondary: dict[Site, JSON] = {}
         self.tumors: dict[str, JSON] = {}
 
-    def _id(self, *parts: str) -> str:
+    def rid(self, *parts: str) -> str:
         return stable_id(self.case.case_id, *parts)
 
     def add(self, resource: JSON) -> JSON:
@@ -59,7 +60,7 @@ class _Builder:
         p = self.case.patient
         resource: JSON = {
             "resourceType": "Patient",
-            "id": self._id("patient"),
+            "id": self.rid("patient"),
             "meta": _meta(c.PROFILE["patient"]),
             "identifier": [{"system": c.PATIENT_ID_SYSTEM, "value": p.id}],
             "gender": p.sex.value,
@@ -85,7 +86,7 @@ class _Builder:
         code = c.PRIMARY_CODES[cancer.primary_site]
         resource: JSON = {
             "resourceType": "Condition",
-            "id": self._id("primary"),
+            "id": self.rid("primary"),
             "meta": _meta(c.PROFILE["primary"]),
             "clinicalStatus": {
                 "coding": [
@@ -123,6 +124,8 @@ class _Builder:
             )
         if cancer.sidedness:
             extensions.append(_ext(c.EXT_SIDEDNESS, valueCode=cancer.sidedness.value))
+        if self.case.primary_tumour is not None:
+            extensions.append(cw.primary_tumour(self.case.primary_tumour))
         if extensions:
             resource["extension"] = extensions
         if cancer.diagnosis_date:
@@ -140,7 +143,7 @@ class _Builder:
             disorder = [c.SECONDARY_NEOPLASM_ROOT]
         resource: JSON = {
             "resourceType": "Condition",
-            "id": self._id("secondary", site.value),
+            "id": self.rid("secondary", site.value),
             "meta": _meta(c.PROFILE["secondary"]),
             "extension": [_ext(c.EXT_RELATED_CONDITION, valueReference=ref(self.primary))],
             "clinicalStatus": self.primary["clinicalStatus"],
@@ -172,9 +175,10 @@ class _Builder:
         ]
         if lesion.symptomatic is not None:
             extensions.append(_ext(c.EXT_SYMPTOMATIC, valueBoolean=lesion.symptomatic))
+        extensions += cw.lesion_extensions(lesion)
         resource: JSON = {
             "resourceType": "BodyStructure",
-            "id": self._id("tumor", lesion.id),
+            "id": self.rid("tumor", lesion.id),
             "meta": _meta(c.PROFILE["tumor"]),
             "extension": extensions,
             "identifier": [
@@ -193,21 +197,16 @@ class _Builder:
             resource["description"] = lesion.location
         self.tumors[lesion.id] = self.add(resource)
         for m in lesion.timeline:
-            self.measurement(lesion, resource, m.date, m.diameter_mm, m.status)
+            self.measurement(lesion, resource, m)
+        cw.lesion_observations(self, lesion, resource)
         return resource
 
-    def measurement(
-        self,
-        lesion: Lesion,
-        tumor: JSON,
-        day: dt.date,
-        diameter: float | None,
-        status: object | None,
-    ) -> None:
-        status_value = getattr(status, "value", None)
+    def measurement(self, lesion: Lesion, tumor: JSON, m: Measurement) -> None:
+        day, diameter = m.date, m.diameter_mm
+        status_value = m.status.value if m.status is not None else None
         resource: JSON = {
             "resourceType": "Observation",
-            "id": self._id("size", lesion.id, day.isoformat()),
+            "id": self.rid("size", lesion.id, day.isoformat()),
             "status": "final",
             "category": [{"coding": [{"system": c.OBSERVATION_CATEGORY, "code": "imaging"}]}],
             "subject": self.subject(),
@@ -239,6 +238,7 @@ class _Builder:
                 "coding": [{"system": c.LOCAL_LESION_STATUS, "code": str(status_value)}],
                 "text": str(status_value),
             }
+        cw.measurement_extras(resource, m)
         self.add(resource)
 
     # --- treatments ------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ class _Builder:
         tumor = self.tumors[t.lesion_id]
         common: JSON = {
             "resourceType": "Procedure",
-            "id": self._id("local", str(index)),
+            "id": self.rid("local", str(index)),
             "status": "completed",
             "subject": self.subject(),
             "reasonReference": [ref(self.primary)],
@@ -258,7 +258,7 @@ class _Builder:
             volume = self.add(
                 {
                     "resourceType": "BodyStructure",
-                    "id": self._id("rt-volume", str(index)),
+                    "id": self.rid("rt-volume", str(index)),
                     "meta": _meta(c.PROFILE["rt_volume"]),
                     "identifier": [
                         {"use": "usual", "system": c.LESION_ID_SYSTEM, "value": t.lesion_id}
@@ -267,21 +267,6 @@ class _Builder:
                     "patient": self.subject(),
                 }
             )
-            dose: list[JSON] = [_ext("volume", valueReference=ref(volume))]
-            if t.total_dose_gy is not None:
-                dose.append(
-                    _ext(
-                        "totalDoseDelivered",
-                        valueQuantity={
-                            "value": round(t.total_dose_gy * 100, 4),
-                            "unit": "cGy",
-                            "system": c.UCUM,
-                            "code": "cGy",
-                        },
-                    )
-                )
-            if t.fractions is not None:
-                dose.append(_ext("fractionsDelivered", valueUnsignedInt=t.fractions))
             common.update(
                 {
                     "meta": _meta(c.PROFILE["rt_course"]),
@@ -292,7 +277,7 @@ class _Builder:
                                 _ext("modality", valueCodeableConcept=concept(PHOTONS)),
                             ],
                         ),
-                        _ext(c.EXT_RT_DOSE, extension=dose),
+                        cw.rt_dose(volume, t.total_dose_gy, t.fractions),
                         target,
                         modality_ext,
                     ],
@@ -323,11 +308,11 @@ class _Builder:
             regimen.append(_ext(c.EXT_LINE, valueInteger=therapy.line))
         if therapy.best_response is not None:
             regimen.append(_ext(c.EXT_BEST_RESPONSE, valueCode=therapy.best_response.value))
-        for j, agent in enumerate(therapy.agents):
+        requests = [
             self.add(
                 {
                     "resourceType": "MedicationRequest",
-                    "id": self._id("therapy", str(index), str(j)),
+                    "id": self.rid("therapy", str(index), str(j)),
                     "meta": _meta(c.PROFILE["medication_request"]),
                     "extension": regimen,
                     "status": "completed" if therapy.end else "active",
@@ -340,11 +325,14 @@ class _Builder:
                     "dosageInstruction": [{"timing": {"repeat": {"boundsPeriod": bounds}}}],
                 }
             )
+            for j, agent in enumerate(therapy.agents)
+        ]
+        cw.last_doses(self, index, therapy, requests[0])
 
     def biomarker(self, index: int, b: Biomarker) -> None:
         resource: JSON = {
             "resourceType": "Observation",
-            "id": self._id("biomarker", str(index)),
+            "id": self.rid("biomarker", str(index)),
             "status": "final",
             "category": [{"coding": [{"system": c.OBSERVATION_CATEGORY, "code": "laboratory"}]}],
             "subject": self.subject(),
@@ -385,7 +373,7 @@ class _Builder:
         self.add(
             {
                 "resourceType": "Observation",
-                "id": self._id("ecog"),
+                "id": self.rid("ecog"),
                 "meta": _meta(c.PROFILE["ecog"]),
                 "status": "final",
                 "category": [{"coding": [{"system": c.OBSERVATION_CATEGORY, "code": "survey"}]}],
@@ -395,42 +383,45 @@ class _Builder:
             }
         )
 
-    def imaging(self, index: int, day: dt.date, modality: str, regions: list[str]) -> None:
-        from oligoguide.model.vocab import BodyRegion, ImagingModality
-
-        dicom = c.IMAGING_MODALITIES[ImagingModality(modality)]
+    def imaging(self, index: int, study: ImagingStudy) -> None:
+        day, modality = study.date, study.modality.value
+        regions = [r.value for r in study.regions]
+        dicom = c.IMAGING_MODALITIES[study.modality]
         codings = [{"system": c.DICOM_DCM, "code": m, "display": c.DICOM_DISPLAY[m]} for m in dicom]
-        study = self.add(
-            {
-                "resourceType": "ImagingStudy",
-                "id": self._id("imaging-study", str(index)),
-                "status": "available",
-                "modality": codings,
-                "subject": self.subject(),
-                "started": day.isoformat(),
-                "series": [
-                    {
-                        "uid": "2.25."
-                        + str(int(self._id("series", str(index), r).replace("-", ""), 16)),
-                        "modality": codings[0],
-                        "bodySite": c.REGION_CODES[BodyRegion(r)].coding(),
-                    }
-                    for r in regions
-                ],
-            }
-        )
-        self.add(
-            {
-                "resourceType": "DiagnosticReport",
-                "id": self._id("imaging-report", str(index)),
-                "status": "final",
-                "category": [concept(c.RADIOLOGY)],
-                "code": {"text": f"{modality} {', '.join(regions)}"},
-                "subject": self.subject(),
-                "effectiveDateTime": day.isoformat(),
-                "imagingStudy": [ref(study)],
-            }
-        )
+        resource: JSON = {
+            "resourceType": "ImagingStudy",
+            "id": self.rid("imaging-study", str(index)),
+            "status": "available",
+            "modality": codings,
+            "subject": self.subject(),
+            "started": day.isoformat(),
+            "series": [
+                {
+                    "uid": "2.25."
+                    + str(int(self.rid("series", str(index), r).replace("-", ""), 16)),
+                    "modality": codings[0],
+                    "bodySite": c.REGION_CODES[region].coding(),
+                }
+                for r, region in zip(regions, study.regions, strict=True)
+            ],
+        }
+        if study.modality == ImagingModality.PSMA_PET:  # DICOM PT alone reads as FDG PET-CT
+            resource["procedureCode"] = [concept(_local(c.LOCAL_IMAGING, modality))]
+        if study.id is not None:
+            resource["identifier"] = [{"system": cx.IMAGING_STUDY_ID_SYSTEM, "value": study.id}]
+        report: JSON = {
+            "resourceType": "DiagnosticReport",
+            "id": self.rid("imaging-report", str(index)),
+            "status": "final",
+            "category": [concept(c.RADIOLOGY)],
+            "code": {"text": f"{modality} {', '.join(regions)}"},
+            "subject": self.subject(),
+            "effectiveDateTime": day.isoformat(),
+            "imagingStudy": [ref(self.add(resource))],
+        }
+        if study.findings:
+            report["conclusion"] = study.findings
+        self.add(report)
 
 
 def case_to_bundle(case: Case) -> JSON:
@@ -447,7 +438,8 @@ def case_to_bundle(case: Case) -> JSON:
     for i, treatment in enumerate(case.local_treatments):
         b.local_treatment(i, treatment)
     for i, study in enumerate(case.imaging):
-        b.imaging(i, study.date, study.modality.value, [r.value for r in study.regions])
+        b.imaging(i, study)
+    cw.write_context(b)
     bundle: JSON = {
         "resourceType": "Bundle",
         "id": stable_id(case.case_id, "bundle"),

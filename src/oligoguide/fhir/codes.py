@@ -34,6 +34,7 @@ from oligoguide.model.vocab import (
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
 ICD10 = "http://hl7.org/fhir/sid/icd-10"
+ICD10_CM = "http://hl7.org/fhir/sid/icd-10-cm"
 UCUM = "http://unitsofmeasure.org"
 HGNC = "http://www.genenames.org/geneId"
 ATC = "http://www.whocc.no/atc"
@@ -238,7 +239,12 @@ SITE_CODES: dict[Site, SiteCodes] = {
     Site.BREAST: SiteCodes(_sct("181131000", "Entire breast (body structure)")),
     Site.PROSTATE: SiteCodes(_sct("181422007", "Entire prostate (body structure)")),
     Site.COLORECTUM: SiteCodes(None),
-    Site.LEPTOMENINGES: SiteCodes(None),
+    # ICD-10-CM only (C79.32, in mCODE SecondaryCancerDisorderVS); its body site stays local.
+    Site.LEPTOMENINGES: SiteCodes(
+        None,
+        None,
+        Code(ICD10_CM, "C79.32", "Secondary malignant neoplasm of cerebral meninges"),
+    ),
     Site.PERICARDIUM: SiteCodes(None),
     Site.SPLEEN: SiteCodes(None),
     Site.OTHER: SiteCodes(None),
@@ -275,6 +281,8 @@ def site_from_secondary_code(system: str | None, code: str | None) -> Site | Non
         return None
     if system == ICD10 or (system or "").startswith("http://hl7.org/fhir/sid/icd-10"):
         normal = code.upper()
+        if normal.startswith("C79.32"):  # ICD-10-CM cerebral meninges: before C79.3 brain
+            return Site.LEPTOMENINGES
         if normal.startswith("C77"):
             return Site.LYMPH_NODE
         # ICD-10-CM adds digits (C78.01 right lung): compare on the WHO 4-character code.
@@ -380,6 +388,7 @@ IMAGING_MODALITIES: dict[ImagingModality, tuple[str, ...]] = {
     ImagingModality.CT: ("CT",),
     ImagingModality.MRI: ("MR",),
     ImagingModality.PET_CT: ("PT", "CT"),
+    ImagingModality.PSMA_PET: ("PT", "CT"),  # told apart by the local procedureCode
     ImagingModality.BONE_SCAN: ("NM",),
     ImagingModality.XRAY: ("DX",),
     ImagingModality.ULTRASOUND: ("US",),

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from oligoguide.fhir import codes as c
+from oligoguide.fhir import context_read as cr
+from oligoguide.fhir import context_read_patient as crp
+from oligoguide.fhir._read_util import _codings, _date, _ext, _ext_value, _fail, _has, _profiles
 from oligoguide.fhir._util import JSON, validate_bundle
 from oligoguide.fhir.case_key import LOCAL_CASE_KEY_SECRET, case_key, patient_key
 from oligoguide.model.case import Case
@@ -51,44 +54,6 @@ class Unmapped:
 class BundleReading:
     case: Case
     unmapped: tuple[Unmapped, ...]
-
-
-def _fail(pointer: str, message: str) -> CaseInputError:
-    return CaseInputError([InputIssue(pointer, message)])
-
-
-def _codings(concept: Any) -> list[JSON]:
-    if not isinstance(concept, dict):
-        return []
-    return [x for x in concept.get("coding", []) if isinstance(x, dict)]
-
-
-def _has(concept: Any, code: c.Code) -> bool:
-    return any(
-        x.get("system") == code.system and x.get("code") == code.code for x in _codings(concept)
-    )
-
-
-def _date(value: Any) -> dt.date | None:
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _ext(resource: JSON, url: str) -> list[JSON]:
-    return [e for e in resource.get("extension", []) if e.get("url") == url]
-
-
-def _ext_value(resource: JSON, url: str, key: str) -> Any:
-    found = _ext(resource, url)
-    return found[0].get(key) if found else None
-
-
-def _profiles(resource: JSON) -> list[str]:
-    return [str(p).split("|")[0] for p in (resource.get("meta") or {}).get("profile", [])]
 
 
 class _Reader:
@@ -253,6 +218,7 @@ class _Reader:
         if sidedness:
             cancer["sidedness"] = sidedness
         self.cancer = cancer
+        self.primary_tumour = cr.primary_tumour(self, index, resource)
         return index, resource, secondaries
 
     @staticmethod
@@ -309,6 +275,7 @@ class _Reader:
             organs = [e.get("valueCode") for e in _ext(resource, c.EXT_ADJACENT_ORGAN)]
             if organs:
                 lesion["adjacent_organs"] = organs
+            lesion.update(cr.lesion_extras(self, index, resource))
             tumors[index] = lesion
         return tumors
 
@@ -355,6 +322,7 @@ class _Reader:
                     self.skip(index, "lesion status not recognised", "valueCodeableConcept")
                     continue
                 m["status"] = value
+            m.update(cr.measurement_extras(resource))
             series = tumors[tumor]["measurements"]
             if day in series:
                 raise _fail(
@@ -504,7 +472,10 @@ class _Reader:
 
     def therapies(self) -> list[JSON]:
         groups: dict[str, list[tuple[int, JSON]]] = defaultdict(list)
+        doses = cr.administrations(self)
         for index, resource in self.of_type("MedicationRequest", "MedicationAdministration"):
+            if index in self.used:  # an administration read as a last dose
+                continue
             self.used.add(index)
             if not self.active(index, resource):
                 continue
@@ -560,15 +531,25 @@ class _Reader:
             best = _ext_value(first, c.EXT_BEST_RESPONSE, "valueCode")
             if best is not None:
                 therapy["best_response"] = best
+            given = cr.last_doses(self, [d for i, _ in members for d in doses.get(i, [])])
+            if given:
+                therapy["last_doses"] = given
             out.append(therapy)
         return out
 
     def local_treatments(self, tumors: dict[int, JSON]) -> list[JSON]:
         lesion_by_identifier = {t["id"]: t["id"] for t in tumors.values()}
         out: list[JSON] = []
+        self.prior_rt: list[JSON] = []
         for index, resource in self.of_type("Procedure"):
             self.used.add(index)
             if not self.active(index, resource):
+                continue
+            rt_course = _has(resource.get("code"), c.RT_COURSE) or c.PROFILE[
+                "rt_course"
+            ] in _profiles(resource)
+            if rt_course and cr.is_prior_rt(self, resource, tumors):
+                self.prior_rt.append(cr.prior_radiotherapy(self, index, resource, self.body_site))
                 continue
             local_code = (_ext_value(resource, _LOCAL_MODALITY_EXT, "valueCoding") or {}).get(
                 "code"
@@ -582,9 +563,7 @@ class _Reader:
                 None,
             )
             modality_code = local_code or code_local
-            is_rt = _has(resource.get("code"), c.RT_COURSE) or c.PROFILE["rt_course"] in _profiles(
-                resource
-            )
+            is_rt = rt_course
             day = _date((resource.get("performedPeriod") or {}).get("start")) or _date(
                 resource.get("performedDateTime")
             )
@@ -611,7 +590,7 @@ class _Reader:
                 doses = [{}]
             for dose in doses:
                 lesion = None
-                parts = {p.get("url"): p for p in dose.get("extension", [])}
+                parts = cr.dose_parts(dose)
                 volume = self.resolve((parts.get("volume") or {}).get("valueReference"))
                 if volume is not None:
                     self.used.add(volume)
@@ -631,24 +610,14 @@ class _Reader:
                     "modality": modality.value,
                     "date": day.isoformat(),
                 }
-                total = (parts.get("totalDoseDelivered") or {}).get("valueQuantity")
-                if isinstance(total, dict) and total.get("value") is not None:
-                    unit = total.get("code") or total.get("unit")
-                    factor = {"cGy": 0.01, "Gy": 1.0}.get(str(unit))
-                    if factor is None:
-                        raise _fail(
-                            self.ptr(index, "extension", resource["extension"].index(dose)),
-                            f"radiotherapy dose unit {unit!r}: cGy or Gy expected",
-                        )
-                    treatment["total_dose_gy"] = round(float(total["value"]) * factor, 4)
-                fractions = (parts.get("fractionsDelivered") or {}).get("valueUnsignedInt")
-                if fractions is not None:
-                    treatment["fractions"] = fractions
+                if dose:
+                    treatment.update(cr.dose_values(self, index, resource, dose))
                 out.append(treatment)
         return out
 
     def imaging(self) -> list[JSON]:
         report_dates: dict[int, dt.date] = {}
+        reports: dict[int, JSON] = {}
         for index, resource in self.of_type("DiagnosticReport"):
             self.used.add(index)
             studies = [self.resolve(r) for r in resource.get("imagingStudy", [])]
@@ -656,6 +625,8 @@ class _Reader:
             if not any(s is not None for s in studies):
                 self.skip(index, "report without an ImagingStudy: modality and regions unknown")
             for study in studies:
+                if study is not None:
+                    reports.setdefault(study, resource)
                 if study is not None and day is not None:
                     report_dates[study] = day
         regions = {code.code: region for region, code in c.REGION_CODES.items()}
@@ -681,13 +652,13 @@ class _Reader:
                 continue
             if modality.value == "bone_scan":
                 self.skip(index, "nuclear-medicine study read as a bone scan", "modality")
-            out.append(
-                {
-                    "date": day.isoformat(),
-                    "modality": modality.value,
-                    "regions": [r.value for r in found],
-                }
-            )
+            read: JSON = {
+                "date": day.isoformat(),
+                "modality": modality.value,
+                "regions": [r.value for r in found],
+            }
+            read.update(cr.imaging_extras(resource, reports.get(index)))
+            out.append(read)
         return out
 
     def leftovers(self) -> None:
@@ -726,6 +697,7 @@ def bundle_to_case(data: Any, *, case_key_secret: bytes = LOCAL_CASE_KEY_SECRET)
     primary_index, _, secondaries = reader.conditions()
     tumors = reader.tumors(primary_index, secondaries)
     reader.measurements(tumors)
+    cr.lesion_observations(reader, tumors)
     ecog = reader.ecog()
     if ecog is not None:
         patient["ecog"] = ecog
@@ -749,7 +721,12 @@ def bundle_to_case(data: Any, *, case_key_secret: bytes = LOCAL_CASE_KEY_SECRET)
         "local_treatments": reader.local_treatments(tumors),
         "lesions": lesions,
         "imaging": reader.imaging(),
+        "prior_treatment_lines": cr.prior_lines(reader),
+        "prior_radiotherapy": reader.prior_rt,
+        **crp.read_context(reader, reader.body_site),
     }
+    if reader.primary_tumour is not None:
+        case["primary_tumour"] = reader.primary_tumour
     for key, value in reader.case_extras.items():
         if value is not None:
             case[key] = value
