@@ -84,7 +84,13 @@ def test_seed_crc_same_decisions_as_seed() -> None:
     assert "9.5 months" not in text
     assert "1.6 cm" not in text
     assert "7.5%" not in text
-    assert not any(s.startswith("followup_") for s in used)  # none is sourced for colorectal
+    # no interval is sourced for colorectal: a follow-up statement may be used only if it says so
+    kb = default_knowledge_base()
+    assert not any(
+        "imaging_interval_weeks" in kb.statement(s).parameters
+        for s in used
+        if s.startswith("followup_")
+    )
     assert answer.gaps
     assert all(s.citations for sec in answer.answer.sections for s in sec.sentences)
 

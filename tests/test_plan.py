@@ -220,7 +220,12 @@ def test_nsclc_without_driver_status_lists_it_as_missing() -> None:
 def test_poor_performance_status_gives_a_caution_not_ablative_therapy() -> None:
     lesions = [lesion("H", [30, 20, 28]), lesion("P", [20, 15, 15], "lung")]
     a = assess(case(lesions, patient={"id": "P1", "ecog": 3}))
-    assert recs(a, RecommendationCategory.LOCAL_THERAPY) == []
+    # SABR-COMET enrolled ECOG 0-1: at ECOG 3 no ablative line; each progressing lesion keeps a
+    # line that treats it only if it causes symptoms, and supportive care leads.
+    local = recs(a, RecommendationCategory.LOCAL_THERAPY)
+    assert local and all(r.modality == "observation" for r in local)
+    assert all(r.timing == "if_symptomatic" for r in local)
+    assert recs(a, RecommendationCategory.SYSTEMIC)[0].action == "best_supportive_care"
     assert any(r.statement_id == "poor_performance_status" for r in a.recommendations)
 
 
@@ -268,7 +273,10 @@ def test_each_primary_uses_its_own_evidence(primary: str, statement: str) -> Non
 
 def test_nsclc_on_immunotherapy_with_unconfirmed_progression_asks_for_confirmation() -> None:
     a = assess(load_case(EXAMPLES / "nsclc_immunotherapy_iupd.json"))
-    assert recs(a, RecommendationCategory.SYSTEMIC)[0].statement_id == "nsclc_io_oligoprogression"
+    # iRECIST (Seymour 2017): continue while clinically stable and confirm before any change
+    lead = recs(a, RecommendationCategory.SYSTEMIC)[0]
+    assert lead.statement_id == "irecist_confirm_before_change"
+    assert lead.action == "continue"
     assert WorkupCode.CONFIRMATORY_SCAN in workup_codes(a)
     assert "unconfirmed" in a.bottom_line
 

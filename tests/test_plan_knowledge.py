@@ -14,7 +14,15 @@ from oligoguide.knowledge import default_knowledge_base
 RULES = Path(__file__).parent.parent / "src" / "oligoguide" / "plan" / "rules"
 #: Looked up with .get(): the plan says "no sourced interval" when absent.
 OPTIONAL = {"followup_nsclc", "followup_colorectal", "followup_default"}
-NOT_STATEMENTS = {"imaging_interval_weeks"}
+#: Quoted names in the rules that are parameter keys or status values, not statement ids.
+NOT_STATEMENTS = {
+    "imaging_interval_weeks",
+    "days_before_surgery",
+    "days_after_surgery",
+    "window_days",
+    "sins_surgical_consult_from",
+    "not_evaluable",
+}
 
 
 def named_statements() -> set[str]:

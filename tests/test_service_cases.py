@@ -150,7 +150,7 @@ def test_reports_in_every_format(
     assert "<svg" in html
     assert "References" in html
     pdf = client.get(f"{base}.pdf", headers=tokens["reader"])
-    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-type"] == "application/pdf", pdf.text[:500]
     assert pdf.content.startswith(b"%PDF")
     need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) not installed")
     path = tmp_path / "r.pdf"

@@ -128,10 +128,6 @@ def unconfirmed_reason(ctx: PlanContext) -> str:
     return ""
 
 
-#: PCWG3: new bone lesions on the first post-treatment scan (about week 8-12) may be flare.
-FLARE_WINDOW_WEEKS = 12
-
-
 def bone_flare_lesions(ctx: PlanContext) -> list[str]:
     if ctx.primary != PrimarySite.PROSTATE or ctx.latest_date is None:
         return []
@@ -139,9 +135,9 @@ def bone_flare_lesions(ctx: PlanContext) -> list[str]:
     if not current:
         return []
     start = max(t.start for t in current)
-    weeks = (ctx.latest_date - start).days / 7
+    # PCWG3: the first bone scan after starting a new therapy is the flare scan.
     scans_since = [tp for tp in ctx.response.timepoints if tp.date > start]
-    if weeks > FLARE_WINDOW_WEEKS or len(scans_since) > 1:
+    if len(scans_since) != 1:
         return []
     return [t.id for t in ctx.progressing if t.is_new and t.site in (Site.BONE, Site.SPINE)]
 

@@ -1,0 +1,313 @@
+"""The engine on the shapes real cases have (issue 18): one or more tests per cause.
+
+Each expectation is taken from the source named in its comment, not from the engine's output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from builders import case, lesion, scan
+
+from oligoguide.assess import Assessment, assess
+from oligoguide.model import case_from_data
+from oligoguide.model.vocab import ABLATIVE_MODALITIES, RecommendationCategory
+
+
+def _local(a: Assessment, lesion_id: str) -> list[Any]:
+    return [
+        r
+        for r in a.recommendations
+        if r.category == RecommendationCategory.LOCAL_THERAPY and r.lesion_id == lesion_id
+    ]
+
+
+def _lead_action(a: Assessment) -> str | None:
+    systemic = [r for r in a.recommendations if r.category == RecommendationCategory.SYSTEMIC]
+    return None if not systemic else str(systemic[0].action)
+
+
+def _codes(a: Assessment) -> set[str]:
+    return {str(r.code) for r in a.recommendations if r.code is not None}
+
+
+def _ablative_now(a: Assessment) -> list[Any]:
+    return [
+        r
+        for r in a.recommendations
+        if r.category == RecommendationCategory.LOCAL_THERAPY
+        and r.modality in ABLATIVE_MODALITIES
+        and str(r.timing) in ("now", "urgent")
+    ]
+
+
+def _day(i: int, days: int) -> str:
+    return (dt.date.fromisoformat(scan(i)) + dt.timedelta(days=days)).isoformat()
+
+
+# Cause 1. RECIST 1.1 (Eisenhauer 2009): the studies of one restaging are one time point; a new
+# lesion found on any of them is progression at that time point.
+def test_a_brain_mri_three_days_before_the_ct_is_the_same_time_point() -> None:
+    data = case(
+        [
+            lesion("L1", [30, 20, 21], site="lung", lung_zone="peripheral"),
+            lesion("L2", [18, 12, 12], site="liver"),
+        ],
+        primary="nsclc",
+        therapy=["osimertinib"],
+        therapy_class="targeted",
+    ).model_dump(mode="json")
+    data["lesions"].append(
+        {"id": "B1", "site": "brain", "measurements": [{"date": _day(2, -3), "diameter_mm": 8}]}
+    )
+    data["imaging"] = [
+        {"date": scan(0), "modality": "CT", "regions": ["chest", "abdomen", "pelvis"]},
+        {"date": scan(1), "modality": "CT", "regions": ["chest", "abdomen", "pelvis"]},
+        {"date": _day(2, -3), "modality": "MRI", "regions": ["brain"]},
+        {"date": scan(2), "modality": "CT", "regions": ["chest", "abdomen", "pelvis"]},
+    ]
+    a = assess(case_from_data(data))
+    assert len(a.response.timepoints) == 3  # not 4: the MRI joins the CT's time point
+    assert a.progressing_lesions == ("B1",)
+    assert _local(a, "B1"), "the new brain lesion must get a plan line"
+    assert any(e.rule == "timepoint_grouping" for e in a.explanations)
+
+
+def test_a_new_lesion_not_reimaged_stays_on_the_record() -> None:
+    # RECIST 1.1: once unequivocal, a new lesion is progression; not imaging it again does not
+    # make it go away (the issue: kept until treated or resolved).
+    c = case(
+        [
+            lesion("L1", [30, 20, 20, 20], site="lung", lung_zone="peripheral"),
+            lesion("B1", [9, None], site="brain", target=False, first_scan=2),
+        ],
+        primary="nsclc",
+        therapy=["osimertinib"],
+        therapy_class="targeted",
+    )
+    a = assess(c)
+    assert "B1" in a.progressing_lesions
+    assert _local(a, "B1")
+
+
+# Cause 2. De novo synchronous oligometastatic NSCLC: systemic therapy first (FLAURA, ESMO 2023),
+# local consolidation after response (Gomez 2016/2019; EORTC, Dingemans 2019).
+def test_de_novo_egfr_nsclc_starts_osimertinib_and_defers_local_therapy() -> None:
+    c = case(
+        [
+            lesion("P1", [42], site="lung", primary=True, lung_zone="peripheral"),
+            lesion("L2", [15], site="adrenal"),
+        ],
+        primary="nsclc",
+        therapy_start=None,
+        cancer={
+            "primary_site": "nsclc",
+            "diagnosis_date": scan(0),
+            "metastases_timing": "synchronous",
+            "biomarkers": [{"name": "EGFR", "status": "positive", "detail": "exon 19 deletion"}],
+        },
+    )
+    a = assess(c)
+    assert _lead_action(a) == "start"
+    assert "osimertinib" in a.bottom_line.lower() or any(
+        "osimertinib" in r.text.lower() for r in a.recommendations
+    )
+    assert not _ablative_now(a)
+    assert all(str(r.timing) == "after_systemic_response" for r in _local(a, "L2"))
+
+
+# Cause 3. ECOG 3-4: outside the trials of ablative therapy (SABR-COMET ECOG 0-1); supportive care.
+def test_ecog_3_gets_supportive_care_and_no_ablation() -> None:
+    c = case(
+        [lesion("L1", [20, 14, 22], site="liver"), lesion("L2", [15, 10, 10], site="lung")],
+        patient={"id": "P1", "birth_date": "1950-01-01", "ecog": 3},
+    )
+    a = assess(c)
+    assert _lead_action(a) == "best_supportive_care"
+    assert not _ablative_now(a)
+    assert _local(a, "L1"), "every progressing lesion keeps a line (treat if symptomatic)"
+
+
+def test_ecog_2_carries_a_caution() -> None:
+    c = case(
+        [lesion("L1", [20, 14, 22], site="liver"), lesion("L2", [15, 10, 10], site="lung")],
+        patient={"id": "P1", "birth_date": "1950-01-01", "ecog": 2},
+    )
+    a = assess(c)
+    assert any(r.rule == "caution.ecog_2" for r in a.recommendations)
+
+
+# Cause 4. iRECIST (Seymour 2017): unconfirmed progression on immunotherapy is confirmed 4-8 weeks
+# later before any change, unless the patient deteriorates.
+def test_iupd_defers_ablation_and_keeps_the_immunotherapy() -> None:
+    c = case(
+        [
+            lesion("L1", [30, 20, 26], site="lung", lung_zone="peripheral"),
+            lesion("L2", [None, None, 12], site="adrenal", target=False),
+        ],
+        primary="melanoma",
+        therapy=["pembrolizumab"],
+        therapy_class="immunotherapy",
+    )
+    a = assess(c)
+    assert _lead_action(a) == "continue"
+    assert not _ablative_now(a)
+    assert "confirmatory_scan" in _codes(a)
+
+
+# PCWG3 (Scher 2016): new bone lesions on the first scan after starting therapy may be flare.
+def test_prostate_new_bone_lesions_on_the_first_scan_are_possible_flare() -> None:
+    c = case(
+        [
+            lesion("L1", [20, 18], site="lymph_node", node=True),
+            lesion("B1", [None, 10], site="bone", target=False),
+            lesion("B2", [None, 8], site="bone", target=False),
+        ],
+        primary="prostate",
+        therapy=["enzalutamide"],
+        therapy_class="hormonal",
+    )
+    a = assess(c)
+    assert not _ablative_now(a)
+    assert _lead_action(a) == "continue"
+
+
+# Cause 5. COLLISION enrolled liver metastases up to 3 cm: ablation is not offered above that,
+# as lead or as alternative.
+def test_no_thermal_ablation_for_a_4_cm_liver_lesion_even_as_alternative() -> None:
+    c = case([lesion("L1", [30, 25, 42], site="liver"), lesion("L2", [20, 15, 15], site="lung")])
+    a = assess(c)
+    for r in _local(a, "L1"):
+        assert "rfa" not in {str(m) for m in (r.modality, *r.alternatives)}
+        assert "mwa" not in {str(m) for m in (r.modality, *r.alternatives)}
+
+
+# Cause 6. Bevacizumab: the label's 28 days, about 6 weeks before hepatectomy in practice.
+def test_bevacizumab_close_to_surgery_is_flagged() -> None:
+    c = case(
+        [lesion("L1", [20, 14, 22], site="liver"), lesion("L2", [15, 10, 10], site="lung")],
+        therapy=["FOLFOX", "bevacizumab"],
+    )
+    data = c.model_dump(mode="json")
+    data["systemic_therapies"][0]["last_doses"] = [{"agent": "bevacizumab", "date": _day(2, -10)}]
+    a = assess(case_from_data(data))
+    assert any(r.rule == "caution.antivegf_surgery" for r in a.recommendations)
+
+
+# Cause 7. An intact colorectal primary is managed by its own guideline (ESMO mCRC 2023).
+def test_intact_rectal_primary_is_not_sbrt_as_one_more_lesion() -> None:
+    c = case(
+        [
+            lesion("P1", [40, 38, 50], site="colorectum", primary=True),
+            lesion("L1", [20, 15, 15], site="liver"),
+        ],
+        primary_tumour={"status": "in_situ", "lesion_id": "P1", "symptoms": ["bleeding"]},
+    )
+    a = assess(c)
+    assert all(str(r.modality) != "sbrt" for r in _local(a, "P1"))
+    assert _local(a, "P1")
+
+
+# Cause 8. Suspected cord compression is an emergency and leads the plan (Patchell 2005, NICE).
+def test_cord_compression_leads_the_plan() -> None:
+    c = case(
+        [
+            lesion("S1", [15, 15, 22], site="spine", symptoms=["spinal_cord_compression"]),
+            lesion("L1", [20, 15, 15], site="liver"),
+        ]
+    )
+    a = assess(c)
+    first_local = next(
+        r for r in a.recommendations if r.category == RecommendationCategory.LOCAL_THERAPY
+    )
+    assert first_local.lesion_id == "S1" and str(first_local.timing) == "urgent"
+    assert a.bottom_line.startswith("URGENT")
+    assert "spine_mri" in _codes(a)
+
+
+def test_painful_bone_lesion_gets_palliative_rt_even_in_polyprogression() -> None:
+    lesions = [lesion(f"L{i}", [15, 12, 20], site="liver") for i in range(6)]
+    lesions.append(lesion("B1", [12, 12, 12], site="bone", target=False, symptoms=["pain"]))
+    a = assess(case(lesions))
+    assert a.disease_state == "polyprogression"
+    lines = _local(a, "B1")
+    assert lines and str(lines[0].modality) == "conventional_rt"
+
+
+def test_leptomeningeal_disease_gets_neuraxis_imaging_and_no_srs() -> None:
+    c = case(
+        [
+            lesion("L1", [20, 15, 15], site="lung", lung_zone="peripheral"),
+            lesion("M1", [None, None, "present"], site="leptomeninges", target=False),
+        ],
+        primary="breast",
+    )
+    a = assess(c)
+    assert {"neuraxis_mri", "csf_cytology"} <= _codes(a)
+    assert all(str(r.modality) != "srs" for r in _local(a, "M1"))
+
+
+# Cause 9. Ultracentral lesions: never the peripheral 1-3 fraction schedules (Timmerman 2006;
+# HILUS, Lindberg 2021).
+def test_ultracentral_lung_lesion_gets_no_short_schedule_and_a_caution() -> None:
+    c = case(
+        [
+            lesion("L1", [20, 14, 22], site="lung", lung_zone="ultracentral"),
+            lesion("L2", [20, 15, 15], site="liver"),
+        ]
+    )
+    a = assess(c)
+    for r in _local(a, "L1"):
+        assert r.dose is None or r.dose.fractions >= 8
+    assert any(r.rule == "caution.ultracentral" for r in a.recommendations)
+
+
+# Cause 10. Work-up: vertebral lesions get spine MRI; CRC gets CEA; liver resection gets FLR.
+def test_work_up_covers_spine_marker_and_liver_remnant() -> None:
+    c = case([lesion("L1", [20, 14, 22], site="liver"), lesion("S1", [15, 15, 15], site="spine")])
+    codes = _codes(assess(c))
+    assert {"spine_mri", "tumour_markers", "future_liver_remnant"} <= codes
+
+
+# Cause 11. Oligopersistence: consolidation lesion by lesion, surgery first where resectable.
+def test_oligopersistence_gets_lesion_by_lesion_consolidation() -> None:
+    c = case(
+        [lesion("L1", [40, 25, 24], site="liver"), lesion("L2", [30, 20, 19], site="liver")],
+        surgical_opinions=[{"resectability": "resectable", "intent": "curative"}],
+    )
+    a = assess(c)
+    assert a.disease_state == "oligopersistence"
+    assert str(_local(a, "L1")[0].modality) == "surgery"
+
+
+# Cause 13. A lesion abutting the duodenum: the organ's limit takes priority (UK consensus).
+def test_abutting_duodenum_states_the_organ_priority() -> None:
+    c = case(
+        [
+            lesion("L1", [20, 14, 22], site="adrenal", adjacent_organs=["duodenum"]),
+            lesion("L2", [20, 15, 15], site="liver"),
+        ]
+    )
+    a = assess(c)
+    assert any(r.rule == "caution.oar_priority" for r in a.recommendations)
+
+
+# Grouped lesions count as many (ESTRO/EORTC: oligometastatic means up to 5 lesions).
+def test_an_uncounted_progressing_group_makes_polyprogression() -> None:
+    c = case([lesion("L1", [20, 15, 15], site="liver")])
+    data = c.model_dump(mode="json")
+    data["lesion_groups"] = [
+        {
+            "id": "G1",
+            "site": "lung",
+            "description": "innumerable nodules",
+            "observations": [
+                {"date": scan(1), "count": "multiple", "status": "present"},
+                {"date": scan(2), "count": "multiple", "status": "progressing"},
+            ],
+        }
+    ]
+    a = assess(case_from_data(data))
+    assert a.disease_state == "polyprogression"
+    assert "G1" in a.progressing_lesions
