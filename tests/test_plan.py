@@ -223,7 +223,8 @@ def test_poor_performance_status_gives_a_caution_not_ablative_therapy() -> None:
     # SABR-COMET enrolled ECOG 0-1: at ECOG 3 no ablative line; each progressing lesion keeps a
     # line that treats it only if it causes symptoms, and supportive care leads.
     local = recs(a, RecommendationCategory.LOCAL_THERAPY)
-    assert local and all(r.modality == "observation" for r in local)
+    assert local
+    assert all(r.modality == "observation" for r in local)
     assert all(r.timing == "if_symptomatic" for r in local)
     assert recs(a, RecommendationCategory.SYSTEMIC)[0].action == "best_supportive_care"
     assert any(r.statement_id == "poor_performance_status" for r in a.recommendations)

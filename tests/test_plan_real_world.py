@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Any
 
 from builders import case, lesion, scan
-
 from oligoguide.assess import Assessment, assess
 from oligoguide.model import case_from_data
 from oligoguide.model.vocab import ABLATIVE_MODALITIES, RecommendationCategory
@@ -221,7 +220,8 @@ def test_cord_compression_leads_the_plan() -> None:
     first_local = next(
         r for r in a.recommendations if r.category == RecommendationCategory.LOCAL_THERAPY
     )
-    assert first_local.lesion_id == "S1" and str(first_local.timing) == "urgent"
+    assert first_local.lesion_id == "S1"
+    assert str(first_local.timing) == "urgent"
     assert a.bottom_line.startswith("URGENT")
     assert "spine_mri" in _codes(a)
 
@@ -232,7 +232,8 @@ def test_painful_bone_lesion_gets_palliative_rt_even_in_polyprogression() -> Non
     a = assess(case(lesions))
     assert a.disease_state == "polyprogression"
     lines = _local(a, "B1")
-    assert lines and str(lines[0].modality) == "conventional_rt"
+    assert lines
+    assert str(lines[0].modality) == "conventional_rt"
 
 
 def test_leptomeningeal_disease_gets_neuraxis_imaging_and_no_srs() -> None:

@@ -32,7 +32,7 @@ def test_never_appears(path: Path, doc: dict, part: str) -> None:
 
 def test_agreement_report() -> None:
     scores = []
-    for path, doc, part in ALL:
+    for _path, doc, part in ALL:
         assessment = assess(case_from_data(doc["case"]))
         scores.append(score_case(doc["id"], part, assessment, doc.get("expected") or {}))
     report = {

@@ -118,6 +118,13 @@ class Statement(_Record):
         description="Numbers a rule reads, e.g. imaging_interval_weeks: [6, 12]",
     )
 
+    def number(self, key: str, default: float) -> float:
+        """A numeric parameter, or `default` when the statement does not set it."""
+        value = self.parameters.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"statement {self.id}: parameter {key!r} is not a number")
+        return float(value)
+
 
 class Manifest(_Record):
     version: str

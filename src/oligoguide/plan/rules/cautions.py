@@ -11,8 +11,9 @@ from oligoguide.model.vocab import (
 )
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
+from oligoguide.plan.gates import POOR_ECOG
 from oligoguide.plan.rules.base import Findings
-from oligoguide.plan.rules.local import BRAIN_SRS_MAX, POOR_ECOG, targets_for_local_therapy
+from oligoguide.plan.rules.local import BRAIN_SRS_MAX, targets_for_local_therapy
 
 WEAK_GRADES = ("C", "D", "E")
 

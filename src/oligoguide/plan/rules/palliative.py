@@ -199,7 +199,7 @@ def intact_primary(ctx: PlanContext, out: Findings) -> None:
         return
     info = case.primary_tumour
     recurrent = info is not None and info.status == PrimaryStatus.LOCALLY_RECURRENT
-    ids = sorted(read_gates(ctx).primary_lesion_ids) or [None]
+    ids: list[str | None] = [*sorted(read_gates(ctx).primary_lesion_ids)] or [None]
     symptoms = set(info.symptoms) if info is not None else set()
     for lesion_id in ids:
         if lesion_id is not None:

@@ -131,9 +131,9 @@ def anti_vegf(ctx: PlanContext, out: Findings) -> None:
             )
         surgery = _local(out, LocalModality.SURGERY)
         if surgery:
-            params = ctx.kb.statement("antivegf_surgery_interval").parameters
-            before = int(params.get("days_before_surgery", 42))
-            after = int(params.get("days_after_surgery", 28))
+            interval = ctx.kb.statement("antivegf_surgery_interval")
+            before = int(interval.number("days_before_surgery", 42))
+            after = int(interval.number("days_after_surgery", 28))
             earliest = (
                 ""
                 if e.last_dose is None
@@ -148,7 +148,7 @@ def anti_vegf(ctx: PlanContext, out: Findings) -> None:
                     f"healed{earliest}.",
                 )
             )
-        window = int(ctx.kb.statement("antivegf_sbrt_toxicity").parameters.get("window_days", 90))
+        window = int(ctx.kb.statement("antivegf_sbrt_toxicity").number("window_days", 90))
         risky = [
             d.lesion_id
             for d in _local(out, LocalModality.SBRT)

@@ -1,7 +1,8 @@
-"""Work-up a tumour board asks for beyond staging: markers, spine, liver remnant, lungs, tissue.
+"""Work-up a tumour board asks for beyond staging: markers, spine, liver remnant, lungs.
 
 Each rule fires from what the plan is about to do (liver resection, lung SBRT) or from what the
-case shows (a vertebral lesion, an equivocal finding, progression on a TKI), and cites its statement.
+case shows (a vertebral lesion, an equivocal finding, progression on a TKI); each cites its
+statement.
 """
 
 from __future__ import annotations
@@ -110,8 +111,7 @@ def spine_mri(ctx: PlanContext, out: Findings) -> None:
             "stability decide between radiotherapy and surgery.",
         )
     )
-    params = ctx.kb.statement("spine_mri_sins").parameters
-    threshold = int(params.get("sins_surgical_consult_from", 7))
+    threshold = int(ctx.kb.statement("spine_mri_sins").number("sins_surgical_consult_from", 7))
     unstable = [x.id for x in spine if x.sins_score is not None and x.sins_score >= threshold]
     if unstable and not _has(out, WorkupCode.SURGICAL_REVIEW):
         out.drafts.append(
@@ -161,7 +161,8 @@ def lung_function(ctx: PlanContext, out: Findings) -> None:
                 "workup_pulmonary_function_ild",
                 "workup.pulmonary_function",
                 "Pulmonary function tests (spirometry, DLCO) before lung SBRT.",
-                f"{', '.join(found).replace('_', ' ')} with lung SBRT planned for {', '.join(lung)}.",
+                f"{', '.join(found).replace('_', ' ')} with lung SBRT planned for "
+                f"{', '.join(lung)}.",
             )
         )
 
@@ -211,7 +212,7 @@ def confirm_uncertain(ctx: PlanContext, out: Findings) -> None:
 
 
 def tissue_at_progression(ctx: PlanContext, out: Findings) -> None:
-    """Progression on a targeted drug in NSCLC outside oligoprogression (poly): tissue and plasma."""
+    """NSCLC polyprogressing on a targeted drug: tissue and plasma for resistance."""
     if _has(out, WorkupCode.REBIOPSY) or not ctx.on_targeted_for_driver:
         return
     if ctx.disease_state != DiseaseState.POLYPROGRESSION:
