@@ -119,6 +119,11 @@ def unconfirmed_reason(ctx: PlanContext) -> str:
         return ""  # iRECIST: a deteriorating patient is not kept waiting for confirmation
     if ctx.state.confirmation_required:
         return "progression on immunotherapy is unconfirmed (iRECIST iUPD)"
+    if first_progression_on_immunotherapy(ctx):
+        return (
+            "first progression on immunotherapy, not yet confirmed on a later scan (iRECIST: "
+            "unconfirmed progression until the next assessment shows further growth)"
+        )
     flare = bone_flare_lesions(ctx)
     if flare and {t.id for t in ctx.progressing} <= set(flare):
         return (
@@ -140,6 +145,19 @@ def bone_flare_lesions(ctx: PlanContext) -> list[str]:
     if len(scans_since) != 1:
         return []
     return [t.id for t in ctx.progressing if t.is_new and t.site in (Site.BONE, Site.SPINE)]
+
+
+def first_progression_on_immunotherapy(ctx: PlanContext) -> bool:
+    """Per-lesion progression on immunotherapy seen at the latest time point only: iRECIST asks
+    for confirmation even when the patient-level RECIST label is not PD."""
+    if not ctx.on_immunotherapy or not ctx.progressing:
+        return False
+    rows = ctx.response.timepoints
+    if any(r.irecist is not None and r.irecist.value == "iCPD" for r in rows):
+        return False
+    start = max(t.start for t in ctx.case.therapies_ongoing_on(rows[-1].date))
+    earlier = [r for r in rows[:-1] if r.date > start]
+    return not any(r.overall.value == "PD" for r in earlier)
 
 
 def primary_ids(case: Case) -> set[str]:
