@@ -124,6 +124,12 @@ def unconfirmed_reason(ctx: PlanContext) -> str:
             "first progression on immunotherapy, not yet confirmed on a later scan (iRECIST: "
             "unconfirmed progression until the next assessment shows further growth)"
         )
+    equivocal = [t.id for t in ctx.response.lesions if t.equivocal and t.status.value == "new"]
+    if equivocal:
+        return (
+            f"equivocal new lesion(s) {', '.join(equivocal)}: the extent of disease is not settled "
+            "until a later scan confirms or dismisses them (RECIST 1.1)"
+        )
     flare = bone_flare_lesions(ctx)
     if flare and {t.id for t in ctx.progressing} <= set(flare):
         return (
@@ -150,7 +156,7 @@ def bone_flare_lesions(ctx: PlanContext) -> list[str]:
 def first_progression_on_immunotherapy(ctx: PlanContext) -> bool:
     """Per-lesion progression on immunotherapy seen at the latest time point only: iRECIST asks
     for confirmation even when the patient-level RECIST label is not PD."""
-    if not ctx.on_immunotherapy or not ctx.progressing:
+    if not ctx.on_immunotherapy or not ctx.state.progressing_lesions:
         return False
     rows = ctx.response.timepoints
     if any(r.irecist is not None and r.irecist.value == "iCPD" for r in rows):

@@ -27,7 +27,8 @@ class PlanSafetyError(AssertionError):
 def check_plan(ctx: PlanContext, recommendations: list[Recommendation]) -> None:
     local = [r for r in recommendations if r.category == RecommendationCategory.LOCAL_THERAPY]
     if ctx.disease_state == DiseaseState.POLYPROGRESSION and any(
-        r.modality in ABLATIVE for r in local
+        r.modality in ABLATIVE and (r.intent is None or r.intent.value != "palliative")
+        for r in local
     ):
         raise PlanSafetyError("local-only ablative therapy proposed for polyprogression")
     brain = [t for t in ctx.response.lesions if t.site == Site.BRAIN]

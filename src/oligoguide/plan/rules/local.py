@@ -16,7 +16,7 @@ from oligoguide.model.vocab import (
 )
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
-from oligoguide.plan.gates import POOR_ECOG, read_gates
+from oligoguide.plan.gates import POOR_ECOG, psma_only, read_gates
 from oligoguide.plan.models import Dose, ExcludedOption
 from oligoguide.plan.rules.base import Findings
 from oligoguide.response.models import LesionTrajectory
@@ -47,11 +47,15 @@ def targets_for_local_therapy(ctx: PlanContext) -> list[LesionTrajectory]:
     and in oligopersistence (consolidation of residual disease)."""
     if ctx.disease_state == DiseaseState.OLIGOPROGRESSION:
         return list(ctx.progressing)
+    burden = ctx.case.prior_metastatic_burden
+    if ctx.disease_state == DiseaseState.OLIGOPERSISTENCE and burden and burden.polymetastatic:
+        return []  # induced OMD: no trial supports consolidating what remains of polymetastases
     if ctx.disease_state in (DiseaseState.OLIGOMETASTATIC, DiseaseState.OLIGOPERSISTENCE):
         return [
             t
             for t in ctx.response.lesions
             if t.status.value not in ("disappeared", "not_evaluable")
+            and ctx.lesion(t.id).post_treatment_assessment is None
         ]
     return []
 
@@ -371,6 +375,8 @@ def _timing(ctx: PlanContext, t: LesionTrajectory, gated: Timing) -> Timing:
     lesion = ctx.lesion(t.id)
     if gated == Timing.AFTER_CONFIRMATION and (lesion.symptomatic or lesion.symptoms):
         return Timing.NOW
+    if gated == Timing.NOW and psma_only(lesion):
+        return Timing.AFTER_CONFIRMATION  # the MDT trials staged without PSMA-PET
     return gated
 
 
@@ -382,6 +388,23 @@ def _exclude_unfit(ctx: PlanContext, t: LesionTrajectory, draft: Draft) -> None:
             reasons[m] = (
                 f"thermal ablation: {_size(t)}; ablation is for lesions up to "
                 f"{LIVER_ABLATION_MM:g} mm (COLLISION)"
+            )
+    hollow = {
+        OrganAtRisk.DUODENUM,
+        OrganAtRisk.STOMACH,
+        OrganAtRisk.COLON,
+        OrganAtRisk.JEJUNUM_ILEUM,
+    }
+    lesion = ctx.lesion(t.id)
+    near = set(lesion.adjacent_organs) | {
+        d.organ for d in lesion.oar_distances if d.distance_mm <= ABUTTING_MM
+    }
+    if t.site == Site.LIVER and near & hollow:
+        for m in THERMAL_ABLATION:
+            reasons.setdefault(
+                m,
+                "thermal ablation: the lesion abuts bowel, which heat can perforate "
+                "(interventional practice; not a sourced threshold in the knowledge base)",
             )
     if t.site == Site.BRAIN and t.latest_mm is not None and t.latest_mm > BRAIN_SURGERY_MM:
         reasons[LocalModality.SRS] = (
@@ -406,3 +429,5 @@ def _exclude_unfit(ctx: PlanContext, t: LesionTrajectory, draft: Draft) -> None:
         draft.notes.append(f"{draft.modality.value} ruled out ({reasons[draft.modality]}).")
         draft.modality, draft.alternatives = kept[0], kept[1:]
         draft.lead = f"{t.id}: {draft.modality.value} (first choice ruled out)."
+        if draft.dose is None and draft.modality in (LocalModality.SBRT, LocalModality.SRS):
+            draft.lead += f" {NO_DOSE}."

@@ -100,7 +100,11 @@ def unconfirmed_progression(ctx: PlanContext, out: Findings) -> None:
     if not gates.unconfirmed:
         return
     statement = (
-        "irecist_confirm_before_change" if ctx.state.confirmation_required else "pcwg3_bone_flare"
+        "irecist_confirm_before_change"
+        if ctx.state.confirmation_required or ctx.on_immunotherapy
+        else "pcwg3_bone_flare"
+        if "flare" in gates.unconfirmed
+        else "workup_confirm_equivocal"
     )
     out.drafts.append(
         _caution(

@@ -55,9 +55,11 @@ def gated_systemic(ctx: PlanContext, out: Findings) -> None:
     elif gates.unconfirmed:
         therapy = ctx.state.current_therapy or "the current systemic therapy"
         statement = (
-            "pcwg3_bone_flare"
-            if ctx.primary == PrimarySite.PROSTATE and not ctx.state.confirmation_required
-            else "irecist_confirm_before_change"
+            "irecist_confirm_before_change"
+            if ctx.state.confirmation_required or ctx.on_immunotherapy
+            else "pcwg3_bone_flare"
+            if ctx.primary == PrimarySite.PROSTATE and "flare" in gates.unconfirmed
+            else "workup_confirm_equivocal"
         )
         out.drafts.append(
             Draft(
