@@ -276,7 +276,7 @@ def test_an_unknown_case_or_a_form_without_its_version_is_refused(site: Site) ->
         (Patient, cf.PATIENT),
         (Cancer, (*cf.CANCER, cf.Field("biomarkers", ""))),
         (Biomarker, cf.BIOMARKER),
-        (SystemicTherapy, cf.THERAPY),
+        (SystemicTherapy, (*cf.THERAPY, cf.Field("last_doses", ""))),
         (Measurement, cf.MEASUREMENT),
     ],
 )

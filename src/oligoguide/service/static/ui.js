@@ -11,9 +11,10 @@
     var rows = holder.querySelector(".rows");
     var index = rows.children.length;
     var html = template.innerHTML;
-    if (kind === "measurement") {
-      html = html.split("__L__").join(holder.getAttribute("data-lesion"))
-                 .split("__M__").join(String(index));
+    // A list inside a row (measurements, last doses...): __L__ is the outer row, __M__ this one.
+    var parent = holder.getAttribute("data-parent") || holder.getAttribute("data-lesion");
+    if (parent !== null) {
+      html = html.split("__L__").join(parent).split("__M__").join(String(index));
     } else {
       html = html.split("__L__").join(String(index));
     }

@@ -1,7 +1,9 @@
 """Editing a stored case through the case form: what it shows, and what it keeps as stored.
 
-The form shows patient, cancer, therapies and lesions with their measurements, not every part of
-a case (local treatments, imaging studies, some lesion details come by import or the API). An
+The form shows patient, cancer, therapies (with last doses), lesions with their measurements and
+the clinical context of schema version 2 (primary tumour, groups, labs, comorbidities, opinions,
+earlier lines, radiotherapy and burden, cytology, risk scores), not every part of a case (local
+treatments, imaging studies, some lesion details come by import or the API). An
 edit must not drop those silently, so they are carried over from the version being edited:
 top-level parts by name, lesion details by lesion id (a renamed lesion loses its own details,
 and a local treatment still naming the old id is refused by the model at validation).
@@ -13,15 +15,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from oligoguide.model import Case
-from oligoguide.service.ui import case_form as cf
+from oligoguide.service.ui import case_fields as cf
 
-SHOWN_TOP = {f.name for f in cf.CASE_FIELDS} | {
-    "patient",
-    "cancer",
-    "systemic_therapies",
-    "lesions",
+SHOWN_TOP = (
+    {f.name for f in cf.CASE_FIELDS}
+    | {
+        "patient",
+        "cancer",
+        "systemic_therapies",
+        "lesions",
+        "primary_tumour",
+        "lesion_groups",
+        "prior_metastatic_burden",
+    }
+    | {s.key for s in cf.SECTIONS}
+)
+SHOWN_LESION = {f.name for f in cf.LESION} | {
+    "measurements",
+    "oar_distances",
+    "post_treatment_assessment",
 }
-SHOWN_LESION = {f.name for f in cf.LESION} | {"measurements"}
 
 
 @dataclass(frozen=True)

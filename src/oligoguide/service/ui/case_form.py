@@ -13,90 +13,36 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from starlette.datastructures import FormData
 
 from oligoguide.model.errors import InputIssue
-from oligoguide.model.vocab import (
-    BestResponse,
-    BiomarkerName,
-    BiomarkerStatus,
-    LesionObservation,
-    LungZone,
-    MetastasisTiming,
-    PrimarySite,
-    Sex,
-    Sidedness,
-    Site,
-    TherapyClass,
+from oligoguide.service.ui.case_fields import (
+    BIOMARKER,
+    CANCER,
+    CASE_FIELDS,
+    DOSE,
+    GROUP,
+    GROUP_OBSERVATION,
+    LESION,
+    LIST_FIELDS,
+    MEASUREMENT,
+    MULTI_FIELDS,
+    OAR_DISTANCE,
+    PATIENT,
+    POST_TREATMENT,
+    PRIMARY_TUMOUR,
+    PRIOR_BURDEN,
+    SECTIONS,
+    THERAPY,
+    Field,
+    Section,
 )
 
 MAX_DEPTH = 5
 MAX_NAME = 120
 MAX_ROWS = 60  # per list: far above any real case, low enough to bound the page
-
-
-def _values(enum: type[StrEnum]) -> tuple[str, ...]:
-    return tuple(member.value for member in enum)
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    kind: str = "text"  # text, date, number, select, checkbox, checks, list
-    choices: tuple[str, ...] = ()
-    required: bool = False
-    hint: str = ""
-
-
-CASE_FIELDS = (Field("case_id", "Case ID", required=True, hint="Unique in the registry"),)
-PATIENT = (
-    Field("id", "Patient ID", required=True),
-    Field("sex", "Sex", "select", _values(Sex)),
-    Field("birth_date", "Birth date", "date"),
-    Field("ecog", "ECOG", "number", hint="0-4"),
-)
-CANCER = (
-    Field("primary_site", "Primary site", "select", _values(PrimarySite), required=True),
-    Field("histology", "Histology"),
-    Field("diagnosis_date", "Diagnosis date", "date"),
-    Field("stage_at_diagnosis", "Stage at diagnosis"),
-    Field("metastases_timing", "Metastases", "select", _values(MetastasisTiming)),
-    Field("sidedness", "Sidedness (colorectal)", "select", _values(Sidedness)),
-)
-BIOMARKER = (
-    Field("name", "Biomarker", "select", _values(BiomarkerName)),
-    Field("status", "Status", "select", _values(BiomarkerStatus)),
-    Field("detail", "Detail", hint="Variant or value"),
-    Field("date", "Date", "date"),
-)
-THERAPY = (
-    Field("agents", "Agents", "list", hint="Comma-separated, e.g. FOLFOX, panitumumab"),
-    Field("classes", "Classes", "checks", _values(TherapyClass)),
-    Field("line", "Line", "number"),
-    Field("start", "Start", "date"),
-    Field("end", "End", "date", hint="Empty while ongoing"),
-    Field("best_response", "Best response", "select", _values(BestResponse)),
-)
-LESION = (
-    Field("id", "Lesion ID", hint="e.g. L1"),
-    Field("site", "Site", "select", _values(Site)),
-    Field("location", "Location", hint="Segment, lobe, side"),
-    Field("lung_zone", "Lung zone", "select", _values(LungZone)),
-    Field("target", "Target lesion", "checkbox"),
-    Field("is_lymph_node", "Lymph node", "checkbox"),
-    Field("primary", "Primary tumour", "checkbox"),
-)
-MEASUREMENT = (
-    Field("date", "Date", "date"),
-    Field("diameter_mm", "Diameter (mm)", "number", hint="Short axis for nodes"),
-    Field("status", "Status", "select", _values(LesionObservation)),
-)
-LIST_FIELDS = {"agents"}
-MULTI_FIELDS = {"classes"}
 
 
 @dataclass(frozen=True)
@@ -107,24 +53,67 @@ class Rows:
     therapies: int
     lesions: int
     measurements: tuple[int, ...]
+    doses: tuple[int, ...] = ()  # last doses per therapy row
+    distances: tuple[int, ...] = ()  # distances to organs at risk per lesion row
+    groups: int = 1
+    group_observations: tuple[int, ...] = (2,)
+    sections: dict[str, int] = field(default_factory=dict)  # Section.key -> rows
+
+    def of(self, section: Section) -> int:
+        return self.sections.get(section.key, 1)
+
+
+def _rows(items: Any) -> list[Any]:
+    return items if isinstance(items, list) else []
+
+
+def _nested(parents: list[Any], key: str, shown: int, blank: int) -> tuple[int, ...]:
+    """Rows of a list inside each of `shown` parent rows: its items plus `blank`."""
+    return tuple(
+        len(
+            _rows(
+                (parents[i] if i < len(parents) and isinstance(parents[i], dict) else {}).get(key)
+            )
+        )
+        + blank
+        for i in range(shown)
+    )
 
 
 def row_counts(data: dict[str, Any], blank: int = 1) -> Rows:
-    lesions = data.get("lesions") or []
+    lesions = _rows(data.get("lesions"))
+    therapies = _rows(data.get("systemic_therapies"))
+    groups = _rows(data.get("lesion_groups"))
     shown = max(len(lesions) + blank, 1)
-    per_lesion = tuple(
-        len((lesions[i] if i < len(lesions) else {}).get("measurements") or []) + 2
-        for i in range(shown)
-    )
     return Rows(
-        biomarkers=len((data.get("cancer") or {}).get("biomarkers") or []) + blank + 1,
-        therapies=len(data.get("systemic_therapies") or []) + blank,
+        biomarkers=len(_rows((data.get("cancer") or {}).get("biomarkers"))) + blank + 1,
+        therapies=len(therapies) + blank,
         lesions=shown,
-        measurements=per_lesion,
+        measurements=_nested(lesions, "measurements", shown, 2),
+        doses=_nested(therapies, "last_doses", len(therapies) + blank, 1),
+        distances=_nested(lesions, "oar_distances", shown, 1),
+        groups=len(groups) + blank,
+        group_observations=_nested(groups, "observations", len(groups) + blank, 2),
+        sections={s.key: len(_rows(data.get(s.key))) + blank for s in SECTIONS},
     )
 
 
-BLANK_FORM = Rows(biomarkers=3, therapies=2, lesions=3, measurements=(3, 3, 3))
+BLANK_FORM = Rows(
+    biomarkers=3,
+    therapies=2,
+    lesions=3,
+    measurements=(3, 3, 3),
+    doses=(2, 2),
+    distances=(1, 1, 1),
+    groups=1,
+    group_observations=(2,),
+    sections={s.key: 1 for s in SECTIONS},
+)
+
+
+def count(counts: tuple[int, ...], index: int, default: int = 1) -> int:
+    """The template's row count of a nested list (parents beyond the tuple get `default`)."""
+    return counts[index] if index < len(counts) else default
 
 
 # -- reading the form ------------------------------------------------------------------------
@@ -196,30 +185,47 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     elif isinstance(data, list):
         for index, value in enumerate(data):
             out.update(flatten(value, f"{prefix}/{index}"))
+    elif isinstance(data, bool):  # as the form sends it (checkbox and yes/no select values)
+        out[prefix] = "true" if data else "false"
     else:
         out[prefix] = data
     return out
+
+
+def _inputs(base: str, fields: tuple[Field, ...]) -> set[str]:
+    return {base} | {f"{base}/{f.name}" for f in fields}
 
 
 def known_pointers(rows: Rows) -> set[str]:
     """Every pointer the form shows: inputs, and the rows and sections that hold them."""
     known = {"", "/patient", "/cancer", "/cancer/biomarkers", "/systemic_therapies", "/lesions"}
     known |= {f"/{f.name}" for f in CASE_FIELDS}
-    known |= {f"/patient/{f.name}" for f in PATIENT}
-    known |= {f"/cancer/{f.name}" for f in CANCER}
+    known |= _inputs("/patient", PATIENT) | _inputs("/cancer", CANCER)
+    known |= _inputs("/primary_tumour", PRIMARY_TUMOUR)
+    known |= _inputs("/prior_metastatic_burden", PRIOR_BURDEN) | {"/lesion_groups"}
     for i in range(rows.biomarkers):
-        known |= {f"/cancer/biomarkers/{i}"} | {
-            f"/cancer/biomarkers/{i}/{f.name}" for f in BIOMARKER
-        }
+        known |= _inputs(f"/cancer/biomarkers/{i}", BIOMARKER)
     for i in range(rows.therapies):
-        known |= {f"/systemic_therapies/{i}"}
-        known |= {f"/systemic_therapies/{i}/{f.name}" for f in THERAPY}
+        known |= _inputs(f"/systemic_therapies/{i}", THERAPY)
+        known.add(f"/systemic_therapies/{i}/last_doses")
+        for j in range(count(rows.doses, i)):
+            known |= _inputs(f"/systemic_therapies/{i}/last_doses/{j}", DOSE)
     for i in range(rows.lesions):
-        known |= {f"/lesions/{i}", f"/lesions/{i}/measurements"}
-        known |= {f"/lesions/{i}/{f.name}" for f in LESION}
-        for j in range(rows.measurements[i]):
-            base = f"/lesions/{i}/measurements/{j}"
-            known |= {base} | {f"{base}/{f.name}" for f in MEASUREMENT}
+        base = f"/lesions/{i}"
+        known |= _inputs(base, LESION) | {f"{base}/measurements", f"{base}/oar_distances"}
+        known |= _inputs(f"{base}/post_treatment_assessment", POST_TREATMENT)
+        for j in range(count(rows.measurements, i, 3)):
+            known |= _inputs(f"{base}/measurements/{j}", MEASUREMENT)
+        for j in range(count(rows.distances, i)):
+            known |= _inputs(f"{base}/oar_distances/{j}", OAR_DISTANCE)
+    for i in range(rows.groups):
+        known |= _inputs(f"/lesion_groups/{i}", GROUP) | {f"/lesion_groups/{i}/observations"}
+        for j in range(count(rows.group_observations, i, 2)):
+            known |= _inputs(f"/lesion_groups/{i}/observations/{j}", GROUP_OBSERVATION)
+    for section in SECTIONS:
+        known.add(f"/{section.key}")
+        for i in range(rows.of(section)):
+            known |= _inputs(f"/{section.key}/{i}", section.fields)
     return known
 
 
@@ -262,7 +268,14 @@ _SECTIONS = {
     "systemic_therapies": "Therapy",
     "lesions": "Lesion",
     "measurements": "measurement",
-}
+    "primary_tumour": "Primary tumour",
+    "last_doses": "last dose",
+    "oar_distances": "organ-at-risk distance",
+    "post_treatment_assessment": "after treatment",
+    "lesion_groups": "Lesion group",
+    "observations": "observation",
+    "prior_metastatic_burden": "Earlier burden",
+} | {s.key: s.row for s in SECTIONS}
 _FIELDS_OF: dict[str, tuple[Field, ...]] = {
     "": CASE_FIELDS,
     "patient": PATIENT,
@@ -271,7 +284,14 @@ _FIELDS_OF: dict[str, tuple[Field, ...]] = {
     "systemic_therapies": THERAPY,
     "lesions": LESION,
     "measurements": MEASUREMENT,
-}
+    "primary_tumour": PRIMARY_TUMOUR,
+    "last_doses": DOSE,
+    "oar_distances": OAR_DISTANCE,
+    "post_treatment_assessment": POST_TREATMENT,
+    "lesion_groups": GROUP,
+    "observations": GROUP_OBSERVATION,
+    "prior_metastatic_burden": PRIOR_BURDEN,
+} | {s.key: s.fields for s in SECTIONS}
 
 
 def _label(section: str, name: str) -> str:
