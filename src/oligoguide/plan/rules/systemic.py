@@ -196,6 +196,20 @@ def persistence_option(ctx: PlanContext, out: Findings) -> None:
         return
     therapy = ctx.state.current_therapy or "the current systemic therapy"
     remaining = [t for t in ctx.response.lesions if t.status.value != "disappeared"]
+    if _converted_to_resectable(ctx):
+        out.drafts.append(
+            Draft(
+                category=RecommendationCategory.SYSTEMIC,
+                statement_id="conversion_resect_when_resectable",
+                rule="systemic.hold_for_conversion_surgery",
+                action=SystemicAction.HOLD,
+                lead=f"Pause {therapy} for surgery: resect now that the surgeon judges the "
+                "disease resectable, before small lesions disappear on imaging.",
+                rationale=f"Colorectal liver disease responding on {therapy}, with a surgical "
+                "opinion of resectability.",
+            )
+        )
+        return
     out.drafts.append(
         Draft(
             category=RecommendationCategory.SYSTEMIC,
@@ -205,6 +219,19 @@ def persistence_option(ctx: PlanContext, out: Findings) -> None:
             lead=f"Continue {therapy}.",
             rationale=f"No lesion progresses and {len(remaining)} lesion(s) remain on {therapy}.",
         )
+    )
+
+
+def _converted_to_resectable(ctx: PlanContext) -> bool:
+    """Colorectal liver metastases made resectable by systemic therapy (conversion)."""
+    if ctx.primary != PrimarySite.COLORECTAL:
+        return False
+    liver = {t.id for t in ctx.response.lesions if t.site == Site.LIVER}
+    return bool(liver) and any(
+        o.resectability.value == "resectable"
+        and (o.intent is None or o.intent.value == "curative")
+        and (not o.lesion_ids or liver & set(o.lesion_ids))
+        for o in ctx.case.surgical_opinions
     )
 
 
