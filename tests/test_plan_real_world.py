@@ -312,3 +312,32 @@ def test_an_uncounted_progressing_group_makes_polyprogression() -> None:
     a = assess(case_from_data(data))
     assert a.disease_state == "polyprogression"
     assert "G1" in a.progressing_lesions
+
+
+# RECIST 1.1 (Eisenhauer 2009): a lesion not present at baseline that appears later is a new
+# lesion (patient-level PD); one present at baseline that disappears and returns is not (RECIST FAQ).
+def test_a_lesion_recorded_absent_at_baseline_that_appears_is_new() -> None:
+    c = case(
+        [
+            lesion("L1", [30, 20, 20], site="liver"),
+            lesion("B7", ["absent", "absent", "present"], site="bone", target=False),
+        ],
+        primary="prostate",
+        therapy=["enzalutamide"],
+        therapy_class="hormonal",
+    )
+    a = assess(c)
+    assert a.response.timepoints[-1].new_lesions == ("B7",)
+    assert str(a.response.timepoints[-1].overall) == "PD"
+    assert "B7" in a.progressing_lesions
+
+
+def test_a_lesion_present_at_baseline_that_returns_is_not_new() -> None:
+    c = case(
+        [
+            lesion("L1", [30, 20, 20], site="liver"),
+            lesion("N1", ["present", "absent", "present"], site="bone", target=False),
+        ]
+    )
+    a = assess(c)
+    assert a.response.timepoints[-1].new_lesions == ()

@@ -17,7 +17,7 @@ from oligoguide.model.explain import Explanation
 from oligoguide.model.vocab import RADIATION_MODALITIES, LesionObservation, LesionStatus
 from oligoguide.response.arithmetic import is_partial_response, is_progression, percent_change
 from oligoguide.response.models import LesionPoint, LesionTrajectory
-from oligoguide.response.recist import is_present, lesion_size
+from oligoguide.response.recist import appeared_on, is_present, lesion_size
 
 RULE = "per_lesion_progression"
 CITATIONS = ("eisenhauer_2009_recist",)
@@ -38,9 +38,12 @@ def trajectory(
     prior_sizes = [s for s in sizes_before if s is not None]
     current = lesion.measurement_on(latest)
     size = lesion_size(current)
-    is_new = lesion.first_seen > baseline
+    appeared = appeared_on(lesion, baseline)
+    is_new = lesion.first_seen > baseline or appeared is not None
     nadir = min(prior_sizes) if prior_sizes else None
-    status, why = _status(lesion, current, size, nadir, prior_sizes, is_new, start != baseline)
+    status, why = _status(
+        lesion, current, size, nadir, prior_sizes, is_new, start != baseline, appeared
+    )
     change_pct = None if size is None or nadir is None else percent_change(size, nadir)
     change_mm = None if size is None or nadir is None else round(size - nadir, 1)
     result = LesionTrajectory(
@@ -87,14 +90,16 @@ def _status(
     prior: list[float],
     is_new: bool,
     restarted: bool,
+    appeared: dt.date | None,
 ) -> tuple[LesionStatus, str]:
+    seen = appeared or lesion.first_seen
     if m is None or m.status == LesionObservation.NOT_EVALUATED:
         last = [x for x in lesion.timeline if x.status != LesionObservation.NOT_EVALUATED]
         if is_new and not restarted and not lesion.equivocal and last and is_present(last[-1]):
             # A new lesion stays on the record until it is treated or seen to resolve.
             return (
                 LesionStatus.NEW,
-                f"unequivocal new lesion first seen {lesion.first_seen}, not imaged at the latest "
+                f"unequivocal new lesion first seen {seen}, not imaged at the latest "
                 f"time point (last seen {last[-1].date}): kept on the record until treated or "
                 "resolved",
             )
@@ -105,10 +110,11 @@ def _status(
         if lesion.equivocal:
             return (
                 LesionStatus.NEW,
-                f"equivocal new lesion first seen {lesion.first_seen}: not counted as progression "
+                f"equivocal new lesion first seen {seen}: not counted as progression "
                 "until confirmed on a later scan",
             )
-        return LesionStatus.NEW, f"unequivocal new lesion, first seen {lesion.first_seen}"
+        absent = " (absent at baseline)" if appeared and lesion.first_seen < appeared else ""
+        return LesionStatus.NEW, f"unequivocal new lesion, first seen {seen}{absent}"
     if m.status == LesionObservation.UNEQUIVOCAL_PROGRESSION:
         return LesionStatus.PROGRESSING, "unequivocal progression recorded on the latest scan"
     if size is None:

@@ -126,13 +126,21 @@ def is_present(m: Measurement | None) -> bool:
     return m.status is not None or (m.diameter_mm or 0.0) > 0
 
 
+def appeared_on(lesion: Lesion, baseline: dt.date) -> dt.date | None:
+    """The scan on which a lesion not present at baseline was first seen, else None.
+
+    RECIST 1.1: a lesion absent at (or not yet imaged by) the baseline scan that appears later is a
+    new lesion; one present at baseline that disappears and comes back is not (RECIST FAQ).
+    """
+    present = [m.date for m in lesion.timeline if is_present(m)]
+    if not present or present[0] <= baseline:
+        return None
+    return present[0]
+
+
 def new_lesions_on(case: Case, baseline: dt.date, day: dt.date) -> list[Lesion]:
-    """Lesions first seen after baseline, for the first time on this day."""
-    return [
-        lesion
-        for lesion in case.lesions
-        if lesion.first_seen == day > baseline and is_present(lesion.measurement_on(day))
-    ]
+    """Lesions not present at baseline, seen for the first time on this day."""
+    return [lesion for lesion in case.lesions if appeared_on(lesion, baseline) == day]
 
 
 def evaluate_timepoints(
