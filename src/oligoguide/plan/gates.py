@@ -101,7 +101,11 @@ def is_de_novo(ctx: PlanContext) -> bool:
     case = ctx.case
     if case.systemic_therapies or case.prior_treatment_lines:
         return False
-    if ctx.disease_state not in (DiseaseState.OLIGOMETASTATIC, DiseaseState.POLYPROGRESSION):
+    single_scan = len(ctx.response.timepoints) < 2
+    if ctx.disease_state not in (
+        DiseaseState.OLIGOMETASTATIC,
+        DiseaseState.POLYPROGRESSION,
+    ) and not (ctx.disease_state == DiseaseState.INSUFFICIENT_DATA and single_scan):
         return False
     if case.cancer.metastases_timing is not None:
         return case.cancer.metastases_timing.value == "synchronous"

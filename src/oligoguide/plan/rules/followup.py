@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oligoguide.model.vocab import DiseaseState, LocalModality, PrimarySite
+from oligoguide.model.vocab import DiseaseState, LocalModality, PrimarySite, Site, SystemicAction
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
 from oligoguide.plan.models import FollowUp
@@ -22,6 +22,19 @@ def choose_follow_up(ctx: PlanContext, drafts: list[Draft]) -> tuple[FollowUp | 
     """The follow-up and, when no interval is sourced, the reason to report as missing."""
     if ctx.disease_state == DiseaseState.INSUFFICIENT_DATA:
         return None, None
+    supportive = any(d.action == SystemicAction.BEST_SUPPORTIVE_CARE for d in drafts)
+    if supportive or any(x.site == Site.LEPTOMENINGES for x in ctx.case.lesions):
+        # No routine restaging on a palliative path: image when symptoms or a decision need it.
+        basis = "poor_ps_supportive_care" if supportive else "leptomeningeal_workup"
+        found = ctx.kb.statements.get(basis)
+        if found is not None:
+            return FollowUp(
+                imaging_interval_weeks=None,
+                text="No routine imaging interval: re-image when symptoms change or when a "
+                "treatment decision depends on it.",
+                statement_id=found.id,
+                citations=found.evidence,
+            ), None
     candidates = []
     if any(d.modality == LocalModality.SRS for d in drafts):
         candidates.append("followup_brain_after_srs")

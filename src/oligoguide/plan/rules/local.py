@@ -173,6 +173,19 @@ def _adjacent_organs(
 
 
 def _prior_radiation(ctx: PlanContext, t: LesionTrajectory, draft: Draft) -> None:
+    for field in ctx.case.prior_radiotherapy:
+        if t.id in field.lesion_ids:
+            dose = (
+                f"{field.total_dose_gy:g} Gy" + (f"/{field.fractions}" if field.fractions else "")
+                if field.total_dose_gy
+                else "dose not recorded"
+            )
+            draft.notes.append(
+                f"{t.id} lies in an earlier radiotherapy field ({field.site.value}"
+                f"{', ' + field.location if field.location else ''}, {dose}"
+                f"{', ' + str(field.date) if field.date else ''}): this is re-irradiation; check "
+                "cumulative EQD2 to nearby organs with `oligoguide dose check`."
+            )
     if t.irradiated:
         draft.notes.append(
             f"{t.id} was irradiated before ({'; '.join(t.locally_treated)}): this is "

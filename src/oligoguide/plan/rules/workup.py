@@ -63,7 +63,7 @@ def _draft(code: WorkupCode, statement: str, rule: str, lead: str, why: str) -> 
 
 
 def staging(ctx: PlanContext, out: Findings) -> None:
-    if ctx.disease_state not in LOCAL_STATES:
+    if ctx.disease_state not in (*LOCAL_STATES, DiseaseState.OLIGOPERSISTENCE):
         return
     recent = _recent(ctx)
     if not ctx.case.imaging:

@@ -19,7 +19,7 @@ from oligoguide.model.vocab import (
     Site,
     WorkupCode,
 )
-from oligoguide.model.vocab_context import Comorbidity, LabName, PostTreatmentAppearance
+from oligoguide.model.vocab_context import Comorbidity, LabName, PostTreatmentAppearance, Symptom
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
 from oligoguide.plan.gates import read_gates
@@ -96,21 +96,20 @@ def spine_mri(ctx: PlanContext, out: Findings) -> None:
         s.modality == ImagingModality.MRI and BodyRegion.SPINE in s.regions and s.date >= since
         for s in ctx.case.imaging
     )
-    if done:
-        return
     no_sins = [x.id for x in spine if x.sins_score is None]
-    out.drafts.append(
-        _draft(
-            WorkupCode.SPINE_MRI,
-            "spine_mri_sins",
-            "workup.spine_mri",
-            "MRI of the spine"
-            + (f", and a SINS score for {', '.join(no_sins)}" if no_sins else "")
-            + ".",
-            f"Vertebral lesion(s) {', '.join(x.id for x in spine)}: epidural extent and "
-            "stability decide between radiotherapy and surgery.",
+    if not done:
+        out.drafts.append(
+            _draft(
+                WorkupCode.SPINE_MRI,
+                "spine_mri_sins",
+                "workup.spine_mri",
+                "MRI of the spine"
+                + (f", and a SINS score for {', '.join(no_sins)}" if no_sins else "")
+                + ".",
+                f"Vertebral lesion(s) {', '.join(x.id for x in spine)}: epidural extent and "
+                "stability decide between radiotherapy and surgery.",
+            )
         )
-    )
     threshold = int(ctx.kb.statement("spine_mri_sins").number("sins_surgical_consult_from", 7))
     unstable = [x.id for x in spine if x.sins_score is not None and x.sins_score >= threshold]
     if unstable and not _has(out, WorkupCode.SURGICAL_REVIEW):
@@ -119,10 +118,47 @@ def spine_mri(ctx: PlanContext, out: Findings) -> None:
                 WorkupCode.SURGICAL_REVIEW,
                 "spine_mri_sins",
                 "workup.spine_surgeon",
-                "Spinal surgical opinion on stability.",
-                f"SINS {threshold} or more: {', '.join(unstable)}.",
+                "Spinal surgical opinion on stability (SINS).",
+                f"SINS {threshold} or more: {', '.join(unstable)}; a potentially unstable spine "
+                "needs a surgeon's view before radiotherapy alone.",
             )
         )
+
+
+def neurosurgeon(ctx: PlanContext, out: Findings) -> None:
+    """A brain metastasis planned for resection needs a neurosurgical opinion."""
+    brain = _planned(out, LocalModality.SURGERY, Site.BRAIN, ctx)
+    if brain and not _has(out, WorkupCode.SURGICAL_REVIEW):
+        out.drafts.append(
+            _draft(
+                WorkupCode.SURGICAL_REVIEW,
+                "brain_surgery_large_or_mass_effect",
+                "workup.neurosurgeon",
+                "Neurosurgical opinion.",
+                f"Resection proposed for brain lesion(s) {', '.join(brain)}.",
+            )
+        )
+
+
+#: Symptoms that call for brain imaging whatever the cancer and the state.
+NEURO = frozenset({Symptom.NEUROLOGICAL_DEFICIT, Symptom.HEADACHE, Symptom.SEIZURE})
+
+
+def neurological_symptoms(ctx: PlanContext, out: Findings) -> None:
+    found = [x.id for x in ctx.case.lesions if set(x.symptoms) & NEURO]
+    if not found or _has(out, WorkupCode.BRAIN_MRI) or ctx.latest_date is None:
+        return
+    if any(x.site == Site.BRAIN for x in ctx.case.lesions if x.id in found):
+        return  # the brain lesion itself explains them and has its own plan line
+    out.drafts.append(
+        _draft(
+            WorkupCode.BRAIN_MRI,
+            "workup_brain_mri",
+            "workup.brain_mri_for_symptoms",
+            "Contrast brain MRI now, for the neurological symptoms.",
+            f"Neurological symptoms recorded ({', '.join(found)}).",
+        )
+    )
 
 
 def liver_remnant(ctx: PlanContext, out: Findings) -> None:
@@ -237,9 +273,35 @@ def tissue_at_progression(ctx: PlanContext, out: Findings) -> None:
     )
 
 
+def solitary_metastasis_biopsy(ctx: PlanContext, out: Findings) -> None:
+    """EORTC (Dingemans 2019): a solitary metastatic site in synchronous NSCLC is biopsied."""
+    gates = read_gates(ctx)
+    if ctx.primary != PrimarySite.NSCLC or not gates.de_novo or _has(out, WorkupCode.REBIOPSY):
+        return
+    metastases = [
+        x
+        for x in ctx.case.lesions
+        if x.id not in gates.primary_lesion_ids and not x.is_lymph_node and x.site != Site.LUNG
+    ]
+    if len(metastases) == 1 and not ctx.case.lesion_groups:
+        out.drafts.append(
+            _draft(
+                WorkupCode.REBIOPSY,
+                "workup_biopsy_solitary_metastasis",
+                "workup.biopsy_solitary_metastasis",
+                f"Biopsy the solitary metastasis {metastases[0].id} ({metastases[0].site.value}).",
+                "A single metastatic site decides between curative-intent and palliative "
+                "treatment.",
+            )
+        )
+
+
 RULES = (
+    solitary_metastasis_biopsy,
     tumour_marker,
     spine_mri,
+    neurosurgeon,
+    neurological_symptoms,
     liver_remnant,
     lung_function,
     confirm_uncertain,
