@@ -114,6 +114,7 @@ def test_de_novo_egfr_nsclc_starts_osimertinib_and_defers_local_therapy() -> Non
     )
     assert not _ablative_now(a)
     assert all(str(r.timing) == "after_systemic_response" for r in _local(a, "L2"))
+    assert any(e.rule == "gate.de_novo" for e in a.explanations)  # the assessment says why
 
 
 # Cause 3. ECOG 3-4: outside the trials of ablative therapy (SABR-COMET ECOG 0-1); supportive care.
@@ -180,6 +181,7 @@ def test_no_thermal_ablation_for_a_4_cm_liver_lesion_even_as_alternative() -> No
     for r in _local(a, "L1"):
         assert "rfa" not in {str(m) for m in (r.modality, *r.alternatives)}
         assert "mwa" not in {str(m) for m in (r.modality, *r.alternatives)}
+    assert any(e.rule == "filter.modality_limits" and e.lesion_id == "L1" for e in a.explanations)
 
 
 # Cause 6. Bevacizumab: the label's 28 days, about 6 weeks before hepatectomy in practice.

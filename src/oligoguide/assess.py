@@ -123,7 +123,7 @@ def assess(
         follow_up=plan.follow_up,
         context=plan.context,
         references=plan.references,
-        explanations=state.explanations,
+        explanations=(*state.explanations, *plan.explanations),
         missing_data=tuple(missing.values()),
         # A software status, not a clinical finding: a plain warning, listed first, uncited.
         warnings=(*((stale,) if stale else ()), *state.warnings, *plan.warnings),

@@ -6,6 +6,7 @@ from oligoguide.knowledge import KnowledgeBase
 from oligoguide.model.case import Case
 from oligoguide.model.vocab import DiseaseState, RecommendationCategory, SystemicAction, WorkupCode
 from oligoguide.plan.context import PlanContext
+from oligoguide.plan.explain import plan_explanations
 from oligoguide.plan.models import Plan, Recommendation
 from oligoguide.plan.references import number_references
 from oligoguide.plan.rules import (
@@ -72,7 +73,8 @@ def make_plan(
     if follow_up is not None:
         cited += follow_up.citations
     cited += [c for n in notes for c in n.citations]
-    cited += [c for e in state.explanations for c in e.citations]
+    explanations = plan_explanations(ctx, recommendations)
+    cited += [c for e in (*state.explanations, *explanations) for c in e.citations]
     return Plan(
         bottom_line=bottom_line(ctx, recommendations),
         recommendations=tuple(recommendations),
@@ -81,6 +83,7 @@ def make_plan(
         references=number_references(kb, cited),
         missing_data=tuple(found.missing),
         warnings=(no_follow_up,) if no_follow_up else (),
+        explanations=tuple(explanations),
     )
 
 

@@ -129,7 +129,8 @@ def unconfirmed_reason(ctx: PlanContext) -> str:
             "unconfirmed progression until the next assessment shows further growth)"
         )
     equivocal = [t.id for t in ctx.response.lesions if t.equivocal and t.status.value == "new"]
-    if equivocal:
+    if equivocal and not ctx.state.progressing_lesions:
+        # Only when nothing else progresses unequivocally: a confirmed new lesion is treated now.
         return (
             f"equivocal new lesion(s) {', '.join(equivocal)}: the extent of disease is not settled "
             "until a later scan confirms or dismisses them (RECIST 1.1)"

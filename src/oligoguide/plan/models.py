@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from oligoguide.knowledge.models import RecommendationGrade
-from oligoguide.model.explain import MissingData
+from oligoguide.model.explain import Explanation, MissingData
 from oligoguide.model.vocab import (
     Intent,
     LocalModality,
@@ -93,3 +93,6 @@ class Plan(_Out):
     references: tuple[Reference, ...]
     missing_data: tuple[MissingData, ...]
     warnings: tuple[str, ...]
+    explanations: tuple[Explanation, ...] = Field(
+        default=(), description="Gates that closed and limits that removed an option"
+    )

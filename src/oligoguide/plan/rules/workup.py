@@ -134,15 +134,16 @@ def brain_imaging(ctx: PlanContext, out: Findings) -> None:
 
 
 def liver_mri(ctx: PlanContext, out: Findings) -> None:
-    liver = (
-        [
+    if ctx.disease_state == DiseaseState.OLIGOPROGRESSION:
+        liver = ctx.lesions_at(Site.LIVER)
+    elif ctx.disease_state in (DiseaseState.OLIGOMETASTATIC, DiseaseState.OLIGOPERSISTENCE):
+        liver = [
             t
             for t in ctx.response.lesions
             if t.site == Site.LIVER and t.status.value != "disappeared"
         ]
-        if ctx.disease_state in (*LOCAL_STATES, DiseaseState.OLIGOPERSISTENCE)
-        else []
-    )
+    else:
+        liver = []
     if not liver:
         return
     mri = [
