@@ -343,3 +343,36 @@ def test_a_lesion_present_at_baseline_that_returns_is_not_new() -> None:
     )
     a = assess(c)
     assert a.response.timepoints[-1].new_lesions == ()
+
+
+# RECIST 1.1: progression is not undone at the next scan while the new lesion is still there.
+def test_an_untreated_new_lesion_keeps_the_next_time_point_pd() -> None:
+    c = case(
+        [
+            lesion("L1", [30, 20, 20, 20], site="liver"),
+            lesion("A1", [None, None, 12, 13], site="adrenal", target=False, first_scan=0),
+        ]
+    )
+    a = assess(c)
+    last = a.response.timepoints[-1]
+    assert str(last.overall) == "PD"
+    assert last.new_lesions_persisting == ("A1",)
+
+
+# iRECIST (Seymour 2017, Table 2): after iUPD from a new lesion, growth of the new lesions by
+# >=5 mm in sum at the next assessment confirms progression (iCPD).
+def test_new_lesion_growth_after_iupd_confirms_progression() -> None:
+    c = case(
+        [
+            lesion("L1", [30, 20, 20, 20], site="lung", lung_zone="peripheral"),
+            lesion("A1", [None, None, 12, 21], site="adrenal", target=False),
+        ],
+        primary="nsclc",
+        therapy=["pembrolizumab"],
+        therapy_class="immunotherapy",
+    )
+    a = assess(c)
+    rows = a.response.timepoints
+    assert str(rows[-2].irecist) == "iUPD"
+    assert str(rows[-1].irecist) == "iCPD"
+    assert not a.confirmation_required

@@ -24,13 +24,19 @@ def on_immunotherapy(case: Case, day: dt.date) -> bool:
 
 
 def _further_progression(row: TimepointResponse, iupd: TimepointResponse) -> bool:
-    """Confirmation: the target sum grows >=5 mm more, new lesions appear, or non-targets grow."""
+    """Confirmation (Seymour 2017, Table 2): the target sum grows >=5 mm more, more new lesions
+    appear, the new lesions grow >=5 mm in sum, or non-target disease grows."""
     grew = (
         row.sum_mm is not None
         and iupd.sum_mm is not None
         and row.sum_mm - iupd.sum_mm >= PD_ABSOLUTE_MM
     )
-    return grew or bool(row.new_lesions) or row.non_target == NonTargetResponse.PD
+    new_grew = (
+        row.new_lesion_sum_mm is not None
+        and iupd.new_lesion_sum_mm is not None
+        and row.new_lesion_sum_mm - iupd.new_lesion_sum_mm >= PD_ABSOLUTE_MM
+    )
+    return grew or new_grew or bool(row.new_lesions) or row.non_target == NonTargetResponse.PD
 
 
 def apply_irecist(

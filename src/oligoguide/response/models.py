@@ -30,7 +30,14 @@ class TimepointResponse(_Out):
     change_from_nadir_pct: float | None
     target: TargetResponse | None = Field(description="None at baseline or with no targets")
     non_target: NonTargetResponse
-    new_lesions: tuple[str, ...]
+    new_lesions: tuple[str, ...] = Field(description="New lesions first seen at this time point")
+    new_lesions_persisting: tuple[str, ...] = Field(
+        default=(),
+        description="New lesions from an earlier time point still present and untreated (PD)",
+    )
+    new_lesion_sum_mm: float | None = Field(
+        default=None, description="Sum of the diameters of the new lesions (iRECIST)"
+    )
     overall: OverallResponse
     irecist: IRecistResponse | None = None
 

@@ -143,6 +143,28 @@ def new_lesions_on(case: Case, baseline: dt.date, day: dt.date) -> list[Lesion]:
     return [lesion for lesion in case.lesions if appeared_on(lesion, baseline) == day]
 
 
+def new_lesions_present(case: Case, baseline: dt.date, day: dt.date) -> list[Lesion]:
+    """Unequivocal lesions that appeared after baseline, are still seen on this day and were not
+    treated locally in between: RECIST progression is not undone by the next scan."""
+    found = []
+    for lesion in case.lesions:
+        appeared = appeared_on(lesion, baseline)
+        if appeared is None or appeared >= day or lesion.equivocal:
+            continue
+        if not is_present(lesion.measurement_on(day)):
+            continue
+        if any(appeared <= t.date < day for t in case.local_treatments_of(lesion.id)):
+            continue
+        found.append(lesion)
+    return found
+
+
+def _new_lesion_sum(lesions: list[Lesion], day: dt.date) -> float | None:
+    sizes = [lesion_size(x.measurement_on(day)) for x in lesions]
+    known = [s for s in sizes if s is not None]
+    return sum(known) if known else None
+
+
 def evaluate_timepoints(
     case: Case, baseline: dt.date, targets: list[Lesion], dates: list[dt.date]
 ) -> list[TimepointResponse]:
@@ -176,6 +198,7 @@ def evaluate_timepoints(
         )
         non_target = non_target_response(non_targets, day)
         fresh = [n for n in new_lesions_on(case, baseline, day) if not n.equivocal]
+        persisting = new_lesions_present(case, baseline, day)
         rows.append(
             TimepointResponse(
                 date=day,
@@ -189,7 +212,9 @@ def evaluate_timepoints(
                 target=target,
                 non_target=non_target,
                 new_lesions=tuple(n.id for n in fresh),
-                overall=overall_response(target, non_target, bool(fresh)),
+                new_lesions_persisting=tuple(n.id for n in persisting),
+                new_lesion_sum_mm=_new_lesion_sum([*fresh, *persisting], day),
+                overall=overall_response(target, non_target, bool(fresh or persisting)),
             )
         )
         if total is not None and complete:
