@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from oligoguide.model.case import Case, Lesion
+from oligoguide.model.case_context import SurgicalOpinion
 from oligoguide.model.vocab import (
     DiseaseState,
     ImagingModality,
@@ -211,3 +212,28 @@ def psma_only(lesion: Lesion) -> bool:
 
 def on_class(ctx: PlanContext, cls: TherapyClass) -> bool:
     return cls in ctx.current_classes
+
+
+def latest_opinion(case: Case, lesion_id: str) -> SurgicalOpinion | None:
+    """The most recent surgical opinion that covers a lesion (undated opinions count as oldest)."""
+    covering = [o for o in case.surgical_opinions if not o.lesion_ids or lesion_id in o.lesion_ids]
+    if not covering:
+        return None
+    return max(enumerate(covering), key=lambda io: (io[1].date or dt.date.min, io[0]))[1]
+
+
+def converted_to_resectable(ctx: PlanContext) -> bool:
+    """Colorectal liver metastases made resectable by systemic therapy (conversion)."""
+    if ctx.primary != PrimarySite.COLORECTAL:
+        return False
+    for t in ctx.response.lesions:
+        if t.site != Site.LIVER:
+            continue
+        opinion = latest_opinion(ctx.case, t.id)
+        if (
+            opinion is not None
+            and opinion.resectability.value == "resectable"
+            and (opinion.intent is None or opinion.intent.value == "curative")
+        ):
+            return True
+    return False

@@ -16,7 +16,13 @@ from oligoguide.model.vocab import (
 )
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
-from oligoguide.plan.gates import POOR_ECOG, psma_only, read_gates
+from oligoguide.plan.gates import (
+    POOR_ECOG,
+    converted_to_resectable,
+    latest_opinion,
+    psma_only,
+    read_gates,
+)
 from oligoguide.plan.models import Dose, ExcludedOption
 from oligoguide.plan.rules.base import Findings
 from oligoguide.response.models import LesionTrajectory
@@ -48,8 +54,15 @@ def targets_for_local_therapy(ctx: PlanContext) -> list[LesionTrajectory]:
     if ctx.disease_state == DiseaseState.OLIGOPROGRESSION:
         return list(ctx.progressing)
     burden = ctx.case.prior_metastatic_burden
-    if ctx.disease_state == DiseaseState.OLIGOPERSISTENCE and burden and burden.polymetastatic:
-        return []  # induced OMD: no trial supports consolidating what remains of polymetastases
+    induced = burden is not None and burden.polymetastatic
+    if (
+        ctx.disease_state == DiseaseState.OLIGOPERSISTENCE
+        and induced
+        and not converted_to_resectable(ctx)
+    ):
+        # induced OMD: no trial supports consolidating what remains, unless conversion therapy
+        # made colorectal liver disease resectable (then every site is resected)
+        return []
     if ctx.disease_state in (DiseaseState.OLIGOMETASTATIC, DiseaseState.OLIGOPERSISTENCE):
         return [
             t
@@ -424,11 +437,9 @@ def _exclude_unfit(ctx: PlanContext, t: LesionTrajectory, draft: Draft) -> None:
             f"single-fraction SRS: {_size(t)} is over {BRAIN_SURGERY_MM:g} mm (RTOG 90-05 treated "
             "lesions up to 40 mm); fractionated stereotactic RT only if resection is not possible"
         )
-    for opinion in ctx.case.surgical_opinions:
-        if opinion.resectability.value == "unresectable" and (
-            not opinion.lesion_ids or t.id in opinion.lesion_ids
-        ):
-            reasons[LocalModality.SURGERY] = "surgery: the surgeon judged the lesion unresectable"
+    opinion = latest_opinion(ctx.case, t.id)
+    if opinion is not None and opinion.resectability.value == "unresectable":
+        reasons[LocalModality.SURGERY] = "surgery: the surgeon judged the lesion unresectable"
     if not reasons:
         return
     kept = tuple(m for m in draft.alternatives if m not in reasons)

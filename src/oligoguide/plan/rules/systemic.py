@@ -13,7 +13,7 @@ from oligoguide.model.vocab import (
 )
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
-from oligoguide.plan.gates import Gates, read_gates
+from oligoguide.plan.gates import Gates, converted_to_resectable, read_gates
 from oligoguide.plan.rules.base import Findings
 
 GENERAL = "oligoprogression_mdt_continue_systemic"
@@ -196,7 +196,7 @@ def persistence_option(ctx: PlanContext, out: Findings) -> None:
         return
     therapy = ctx.state.current_therapy or "the current systemic therapy"
     remaining = [t for t in ctx.response.lesions if t.status.value != "disappeared"]
-    if _converted_to_resectable(ctx):
+    if converted_to_resectable(ctx):
         out.drafts.append(
             Draft(
                 category=RecommendationCategory.SYSTEMIC,
@@ -219,19 +219,6 @@ def persistence_option(ctx: PlanContext, out: Findings) -> None:
             lead=f"Continue {therapy}.",
             rationale=f"No lesion progresses and {len(remaining)} lesion(s) remain on {therapy}.",
         )
-    )
-
-
-def _converted_to_resectable(ctx: PlanContext) -> bool:
-    """Colorectal liver metastases made resectable by systemic therapy (conversion)."""
-    if ctx.primary != PrimarySite.COLORECTAL:
-        return False
-    liver = {t.id for t in ctx.response.lesions if t.site == Site.LIVER}
-    return bool(liver) and any(
-        o.resectability.value == "resectable"
-        and (o.intent is None or o.intent.value == "curative")
-        and (not o.lesion_ids or liver & set(o.lesion_ids))
-        for o in ctx.case.surgical_opinions
     )
 
 
