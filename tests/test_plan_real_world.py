@@ -376,3 +376,19 @@ def test_new_lesion_growth_after_iupd_confirms_progression() -> None:
     assert str(rows[-2].irecist) == "iUPD"
     assert str(rows[-1].irecist) == "iCPD"
     assert not a.confirmation_required
+
+
+# Cause 6 (TKIs): the evidence on pausing osimertinib around RT is retrospective (Mu 2023, Jia
+# 2021): the plan says the question is open rather than silently ignoring it.
+def test_osimertinib_with_lung_sbrt_carries_the_interaction_caution() -> None:
+    c = case(
+        [
+            lesion("L1", [20, 14, 22], site="lung", lung_zone="peripheral"),
+            lesion("L2", [20, 15, 15], site="liver"),
+        ],
+        primary="nsclc",
+        therapy=["osimertinib"],
+        therapy_class="targeted",
+    )
+    a = assess(c)
+    assert any(r.rule == "caution.targeted_drug_with_rt" for r in a.recommendations)

@@ -14,6 +14,7 @@ from oligoguide.model.vocab import (
     OrganAtRisk,
     RecommendationCategory,
     Site,
+    TherapyClass,
 )
 from oligoguide.model.vocab_context import Comorbidity
 from oligoguide.plan.context import PlanContext
@@ -267,7 +268,29 @@ def psma_only_lesions(ctx: PlanContext, out: Findings) -> None:
         )
 
 
+def targeted_drug_with_radiotherapy(ctx: PlanContext, out: Findings) -> None:
+    """Targeted drugs during SBRT/SRS: whether to pause them is not settled; say so."""
+    if TherapyClass.TARGETED not in ctx.current_classes:
+        return
+    planned = [
+        d.lesion_id
+        for d in _local(out, LocalModality.SBRT, LocalModality.SRS)
+        if d.lesion_id is not None and d.modality in (LocalModality.SBRT, LocalModality.SRS)
+    ]
+    if planned:
+        out.drafts.append(
+            _caution(
+                "tki_radiotherapy_interaction",
+                "caution.targeted_drug_with_rt",
+                f"{ctx.state.current_therapy} during stereotactic treatment of "
+                f"{', '.join(planned)}: whether to pause it is decided case by case; keep the "
+                "irradiated lung volume small.",
+            )
+        )
+
+
 RULES = (
+    targeted_drug_with_radiotherapy,
     ecog_two,
     unconfirmed_progression,
     anti_vegf,
