@@ -43,11 +43,23 @@ def test_agreement_report() -> None:
     target = os.environ.get("OLIGOGUIDE_WORKED_REPORT")
     if target:
         Path(target).write_text(json.dumps(report, indent=2), encoding="utf-8")
-    assert len(scores) >= 60 or not os.environ.get("CI"), "the issue asks for at least 60 cases"
+    assert len(scores) >= 60, "issue 18 asks for at least 60 worked cases"
     for name, row in report["dev"].items():
         if name != "never" and row["n"]:
             assert row["agreement"] >= DEV_FLOOR.get(name, 0.0), (name, row)
 
 
-#: Floors for the dev part, set below the measured agreement so that a regression fails.
-DEV_FLOOR: dict[str, float] = {}
+#: Floors for the dev part, a little below the agreement measured on 2026-12-05 (disease state
+#: 0.90, RECIST response 1.00, progressing 0.97, lesion plan 0.88, systemic action 0.93, work-up
+#: 0.86, follow-up 0.50, must-mention 0.89), so that a regression fails. The held-out part has no
+#: floor: it is reported as measured.
+DEV_FLOOR: dict[str, float] = {
+    "disease_state": 0.85,
+    "overall_response": 0.95,
+    "progressing": 0.9,
+    "lesions": 0.8,
+    "systemic_action": 0.85,
+    "workup": 0.8,
+    "follow_up_weeks": 0.45,
+    "must_mention": 0.8,
+}
