@@ -49,14 +49,37 @@ def measurement(draw: st.DrawFn) -> tuple[float | None, str | None] | None:
     return (0.0 if status == "absent" else size), status
 
 
+#: Days between two studies: several studies of one restaging (within the 28-day time-point
+#: window, at its edge, or just past it) and restagings months apart.
+GAPS = [1, 6, 13, 20, 27, 28, 29, 30, 60, 90, 120]
+
+
 @st.composite
-def patient(draw: st.DrawFn, pid: str) -> Tables:
-    n_scans = draw(st.integers(1, 5))
-    gaps = draw(st.lists(st.integers(1, 4), min_size=n_scans - 1, max_size=n_scans - 1))
+def study_dates(draw: st.DrawFn) -> list[dt.date]:
+    n_scans = draw(st.integers(1, 6))
+    gaps = draw(st.lists(st.sampled_from(GAPS), min_size=n_scans - 1, max_size=n_scans - 1))
     days = [0]
     for gap in gaps:
-        days.append(days[-1] + 30 * gap)
-    dates = [START + dt.timedelta(days=d) for d in days]
+        days.append(days[-1] + gap)
+    return [START + dt.timedelta(days=d) for d in days]
+
+
+@st.composite
+def lesion_scans(draw: st.DrawFn, n_scans: int) -> list[int]:
+    """The studies that image a lesion: from its first (later for a new lesion) to its last
+    (earlier for a lesion not re-imaged), with some left out (another study of the restaging)."""
+    first = draw(st.integers(0, n_scans - 1)) if draw(st.booleans()) else 0
+    last = draw(st.integers(first, n_scans - 1)) if draw(st.integers(0, 3)) == 0 else n_scans - 1
+    scans = list(range(first, last + 1))
+    if draw(st.integers(0, 2)) == 0:
+        scans = [scan for scan in scans if draw(st.booleans())]
+    return scans
+
+
+@st.composite
+def patient(draw: st.DrawFn, pid: str) -> Tables:
+    dates = draw(study_dates())
+    n_scans = len(dates)
     flagging = draw(st.sampled_from(["flags", "none", "random"]))
     rows: list[dict[str, Any]] = []
     lesion_ids = []
@@ -64,9 +87,8 @@ def patient(draw: st.DrawFn, pid: str) -> Tables:
         lesion_id = f"L{index}"
         lesion_ids.append(lesion_id)
         site = draw(st.sampled_from(SITES))
-        first = draw(st.integers(0, n_scans - 1)) if draw(st.booleans()) else 0
         target = {"flags": index < 3, "none": False}.get(flagging, draw(st.booleans()))
-        for scan in range(first, n_scans):
+        for scan in draw(lesion_scans(n_scans)):
             value = draw(measurement())
             if value is None:
                 continue
@@ -99,6 +121,8 @@ def patient(draw: st.DrawFn, pid: str) -> Tables:
     baseline = None
     if draw(st.integers(0, 5)) == 0:
         baseline = START + dt.timedelta(days=draw(st.integers(-20, 200)))
+    elif draw(st.integers(0, 5)) == 0:  # a study date: it stands for its time point
+        baseline = draw(st.sampled_from(dates))
     patients = [
         {
             "patient_id": pid,

@@ -1,8 +1,9 @@
 """The screening SQL: one text for DuckDB and Spark SQL, filled with the core's own constants.
 
 The rule thresholds and vocabularies are taken from the core modules, never retyped, so the SQL
-cannot drift from them silently. Only two tokens differ by dialect (an array literal and the empty
-string array); DuckDB gets two macros that give it Spark's names `array_join` and `array_compact`.
+cannot drift from them silently. Only three tokens differ by dialect (an array literal, the empty
+string array and the time-point fold, whose lambda syntax differs); DuckDB gets macros that give it
+Spark's names `array_join`, `array_compact`, `array_max` and `unix_date`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,24 @@ _DIALECT: Final[dict[str, dict[str, str]]] = {
 DUCKDB_MACROS: Final = (
     "CREATE OR REPLACE TEMP MACRO array_join(l, sep) AS array_to_string(l, sep)",
     "CREATE OR REPLACE TEMP MACRO array_compact(l) AS list_filter(l, lambda x: x IS NOT NULL)",
+    "CREATE OR REPLACE TEMP MACRO array_max(l) AS list_max(l)",
+    "CREATE OR REPLACE TEMP MACRO unix_date(d) AS date_diff('day', DATE '1970-01-01', d)",
 )
+
+#: The time-point grouping (response/timepoints.py `group_dates`) as a fold over a patient's
+#: sorted study keys `ks` from `k0`, the first: the keys that open a time point. A key opens one
+#: when it is more than the window after the last key that did (`screen.sql` step 4 makes a
+#: therapy start or local treatment put the dates after it out of reach).
+_OPENS = "CASE WHEN x - array_max(acc) > {window} THEN concat(acc, {array}(x)) ELSE acc END"
+_FOLD: Final[dict[str, str]] = {
+    "duckdb": "list_reduce(ks, lambda acc, x: {body}, {array}(k0))",
+    "spark": "aggregate(ks, {array}(k0), (acc, x) -> {body})",
+}
+
+
+def _timepoint_starts(dialect: Dialect, window: int) -> str:
+    array = _DIALECT[dialect]["ARRAY"]
+    return _FOLD[dialect].format(body=_OPENS.format(window=window, array=array), array=array)
 
 
 def _values(items: Iterable[StrEnum]) -> str:
@@ -58,6 +76,7 @@ def constants(thresholds: Thresholds | None = None) -> dict[str, str]:
         "MAX_PER_ORGAN": str(selection.MAX_TARGETS_PER_ORGAN),
         "MAX_PROG": str(limits.max_progressing_lesions),
         "MAX_OLIGO": str(limits.max_oligometastatic_lesions),
+        "WINDOW": str(limits.timepoint_window_days),
     }
 
 
@@ -65,7 +84,11 @@ def screen_sql(dialect: Dialect, thresholds: Thresholds | None = None) -> str:
     """The screening query for one dialect over the views og_measurements, og_patients and
     og_treatments."""
     text = resources.files("oligoguide.cohort").joinpath("sql/screen.sql").read_text("utf-8")
-    return Template(text).substitute(constants(thresholds), **_DIALECT[dialect])
+    limits = thresholds or Thresholds()
+    starts = _timepoint_starts(dialect, limits.timepoint_window_days)
+    return Template(text).substitute(
+        constants(limits), **_DIALECT[dialect], TIMEPOINT_STARTS=starts
+    )
 
 
 def split_ctes(sql: str) -> tuple[list[tuple[str, str]], str]:

@@ -15,6 +15,7 @@ from oligoguide.cohort.kernel.rules import writable
 from oligoguide.cohort.kernel.stream import SITES, STATUSES, Batch, Columns, columns
 from oligoguide.model.vocab import DIFFUSE_SITES, LesionObservation
 from oligoguide.response import arithmetic, selection
+from oligoguide.state import Thresholds
 
 #: The status codes and limits the rules name, as tuples: the compiled rules index them with
 #: constants and pass them to helpers without reference counting.
@@ -40,6 +41,7 @@ _LIMITS = tuple(
         selection.NORMAL_NODE_MM,
         selection.MAX_TARGETS,
         selection.MAX_TARGETS_PER_ORGAN,
+        Thresholds().timepoint_window_days,
     )
 )
 _DIFFUSE = np.array([site in {s.value for s in DIFFUSE_SITES} for site in SITES], np.bool_)

@@ -1,11 +1,12 @@
 """The screening rules compiled (numba) for patients whose rows are all valid.
 
-It computes, patient by patient, what `screen.sql` computes up to its `resp` step: the RECIST
-baseline, target selection, the target sum and its nadir, the overall response at the latest scan
-and each lesion's progression against its own nadir (response/baseline.py, selection.py,
-recist.py, lesions.py). The disease-state rules and every text stay in the SQL, which runs on this
-step's one row per patient. A patient with any input problem is not assessed here: `ok` is false
-and the SQL engine assesses it, so that every problem is worded by one text.
+It computes, patient by patient, what `screen.sql` computes up to its `resp` step: the assessment
+time points (`timepoints.py`), the RECIST baseline, target selection, the target sum and its nadir,
+the overall response at the latest time point and each lesion's progression against its own nadir
+(response/timepoints.py, baseline.py, selection.py, recist.py, lesions.py). The disease-state
+rules and every text stay in the SQL, which runs on this step's one row per patient. A patient
+with any input problem is not assessed here: `ok` is false and the SQL engine assesses it, so
+that every problem is worded by one text.
 
 Rows arrive grouped by patient (`starts`); inside a patient they may be in any order. Lesion codes
 are dense and ordered as the lesion ids are, so ties broken by code are broken by id.
@@ -18,8 +19,16 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-#: A date that is NULL (days since 1970 are int32 in Arrow).
-NULL_DAY = np.int32(-(2**31))
+from oligoguide.cohort.kernel.timepoints import (
+    NULL_DAY as NULL_DAY,  # re-exported: the kernel modules take it from here
+)
+from oligoguide.cohort.kernel.timepoints import (
+    group_days,
+    mark_winners,
+    point_of,
+    study_days,
+)
+
 #: Overall response codes returned by `assess_batch` (0 is NULL).
 OVERALL = (None, "baseline", "PD", "CR", "PR", "SD", "NE", "non-CR/non-PD")
 _BASELINE, _PD, _CR, _PR, _SD, _NE, _NON_CR = 1, 2, 3, 4, 5, 6, 7
@@ -36,7 +45,8 @@ ABSENT, NOT_EVALUATED, TOO_SMALL, UNEQUIVOCAL, PRESENT = 0, 1, 2, 3, 4
     NORMAL_NODE_MM,
     MAX_TARGETS,
     MAX_PER_ORGAN,
-) = range(9)
+    WINDOW_DAYS,
+) = range(10)
 NULL_STATUS = -1  # no status given
 BAD_CODE = -2  # a value outside the vocabulary (or a missing required value)
 
@@ -197,12 +207,12 @@ def _select_targets(
 
 @njit(cache=True, nogil=True, inline="always")
 def _nadir_of_sums(
-    order: Any,
     lo: Any,
     hi: Any,
     is_target: Any,
     n: int,
-    date: Any,
+    gday: Any,
+    wins: Any,
     sizes: Any,
     baseline: Any,
     latest: Any,
@@ -210,15 +220,16 @@ def _nadir_of_sums(
     days: Any,
     values: Any,
 ) -> float:
-    """The smallest complete target sum strictly between baseline and the latest scan (NaN if
-    there is none), as the SQL's `tsum`/`nad`."""
+    """The smallest complete target sum strictly between baseline and the latest time point (NaN
+    if there is none), as the SQL's `tsum`/`nad` (`gday`: each row's time point; `wins`: the row
+    counts there)."""
     m = 0
     for k in range(n):
         if not is_target[k]:
             continue
         for j in range(lo[k], hi[k]):
-            day = date[order[j]]
-            if day > baseline and day < latest:
+            day = gday[j]
+            if wins[j] and day > baseline and day < latest:
                 # insertion by date (a few target rows per patient)
                 b = m
                 while b > 0 and days[b - 1] > day:
@@ -316,6 +327,12 @@ def assess_batch(
     l_size = np.empty(most, np.float64)
     l_diam = np.empty(most, np.float64)
     nadir = np.empty(most, np.float64)
+    kept = np.empty(most, np.bool_)
+    first_present = np.empty(most, np.int32)
+    study = np.empty(most, np.int32)
+    point = np.empty(most, np.int32)
+    gday = np.empty(most, np.int32)
+    wins = np.empty(most, np.bool_)
     n_prog_all = 0
     n_unassessed_all = 0
     for p in range(n_patients):
@@ -336,17 +353,25 @@ def assess_batch(
             continue
         _row_order(lesion, date, r0, r1, order, stamp, p)
         m = r1 - r0
-
-        # 4. scan dates, the RECIST baseline, therapy at the latest scan
-        first_d = date[r0]
-        latest = date[r0]
         ts = therapy_start[p]
         te = therapy_end[p]
         bd = baseline_date[p]
+
+        # 4. assessment time points: each row's (in `order`) in gday
+        u = study_days(date, r0, r1, study)
+        group_days(study, u, limits[WINDOW_DAYS], ts, t_date, t_starts[p], t_starts[p + 1], point)
+        for j in range(m):
+            gday[j] = point_of(date[order[j]], study, point, u)
+        if bd != NULL_DAY and point_of(bd, study, point, u) != NULL_DAY:
+            bd = point_of(bd, study, point, u)  # a declared baseline stands for its time point
+
+        # 5. time points, the RECIST baseline, therapy at the latest time point
+        first_d = gday[0]
+        latest = gday[0]
         d_le_bd = NULL_DAY
         d_le_ts = NULL_DAY
-        for i in range(r0, r1):
-            day = date[i]
+        for j in range(m):
+            day = gday[j]
             first_d = min(first_d, day)
             latest = max(latest, day)
             if bd != NULL_DAY and day <= bd:
@@ -361,7 +386,7 @@ def assess_batch(
         else:
             baseline = first_d
 
-        # 5. per lesion (rows ordered by lesion, then date)
+        # 6. per lesion (rows ordered by lesion, then date)
         n = 0
         valid = True
         for j in range(m):
@@ -383,6 +408,7 @@ def assess_batch(
         if not valid:
             continue
         for k in range(n):
+            mark_winners(lo[k], hi[k], gday, order, diam_ok, wins)
             at_base[k] = False
             base_diam[k] = np.nan
             base_size[k] = np.nan
@@ -394,25 +420,34 @@ def assess_batch(
             seg_start[k] = NULL_DAY
             irr[k] = False
             nadir[k] = np.nan
+            kept[k] = False
+            first_present[k] = NULL_DAY
             first = order[lo[k]]
             code[k] = lesion[first]
             l_site[k] = site[first]
             l_node[k] = node[first]
             l_tgt[k] = tgt[first]
-            first_seen[k] = date[first]
-            last_seen[k] = date[order[hi[k] - 1]]
+            first_seen[k] = gday[lo[k]]
+            last_seen[k] = gday[hi[k] - 1]
             for j in range(lo[k], hi[k]):
+                if not wins[j]:
+                    continue
                 i = order[j]
-                if date[i] == baseline:
+                present = _present(status[i], diam_ok[i], diam[i], statuses)
+                if present and first_present[k] == NULL_DAY:
+                    first_present[k] = gday[j]
+                if status[i] != statuses[NOT_EVALUATED]:  # seen when last evaluated?
+                    kept[k] = present
+                if gday[j] == baseline:
                     at_base[k] = True
                     base_size[k] = sizes[j]
                     if diam_ok[i]:
                         base_diam[k] = diam[i]
-                if date[i] == latest:
+                if gday[j] == latest:
                     has_latest[k] = True
                     l_status[k] = status[i]
                     l_size[k] = sizes[j]
-                    l_present[k] = _present(status[i], diam_ok[i], diam[i], statuses)
+                    l_present[k] = present
                     if diam_ok[i]:
                         l_diam[k] = diam[i]
         # local treatments: the nadir restarts after one; irradiated before baseline
@@ -434,13 +469,13 @@ def assess_batch(
         for k in range(n):
             since = seg_start[k] if seg_start[k] != NULL_DAY else baseline
             for j in range(lo[k], hi[k]):
-                day = date[order[j]]
+                day = gday[j]
                 value = sizes[j]
-                in_segment = day >= since and day < latest and not np.isnan(value)
+                in_segment = wins[j] and day >= since and day < latest and not np.isnan(value)
                 if in_segment and (np.isnan(nadir[k]) or value < nadir[k]):
                     nadir[k] = value
 
-        # 6. targets
+        # 7. targets
         any_flagged = False
         for k in range(n):
             any_flagged = any_flagged or (l_tgt[k] and at_base[k])
@@ -460,7 +495,7 @@ def assess_batch(
             per_organ,
         )
 
-        # 7-8. each lesion at the latest scan, and the patient's counts
+        # 8-9. each lesion at the latest time point, and the patient's counts
         n_t = 0
         n_t_measured = 0
         base_sum = 0.0
@@ -480,10 +515,14 @@ def assess_batch(
             traj = last_seen[k] >= baseline
             evaluated = has_latest[k] and l_status[k] != statuses[NOT_EVALUATED]
             restarted = seg_start[k] != NULL_DAY and seg_start[k] != baseline
-            newcase = first_seen[k] > baseline and not restarted
+            # new: first seen after baseline, or absent at baseline and seen later
+            appeared = first_present[k] != NULL_DAY and first_present[k] > baseline
+            newcase = (first_seen[k] > baseline or appeared) and not restarted
             grows = _grows(l_size[k], nadir[k], limits)
+            # an unassessed new lesion seen when last evaluated stays NEW (lesions.py)
+            kept_new = newcase and not evaluated and kept[k]
             if newcase:
-                progressing = traj and evaluated and l_present[k]
+                progressing = traj and (kept_new or (evaluated and l_present[k]))
                 disappeared = traj and evaluated and not l_present[k]
             else:
                 progressing = traj and evaluated and (unequivocal or grows)
@@ -510,7 +549,7 @@ def assess_batch(
                     or (not np.isnan(l_diam[k]) and status_fits and normal_size)
                 )
                 nt_normal = nt_normal and normal
-            if first_seen[k] == latest and latest > baseline and l_present[k]:
+            if first_present[k] == latest and latest > baseline:
                 new_latest = True
             if progressing:
                 prog_lesion[n_prog_all] = code[k]
@@ -520,14 +559,14 @@ def assess_batch(
                 diffuse = diffuse or site_diffuse[l_site[k]]
             if traj and not disappeared:
                 n_present += 1
-            if traj and not evaluated:
+            if traj and not evaluated and not kept_new:
                 unassessed_lesion[n_unassessed_all] = code[k]
                 n_unassessed_all += 1
                 n_unassessed += 1
 
-        # 9. the RECIST nadir of the target sum; 10. responses (recist.py Tables 1 and 2)
+        # 10. the RECIST nadir of the target sum; responses (recist.py Tables 1 and 2)
         best = _nadir_of_sums(
-            order, lo, hi, is_target, n, date, sizes, baseline, latest, n_t, days, values
+            lo, hi, is_target, n, gday, wins, sizes, baseline, latest, n_t, days, values
         )
         sum_nadir = best if not np.isnan(best) and best < base_sum else base_sum
         t_resp = 0

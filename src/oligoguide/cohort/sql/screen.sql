@@ -1,8 +1,8 @@
--- oligoguide cohort screen: RECIST 1.1 at the latest scan, per-lesion progression against each
--- lesion's own nadir, and the disease state; one row per patient. It mirrors, rule for rule,
--- response/baseline.py, selection.py, recist.py, lesions.py and state/classify.py.
+-- oligoguide cohort screen: RECIST 1.1 at the latest time point, per-lesion progression against
+-- each lesion's own nadir, and the disease state; one row per patient. It mirrors, rule for rule,
+-- response/timepoints.py, baseline.py, selection.py, recist.py, lesions.py and state/classify.py.
 -- DuckDB and Spark SQL run this same text (Spark function names; DuckDB gets two macros);
--- only ${ARRAY} and ${EMPTY} differ by dialect (cohort/sqltext.py). Inputs: the views
+-- only ${ARRAY}, ${EMPTY} and ${TIMEPOINT_STARTS} differ by dialect (cohort/sqltext.py). Inputs: the views
 -- og_measurements, og_patients and og_treatments.
 WITH
 -- 1. measurement rows, typed with TRY_CAST so that a bad value becomes a reported problem.
@@ -131,13 +131,56 @@ trow AS (
     ), '') AS problem
   FROM og_treatments
 ),
--- 4. per patient: scan dates, the RECIST baseline and whether therapy is ongoing at the latest scan
+-- 4. assessment time points (timepoints.py): a patient's study dates, sorted; a time point takes
+--    every later date within ${WINDOW} days of its first, never across a therapy start or a local
+--    treatment, and is dated by its latest study. Each date's key counts the boundaries on or
+--    before it (times 10^6) plus its day number, so keys across a boundary are out of the window's
+--    reach and one fold over the sorted keys finds the keys that open a time point.
+sday AS (
+  SELECT s.pkey, s.d, count(b.b) * 1000000 + unix_date(s.d) AS k
+  FROM (SELECT pkey, d FROM mrow WHERE d IS NOT NULL GROUP BY pkey, d) s
+  LEFT JOIN (
+    SELECT pkey, ts AS b FROM pat WHERE ts IS NOT NULL
+    UNION ALL SELECT pkey, td AS b FROM trow WHERE td IS NOT NULL
+  ) b ON s.pkey = b.pkey AND b.b <= s.d
+  GROUP BY s.pkey, s.d
+),
+topen AS (
+  SELECT pkey, ${TIMEPOINT_STARTS} AS opens
+  FROM (SELECT pkey, array_sort(array_agg(k)) AS ks, min(k) AS k0 FROM sday GROUP BY pkey) x
+),
+tpoint AS (
+  SELECT pkey, d, max(d) OVER (PARTITION BY pkey, k_open) AS g
+  FROM (
+    SELECT s.pkey, s.d, max(CASE WHEN array_contains(o.opens, s.k) THEN s.k END)
+      OVER (PARTITION BY s.pkey ORDER BY s.k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+      AS k_open
+    FROM sday s JOIN topen o ON s.pkey = o.pkey
+  ) y
+),
+-- each row at its time point g; `wins`: the row that counts for its lesion there (the latest with
+-- a diameter, else the latest)
+grow AS (
+  SELECT z.*, coalesce(z.d = coalesce(z.measured_d, z.any_d), false) AS wins
+  FROM (
+    SELECT r.*, t.g,
+      max(CASE WHEN r.diam IS NOT NULL THEN r.d END)
+        OVER (PARTITION BY r.pkey, r.lid, t.g) AS measured_d,
+      max(r.d) OVER (PARTITION BY r.pkey, r.lid, t.g) AS any_d
+    FROM mrow r LEFT JOIN tpoint t ON r.pkey = t.pkey AND r.d = t.d
+  ) z
+),
+-- 5. per patient: time points, the RECIST baseline and whether therapy is ongoing at the latest
+--    (a declared baseline_date that is a study date stands for its time point)
 pdates AS (
-  SELECT r.pkey, min(r.d) AS first_d, max(r.d) AS latest,
-    max(CASE WHEN r.d <= p.bd THEN r.d END) AS d_le_bd,
-    max(CASE WHEN r.d <= p.ts THEN r.d END) AS d_le_ts,
+  SELECT r.pkey, min(r.g) AS first_d, max(r.g) AS latest,
+    max(CASE WHEN r.g <= p.bd THEN r.g END) AS d_le_bd,
+    max(CASE WHEN r.g <= p.ts THEN r.g END) AS d_le_ts,
     array_agg(r.problem) FILTER (WHERE r.problem IS NOT NULL) AS problems
-  FROM mrow r LEFT JOIN pat p ON r.pkey = p.pkey
+  FROM grow r LEFT JOIN (
+    SELECT p0.pkey, p0.ts, coalesce(t.g, p0.bd) AS bd
+    FROM pat p0 LEFT JOIN tpoint t ON p0.pkey = t.pkey AND p0.bd = t.d
+  ) p ON r.pkey = p.pkey
   GROUP BY r.pkey
 ),
 base AS (
@@ -151,7 +194,7 @@ base AS (
     FROM pdates d LEFT JOIN pat p ON d.pkey = p.pkey
   ) x
 ),
--- 5. per lesion: restart of the nadir after a local treatment; irradiated before baseline
+-- 6. per lesion: restart of the nadir after a local treatment; irradiated before baseline
 tseg AS (
   SELECT t.pkey, t.lid,
     max(CASE WHEN t.td >= b.baseline AND t.td < b.latest THEN t.td END) AS seg_start,
@@ -160,7 +203,10 @@ tseg AS (
   GROUP BY t.pkey, t.lid
 ),
 les AS (
-  SELECT a.*, b.baseline, b.latest, s.seg_start, coalesce(s.irr, false) AS irr
+  SELECT a.*, b.baseline, b.latest, s.seg_start, coalesce(s.irr, false) AS irr,
+    -- new: first seen after baseline, or absent at baseline and seen later (recist.appeared_on)
+    a.first_seen > b.baseline OR coalesce(a.first_present > b.baseline, false) AS is_new,
+    coalesce(s.seg_start IS NOT NULL AND s.seg_start <> b.baseline, false) AS restarted
   FROM (
   -- the patient's and the treatment's constants are joined after the aggregate: every
   -- aggregate over the rows costs (10^7 rows: about 0.2 s each on two cores)
@@ -169,24 +215,28 @@ les AS (
     bool_or(r.node) AS node, bool_and(r.node) AS node_all,
     bool_or(r.tgt) AS tgt, bool_and(r.tgt) AS tgt_all,
     count(r.d) AS n_dated, cardinality(array_distinct(array_agg(r.d))) AS n_dates,
-    min(r.d) AS first_seen, max(r.d) AS last_seen,
-    coalesce(bool_or(r.d = b.baseline), false) AS at_base,
-    max(CASE WHEN r.d = b.baseline THEN r.diam END) AS base_diam,
-    max(CASE WHEN r.d = b.baseline THEN r.size END) AS base_size,
-    coalesce(bool_or(r.d = b.latest), false) AS has_latest,
-    max(CASE WHEN r.d = b.latest THEN r.status END) AS l_status,
-    max(CASE WHEN r.d = b.latest THEN r.size END) AS l_size,
-    max(CASE WHEN r.d = b.latest THEN r.diam END) AS l_diam,
-    coalesce(bool_or(r.d = b.latest AND r.present), false) AS l_present,
-    min(CASE WHEN r.d >= coalesce(s.seg_start, b.baseline) AND r.d < b.latest THEN r.size END)
-      AS nadir
-  FROM mrow r JOIN base b ON r.pkey = b.pkey
+    min(r.g) AS first_seen, max(r.g) AS last_seen,
+    coalesce(bool_or(r.g = b.baseline), false) AS at_base,
+    max(CASE WHEN r.wins AND r.g = b.baseline THEN r.diam END) AS base_diam,
+    max(CASE WHEN r.wins AND r.g = b.baseline THEN r.size END) AS base_size,
+    coalesce(bool_or(r.g = b.latest), false) AS has_latest,
+    max(CASE WHEN r.wins AND r.g = b.latest THEN r.status END) AS l_status,
+    max(CASE WHEN r.wins AND r.g = b.latest THEN r.size END) AS l_size,
+    max(CASE WHEN r.wins AND r.g = b.latest THEN r.diam END) AS l_diam,
+    coalesce(bool_or(r.wins AND r.g = b.latest AND r.present), false) AS l_present,
+    min(CASE WHEN r.wins AND r.g >= coalesce(s.seg_start, b.baseline) AND r.g < b.latest
+      THEN r.size END) AS nadir,
+    -- the last time point at which the lesion was evaluated, and the last at which it was seen
+    max(CASE WHEN r.wins AND coalesce(r.status <> 'not_evaluated', true) THEN r.g END) AS last_eval,
+    max(CASE WHEN r.wins AND r.present THEN r.g END) AS last_present,
+    min(CASE WHEN r.wins AND r.present THEN r.g END) AS first_present
+  FROM grow r JOIN base b ON r.pkey = b.pkey
   LEFT JOIN tseg s ON r.pkey = s.pkey AND r.lid = s.lid
   GROUP BY r.pkey, r.lid
   ) a JOIN base b ON a.pkey = b.pkey
   LEFT JOIN tseg s ON a.pkey = s.pkey AND a.lid = s.lid
 ),
--- 6. targets: the flagged ones measured at baseline, else the largest measurable lesions
+-- 7. targets: the flagged ones measured at baseline, else the largest measurable lesions
 --    (at most ${MAX_TARGETS}, ${MAX_PER_ORGAN} per organ; ties by lesion_id), as selection.py does
 flagged AS (
   SELECT pkey, max(CASE WHEN tgt AND at_base THEN 1 ELSE 0 END) AS any_flagged
@@ -210,19 +260,21 @@ lrank2 AS (
   FROM les l JOIN flagged f ON l.pkey = f.pkey
   LEFT JOIN auto a ON l.pkey = a.pkey AND l.lid = a.lid
 ),
--- 7. per lesion at the latest scan (lesions.py)
+-- 8. per lesion at the latest time point (lesions.py). An unequivocal new lesion not assessed
+--    there stays NEW (progressing) when it was present when last evaluated: kept on the record
+--    until treated or resolved.
 lflag AS (
   SELECT y.*,
-    y.traj AND y.evaluated AND (
+    y.traj AND (y.kept_new OR y.evaluated AND (
       (y.newcase AND y.l_present)
       OR (NOT y.newcase AND (coalesce(y.l_status = 'unequivocal_progression', false) OR y.grows))
-    ) AS progressing,
+    )) AS progressing,
     y.traj AND y.evaluated AND (
       (y.newcase AND NOT y.l_present)
       OR (NOT y.newcase AND NOT coalesce(y.l_status = 'unequivocal_progression', false)
         AND coalesce(y.l_size = 0, false))
     ) AS disappeared,
-    y.traj AND NOT y.evaluated AS unassessed,
+    y.traj AND NOT y.evaluated AND NOT y.kept_new AS unassessed,
     y.at_base AND NOT y.is_target AS nontarget
   FROM (
     SELECT x.*,
@@ -230,8 +282,9 @@ lflag AS (
         ELSE x.cand = 1 AND x.cand_rank <= ${MAX_TARGETS} END AS is_target,
       x.last_seen >= x.baseline AS traj,
       x.has_latest AND coalesce(x.l_status <> 'not_evaluated', true) AS evaluated,
-      x.first_seen > x.baseline
-        AND NOT coalesce(x.seg_start IS NOT NULL AND x.seg_start <> x.baseline, false) AS newcase,
+      x.is_new AND NOT x.restarted AS newcase,
+      x.is_new AND NOT x.restarted AND NOT (x.has_latest AND coalesce(x.l_status <> 'not_evaluated', true))
+        AND coalesce(x.last_present = x.last_eval, false) AS kept_new,
       coalesce(x.l_size - x.nadir >= CAST(${PD_MM} AS DOUBLE) AND (x.nadir = 0
         OR (x.l_size - x.nadir) / nullif(x.nadir, 0) >= CAST(${PD_REL} AS DOUBLE)), false) AS grows,
       nullif(concat_ws('; ',
@@ -244,7 +297,7 @@ lflag AS (
     FROM lrank2 x
   ) y
 ),
--- 8. per patient at the latest scan (recist.py Table 1/2, classify.py counts)
+-- 9. per patient at the latest time point (recist.py Table 1/2, classify.py counts)
 pl AS (
   SELECT pkey,
     sum(CASE WHEN is_target THEN 1 ELSE 0 END) AS n_t,
@@ -260,7 +313,7 @@ pl AS (
       OR l_diam IS NOT NULL AND coalesce(l_status = 'present', true)
         AND (node AND l_diam < CAST(${NORMAL_NODE_MM} AS DOUBLE) OR NOT node AND l_diam = 0),
       false) END) AS nt_normal,
-    coalesce(bool_or(first_seen = latest AND latest > baseline AND l_present), false) AS new_latest,
+    coalesce(bool_or(first_present = latest AND latest > baseline), false) AS new_latest,
     count(CASE WHEN progressing THEN 1 END) AS n_prog,
     array_sort(array_agg(lid) FILTER (WHERE progressing)) AS prog_ids,
     array_sort(array_distinct(array_agg(site) FILTER (WHERE progressing))) AS prog_sites,
@@ -271,19 +324,19 @@ pl AS (
     array_agg(problem) FILTER (WHERE problem IS NOT NULL) AS problems
   FROM lflag GROUP BY pkey
 ),
--- 9. the RECIST nadir: the smallest complete target sum before the latest scan
+-- 10. the RECIST nadir: the smallest complete target sum before the latest time point
 tsum AS (
-  SELECT r.pkey, r.d, sum(r.size) AS s, count(r.size) AS n
-  FROM mrow r JOIN lflag t ON r.pkey = t.pkey AND r.lid = t.lid
-  WHERE t.is_target AND r.d > t.baseline AND r.d < t.latest
-  GROUP BY r.pkey, r.d
+  SELECT r.pkey, r.g, sum(r.size) AS s, count(r.size) AS n
+  FROM grow r JOIN lflag t ON r.pkey = t.pkey AND r.lid = t.lid
+  WHERE r.wins AND t.is_target AND r.g > t.baseline AND r.g < t.latest
+  GROUP BY r.pkey, r.g
 ),
 nad AS (
   SELECT s.pkey, min(CASE WHEN s.n = p.n_t THEN s.s END) AS min_complete
   FROM tsum s JOIN pl p ON s.pkey = p.pkey
   GROUP BY s.pkey
 ),
--- 10. input problems that reject a patient (as the core rejects an invalid case)
+-- 11. input problems that reject a patient (as the core rejects an invalid case)
 tprob AS (
   SELECT t.pkey, array_agg(coalesce(t.problem, 'local treatment refers to unknown lesion ' || t.lid))
     AS problems
@@ -347,7 +400,7 @@ resp AS (
     FROM joined j0
   ) j
 ),
--- 11. the disease state (classify.py, rules in order)
+-- 12. the disease state (classify.py, rules in order)
 state AS (
   SELECT r.*,
     array_compact(r.all_input_problems) AS given_problems,
