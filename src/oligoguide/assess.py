@@ -15,7 +15,7 @@ from oligoguide.model.case import Case
 from oligoguide.model.explain import Explanation, MissingData
 from oligoguide.model.vocab import DiseaseState, LesionStatus, Site
 from oligoguide.plan import ContextNote, FollowUp, Recommendation, Reference, make_plan
-from oligoguide.response import assess_response
+from oligoguide.response import assess_grouped_response
 from oligoguide.response.models import TimepointResponse
 from oligoguide.response.timepoints import regroup
 from oligoguide.state import EstroEortcClass, Thresholds, classify_state
@@ -83,8 +83,8 @@ def assess(
     stale = overdue_caution(kb.manifest, today)
     limits = thresholds or Thresholds()
     # One restaging = one time point: every stage reads the case with its studies grouped.
-    case, _, _ = regroup(case, limits.timepoint_window_days)
-    response = assess_response(case, limits.timepoint_window_days)
+    case, _, grouping_notes = regroup(case, limits.timepoint_window_days)
+    response = assess_grouped_response(case, grouping_notes)
     state = classify_state(case, response, thresholds)
     plan = make_plan(case, response, state, kb)
     missing = {m.item: m for m in (*state.missing_data, *plan.missing_data)}

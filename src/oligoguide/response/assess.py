@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from oligoguide.model.case import Case
 from oligoguide.model.explain import Explanation, MissingData
 from oligoguide.model.vocab import LesionStatus
@@ -18,7 +20,18 @@ RECIST = ("eisenhauer_2009_recist",)
 
 def assess_response(case: Case, window_days: int = DEFAULT_WINDOW_DAYS) -> ResponseAssessment:
     """RECIST 1.1 over the case's assessment time points (studies within `window_days` grouped)."""
-    case, _, grouping_notes = regroup(case, window_days)
+    grouped, _, grouping_notes = regroup(case, window_days)
+    return assess_grouped_response(grouped, grouping_notes)
+
+
+def assess_grouped_response(
+    case: Case, grouping_notes: Sequence[Explanation] = ()
+) -> ResponseAssessment:
+    """RECIST 1.1 over a case whose studies are already grouped into time points (`regroup`).
+
+    Grouping is not idempotent (re-dated studies can fall within the window of each other), so
+    it is done exactly once: by `assess_response`, or by the caller that passes its notes here.
+    """
     dates = timepoint_dates(case)
     baseline = choose_baseline(case, dates)
     if baseline is None:
