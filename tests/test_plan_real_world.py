@@ -392,3 +392,17 @@ def test_osimertinib_with_lung_sbrt_carries_the_interaction_caution() -> None:
     )
     a = assess(c)
     assert any(r.rule == "caution.targeted_drug_with_rt" for r in a.recommendations)
+
+
+def test_time_points_are_grouped_once() -> None:
+    # Studies on days 0 and 25 form one time point (dated day 25); day 50 is the next one. A
+    # second grouping of the re-dated studies (25 and 50) would wrongly merge them.
+    data = case([lesion("L1", [20])], therapy_start=None).model_dump(mode="json")
+    data["lesions"][0]["measurements"] = [
+        {"date": "2025-01-01", "diameter_mm": 20},
+        {"date": "2025-01-26", "diameter_mm": 20},
+        {"date": "2025-02-20", "diameter_mm": 40},
+    ]
+    a = assess(case_from_data(data))
+    assert [str(t.date) for t in a.response.timepoints] == ["2025-01-26", "2025-02-20"]
+    assert a.progressing_lesions == ("L1",)
