@@ -294,6 +294,11 @@ def test_abutting_duodenum_states_the_organ_priority() -> None:
     )
     a = assess(c)
     assert any(r.rule == "caution.oar_priority" for r in a.recommendations)
+    # TG-101 (Benedict 2010): duodenum point maximum 12.4 Gy in 1, 22.2 in 3, 32 Gy in 5 fractions
+    line = _local(a, "L1")[0]
+    assert "duodenum" in line.rationale
+    assert "32 Gy in 5 fx" in line.rationale
+    assert "priority over target coverage" in line.rationale
 
 
 # Grouped lesions count as many (ESTRO/EORTC: oligometastatic means up to 5 lesions).

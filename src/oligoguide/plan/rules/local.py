@@ -158,31 +158,42 @@ def _sbrt_draft(
 def _adjacent_organs(
     ctx: PlanContext, t: LesionTrajectory, draft: Draft, fractions: int | None
 ) -> None:
-    """Name the organ-at-risk limits that may make the standard schedule unsafe."""
-    organs = ctx.lesion(t.id).adjacent_organs
-    if not organs:
-        return
+    """Name the organ-at-risk limits that govern the schedule: for the proposed fraction count,
+    or for 1, 3 and 5 fractions when no schedule is sourced (the team then sizes the dose)."""
+    lesion = ctx.lesion(t.id)
+    organs = dict.fromkeys(
+        [
+            *lesion.adjacent_organs,
+            *(d.organ for d in lesion.oar_distances if d.distance_mm <= ABUTTING_MM),
+        ]
+    )
     tables = default_dose_tables()
     for organ in organs:
+        name = organ.value.replace("_", " ")
+        counts = (fractions,) if fractions is not None else (1, 3, 5)
         limits = [
             limit
+            for n in counts
             for metric in tables.metrics_for(organ.value)
-            if fractions is not None
-            and (limit := tables.limit(organ.value, metric, fractions)) is not None
+            if (limit := tables.limit(organ.value, metric, n)) is not None
         ]
-        if limits:
-            shown = ", ".join(f"{x.metric} < {x.limit_gy:g} Gy" for x in limits)
+        if not limits:
             draft.notes.append(
-                f"{t.id} lies next to the {organ.value.replace('_', ' ')}: in {fractions} "
-                f"fractions keep {shown} ({limits[0].source}); the standard schedule may have to "
-                "be lowered."
+                f"{t.id} lies next to the {name}: no sourced limit for this schedule; the safety "
+                "of a stereotactic dose is unknown."
             )
-            draft.extra_citations += (limits[0].source,)
-        else:
-            draft.notes.append(
-                f"{t.id} lies next to the {organ.value.replace('_', ' ')}: no sourced limit for "
-                "this schedule; the safety of the standard dose is unknown."
-            )
+            continue
+        shown = ", ".join(f"{x.metric} < {x.limit_gy:g} Gy in {x.fractions} fx" for x in limits)
+        lead = (
+            f"in {fractions} fractions keep"
+            if fractions is not None
+            else "no schedule is sourced here; size it so as to keep"
+        )
+        draft.notes.append(
+            f"{t.id} lies next to the {name}: {lead} {shown} ({limits[0].source}); this limit "
+            "takes priority over target coverage."
+        )
+        draft.extra_citations += (limits[0].source,)
 
 
 def _prior_radiation(ctx: PlanContext, t: LesionTrajectory, draft: Draft) -> None:
