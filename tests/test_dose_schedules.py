@@ -38,11 +38,13 @@ def test_lung_central_over_5cm_is_not_sourced() -> None:
     assert s.dose() is None
 
 
-def test_lung_ultracentral_has_no_sourced_schedule() -> None:
+def test_lung_ultracentral_gets_the_sunset_schedule_with_its_caution() -> None:
+    # SUNSET (Giuliani 2024, PMID 38614279): 60 Gy in 8 fractions for ultra-central NSCLC <= 6 cm
     s = suggest_schedule("lung", 20, ultracentral=True)
-    assert not s.found
-    assert s.total_gy is None
-    assert any("Ultra-central" in c for c in s.cautions)
+    assert s.found
+    assert (s.total_gy, s.fractions, s.source) == (60, 8, "giuliani_2024_sunset")
+    assert any("Ultra-central" in c and "extrapolation" in c for c in s.cautions)
+    assert not suggest_schedule("lung", 65, ultracentral=True).found  # beyond the trial's 6 cm
 
 
 @pytest.mark.parametrize(

@@ -171,11 +171,11 @@ def suggest_schedule(
 
     if location == "ultracentral":
         cautions.append(
-            "Ultra-central lung lesion: no sourced standard schedule. The five-fraction central "
-            "schedules (RTOG 0813) do not cover tumours abutting the main bronchus, trachea or "
-            "oesophagus; decide at the tumour board with strict organ limits."
+            "Ultra-central lung lesion: the five-fraction central schedules (RTOG 0813) do not "
+            "cover tumours abutting the main bronchus, trachea or oesophagus. The only sourced "
+            "schedule is 60 Gy in 8 fractions from a 30-patient trial in primary NSCLC (SUNSET); "
+            "for a metastasis it is an extrapolation. Organ limits take priority over coverage."
         )
-        return _not_found(parsed, cautions, tables)
 
     rows = [r for r in tables.schedules if r.site is parsed and r.location in (location, "any")]
     if not rows:
