@@ -231,11 +231,19 @@ def _lung(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         central=zone == LungZone.CENTRAL,
         ultracentral=zone == LungZone.ULTRACENTRAL,
     )
+    statement = (
+        {
+            LungZone.CENTRAL: "central_lung_risk_adapted",
+            LungZone.ULTRACENTRAL: "ultracentral_lung_caution",
+        }.get(zone, "lung_sbrt")
+        if zone is not None
+        else "lung_sbrt"
+    )
     draft = _sbrt_draft(
         ctx,
         t,
         out,
-        "lung_sbrt",
+        statement,
         "local.lung_sbrt",
         suggestion,
         (LocalModality.SURGERY,),
