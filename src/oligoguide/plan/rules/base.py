@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from oligoguide.model.explain import MissingData
+from oligoguide.model.vocab import RecommendationCategory, WorkupCode
 from oligoguide.plan.drafts import Draft
 
 
@@ -16,3 +17,27 @@ class Findings:
     def need(self, item: str, reason: str) -> None:
         if all(m.item != item for m in self.missing):
             self.missing.append(MissingData(item=item, reason=reason))
+
+
+def workup_draft(code: WorkupCode, statement: str, rule: str, lead: str, why: str) -> Draft:
+    return Draft(
+        category=RecommendationCategory.WORKUP,
+        statement_id=statement,
+        rule=rule,
+        code=code,
+        lead=lead,
+        rationale=why,
+    )
+
+
+def caution_draft(
+    statement: str, rule: str, why: str, lead: str = "", lesion: str | None = None
+) -> Draft:
+    return Draft(
+        category=RecommendationCategory.CAUTION,
+        statement_id=statement,
+        rule=rule,
+        rationale=why,
+        lead=lead,
+        lesion_id=lesion,
+    )

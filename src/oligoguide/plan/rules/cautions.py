@@ -6,33 +6,21 @@ from oligoguide.model.vocab import (
     DIFFUSE_SITES,
     DiseaseState,
     PrimarySite,
-    RecommendationCategory,
     Site,
 )
 from oligoguide.plan.context import PlanContext
-from oligoguide.plan.drafts import Draft
 from oligoguide.plan.gates import POOR_ECOG
-from oligoguide.plan.rules.base import Findings
+from oligoguide.plan.rules.base import Findings, caution_draft
 from oligoguide.plan.rules.local import BRAIN_SRS_MAX, targets_for_local_therapy
 
 WEAK_GRADES = ("C", "D", "E")
-
-
-def _caution(statement: str, rule: str, why: str, lead: str = "") -> Draft:
-    return Draft(
-        category=RecommendationCategory.CAUTION,
-        statement_id=statement,
-        rule=rule,
-        rationale=why,
-        lead=lead,
-    )
 
 
 def poor_performance(ctx: PlanContext, out: Findings) -> None:
     ecog = ctx.case.patient.ecog
     if ecog is not None and ecog >= POOR_ECOG and targets_for_local_therapy(ctx):
         out.drafts.append(
-            _caution(
+            caution_draft(
                 "poor_performance_status",
                 "caution.poor_performance_status",
                 f"ECOG {ecog}: no ablative local therapy is proposed; treat symptoms.",
@@ -45,7 +33,7 @@ def diffuse_disease(ctx: PlanContext, out: Findings) -> None:
     where = ", ".join(f"{t.id} ({t.site.value})" for t in diffuse)
     if diffuse:
         out.drafts.append(
-            _caution(
+            caution_draft(
                 "leptomeningeal_not_oligo",
                 "caution.diffuse_disease",
                 f"Progressing diffuse disease: {where}.",
@@ -62,7 +50,7 @@ def too_many_brain_lesions(ctx: PlanContext, out: Findings) -> None:
         DiseaseState.OLIGOMETASTATIC,
     ):
         out.drafts.append(
-            _caution(
+            caution_draft(
                 "brain_srs_limited",
                 "caution.many_brain_lesions",
                 f"{len(brain)} brain metastases: more than {BRAIN_SRS_MAX}, outside the SRS "
@@ -86,7 +74,7 @@ def cns_active_tki(ctx: PlanContext, out: Findings) -> None:
             "wait under a CNS-active targeted drug",
         )
     out.drafts.append(
-        _caution(
+        caution_draft(
             "brain_asymptomatic_cns_active_tki",
             "caution.cns_active_tki",
             f"Brain lesion(s) {', '.join(t.id for t in brain)} on {ctx.state.current_therapy}; "
@@ -104,7 +92,7 @@ def weak_evidence(ctx: PlanContext, out: Findings) -> None:
     statement = ctx.kb.statement(oligoprogression_statement(ctx))
     if statement.grade.value in WEAK_GRADES or ctx.primary == PrimarySite.BREAST:
         out.drafts.append(
-            _caution(
+            caution_draft(
                 "clinical_trial_option",
                 "caution.weak_evidence",
                 f"The evidence behind '{statement.topic}' is grade {statement.grade.value}.",

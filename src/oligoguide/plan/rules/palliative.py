@@ -24,20 +24,9 @@ from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
 from oligoguide.plan.gates import palliative_symptoms, primary_in_place, read_gates
 from oligoguide.plan.models import Dose
-from oligoguide.plan.rules.base import Findings
+from oligoguide.plan.rules.base import Findings, workup_draft
 
 BONE_SITES = (Site.BONE, Site.SPINE)
-
-
-def _workup(code: WorkupCode, statement: str, rule: str, lead: str, why: str) -> Draft:
-    return Draft(
-        category=RecommendationCategory.WORKUP,
-        statement_id=statement,
-        rule=rule,
-        code=code,
-        lead=lead,
-        rationale=why,
-    )
 
 
 def cord_compression(ctx: PlanContext, out: Findings) -> None:
@@ -62,7 +51,7 @@ def cord_compression(ctx: PlanContext, out: Findings) -> None:
             ),
         )
         out.drafts.append(
-            _workup(
+            workup_draft(
                 WorkupCode.SPINE_MRI,
                 "mscc_emergency",
                 "palliative.cord_compression_mri",
@@ -71,7 +60,7 @@ def cord_compression(ctx: PlanContext, out: Findings) -> None:
             )
         )
         out.drafts.append(
-            _workup(
+            workup_draft(
                 WorkupCode.SURGICAL_REVIEW,
                 "mscc_emergency",
                 "palliative.cord_compression_surgeon",
@@ -155,7 +144,7 @@ def leptomeningeal(ctx: PlanContext, out: Findings) -> None:
         "managed as disseminated CNS disease, not as parenchymal metastases"
     )
     out.drafts.append(
-        _workup(
+        workup_draft(
             WorkupCode.NEURAXIS_MRI,
             "leptomeningeal_workup",
             "palliative.leptomeningeal_mri",
@@ -165,7 +154,7 @@ def leptomeningeal(ctx: PlanContext, out: Findings) -> None:
     )
     if not csf:
         out.drafts.append(
-            _workup(
+            workup_draft(
                 WorkupCode.CSF_CYTOLOGY,
                 "leptomeningeal_workup",
                 "palliative.leptomeningeal_csf",
@@ -234,7 +223,7 @@ def intact_primary(ctx: PlanContext, out: Findings) -> None:
             )
         )
     out.drafts.append(
-        _workup(
+        workup_draft(
             WorkupCode.SURGICAL_REVIEW,
             "locally_recurrent_primary" if recurrent else "intact_primary_crc",
             "palliative.primary_surgical_review",

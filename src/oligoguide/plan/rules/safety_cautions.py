@@ -20,7 +20,7 @@ from oligoguide.model.vocab_context import Comorbidity
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
 from oligoguide.plan.gates import psma_only, read_gates
-from oligoguide.plan.rules.base import Findings
+from oligoguide.plan.rules.base import Findings, caution_draft
 
 #: Organs whose wall a stereotactic dose can perforate or make bleed (serial, hollow).
 HOLLOW = frozenset(
@@ -55,19 +55,6 @@ BOWEL = frozenset(
 )
 
 
-def _caution(
-    statement: str, rule: str, why: str, lead: str = "", lesion: str | None = None
-) -> Draft:
-    return Draft(
-        category=RecommendationCategory.CAUTION,
-        statement_id=statement,
-        rule=rule,
-        rationale=why,
-        lead=lead,
-        lesion_id=lesion,
-    )
-
-
 def _local(out: Findings, *modalities: LocalModality) -> list[Draft]:
     return [
         d
@@ -87,7 +74,7 @@ def ecog_two(ctx: PlanContext, out: Findings) -> None:
         LocalModality.RFA,
     ):
         out.drafts.append(
-            _caution(
+            caution_draft(
                 "ecog2_caution",
                 "caution.ecog_2",
                 "ECOG 2: outside SABR-COMET (ECOG 0-1); weigh the benefit of ablative treatment "
@@ -108,7 +95,7 @@ def unconfirmed_progression(ctx: PlanContext, out: Findings) -> None:
         else "workup_confirm_equivocal"
     )
     out.drafts.append(
-        _caution(
+        caution_draft(
             statement,
             "caution.unconfirmed_progression",
             f"{gates.unconfirmed}: local treatment waits for confirmation unless a lesion "
@@ -145,7 +132,7 @@ def anti_vegf(ctx: PlanContext, out: Findings) -> None:
                 else f"; elective surgery not before {e.last_dose + dt.timedelta(days=before)}"
             )
             out.drafts.append(
-                _caution(
+                caution_draft(
                     "antivegf_surgery_interval",
                     "caution.antivegf_surgery",
                     f"{e.agent}: {when}. Stop it at least {before} days before elective surgery "
@@ -161,7 +148,7 @@ def anti_vegf(ctx: PlanContext, out: Findings) -> None:
         ]
         if risky and (e.days_before is None or e.days_before <= window):
             out.drafts.append(
-                _caution(
+                caution_draft(
                     "antivegf_sbrt_toxicity",
                     "caution.antivegf_sbrt",
                     f"{e.agent} ({when}) with SBRT to {', '.join(risky)} next to bowel or the "
@@ -197,7 +184,7 @@ def organ_at_risk_priority(ctx: PlanContext, out: Findings) -> None:
             continue
         names = ", ".join(sorted(o.value.replace("_", " ") for o in touching))
         out.drafts.append(
-            _caution(
+            caution_draft(
                 "oar_priority_over_coverage",
                 "caution.oar_priority",
                 f"{d.lesion_id} abuts the {names}: the organ-at-risk dose limit takes priority "
@@ -226,7 +213,7 @@ def _ultracentral(lesion_id: str, out: Findings, what: str) -> None:
     if any(d.rule == "caution.ultracentral" and d.lesion_id == lesion_id for d in out.drafts):
         return
     out.drafts.append(
-        _caution(
+        caution_draft(
             "ultracentral_lung_caution",
             "caution.ultracentral",
             f"{lesion_id}: {what}. Severe and fatal toxicity (bleeding, fistula) after "
@@ -245,7 +232,7 @@ def lung_comorbidity(ctx: PlanContext, out: Findings) -> None:
     ]
     if lung and ctx.case.has_comorbidity(Comorbidity.INTERSTITIAL_LUNG_DISEASE):
         out.drafts.append(
-            _caution(
+            caution_draft(
                 "workup_pulmonary_function_ild",
                 "caution.ild_lung_sbrt",
                 f"Interstitial lung disease with lung SBRT planned ({', '.join(lung)}): high risk "
@@ -259,7 +246,7 @@ def psma_only_lesions(ctx: PlanContext, out: Findings) -> None:
     found = [t.id for t in ctx.progressing if psma_only(ctx.lesion(t.id))]
     if found:
         out.drafts.append(
-            _caution(
+            caution_draft(
                 "psma_only_lesions",
                 "caution.psma_only",
                 f"{', '.join(found)} seen on PSMA-PET only: the trials of metastasis-directed "
@@ -279,7 +266,7 @@ def targeted_drug_with_radiotherapy(ctx: PlanContext, out: Findings) -> None:
     ]
     if planned:
         out.drafts.append(
-            _caution(
+            caution_draft(
                 "tki_radiotherapy_interaction",
                 "caution.targeted_drug_with_rt",
                 f"{ctx.state.current_therapy} during stereotactic treatment of "

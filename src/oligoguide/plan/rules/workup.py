@@ -10,13 +10,11 @@ from oligoguide.model.vocab import (
     DiseaseState,
     ImagingModality,
     PrimarySite,
-    RecommendationCategory,
     Site,
     WorkupCode,
 )
 from oligoguide.plan.context import PlanContext
-from oligoguide.plan.drafts import Draft
-from oligoguide.plan.rules.base import Findings
+from oligoguide.plan.rules.base import Findings, workup_draft
 
 #: Imaging older than this before the latest scan does not count as current staging.
 #: An oligoguide default (about one restaging interval), not a guideline number.
@@ -51,17 +49,6 @@ def _covers(studies: list[ImagingStudy], *regions: BodyRegion) -> bool:
     return BodyRegion.WHOLE_BODY in covered or set(regions) <= covered
 
 
-def _draft(code: WorkupCode, statement: str, rule: str, lead: str, why: str) -> Draft:
-    return Draft(
-        category=RecommendationCategory.WORKUP,
-        statement_id=statement,
-        rule=rule,
-        code=code,
-        lead=lead,
-        rationale=why,
-    )
-
-
 def staging(ctx: PlanContext, out: Findings) -> None:
     if ctx.disease_state not in (*LOCAL_STATES, DiseaseState.OLIGOPERSISTENCE):
         return
@@ -74,7 +61,7 @@ def staging(ctx: PlanContext, out: Findings) -> None:
         )
     if not _covers(recent, BodyRegion.CHEST, BodyRegion.ABDOMEN, BodyRegion.PELVIS):
         out.drafts.append(
-            _draft(
+            workup_draft(
                 WorkupCode.CT_CHEST_ABDOMEN_PELVIS,
                 "workup_whole_body_imaging",
                 "workup.whole_body_staging",
@@ -86,7 +73,7 @@ def staging(ctx: PlanContext, out: Findings) -> None:
     if ctx.primary == PrimarySite.PROSTATE:
         if not any(s.modality == ImagingModality.PSMA_PET for s in recent):
             out.drafts.append(
-                _draft(
+                workup_draft(
                     WorkupCode.PSMA_PET,
                     "workup_psma_pet",
                     "workup.psma_pet",
@@ -97,7 +84,7 @@ def staging(ctx: PlanContext, out: Findings) -> None:
         return
     if not any(s.modality == ImagingModality.PET_CT for s in recent):
         out.drafts.append(
-            _draft(
+            workup_draft(
                 WorkupCode.PET_CT,
                 "workup_whole_body_imaging",
                 "workup.pet_ct",
@@ -122,7 +109,7 @@ def brain_imaging(ctx: PlanContext, out: Findings) -> None:
     if recent_brain:
         return
     out.drafts.append(
-        _draft(
+        workup_draft(
             WorkupCode.BRAIN_MRI,
             "workup_brain_mri",
             "workup.brain_mri",
@@ -155,7 +142,7 @@ def liver_mri(ctx: PlanContext, out: Findings) -> None:
     if mri:
         return
     out.drafts.append(
-        _draft(
+        workup_draft(
             WorkupCode.LIVER_MRI,
             "workup_liver_mri",
             "workup.liver_mri",
@@ -171,7 +158,7 @@ def tumour_board(ctx: PlanContext, out: Findings) -> None:
     if ctx.disease_state not in (*LOCAL_STATES, DiseaseState.OLIGOPERSISTENCE):
         return
     out.drafts.append(
-        _draft(
+        workup_draft(
             WorkupCode.MDT_REVIEW,
             "mdt_review",
             "workup.mdt_review",
@@ -200,7 +187,7 @@ def nsclc_molecular(ctx: PlanContext, out: Findings) -> None:
         "mechanisms and small-cell transformation change the next step."
     )
     out.drafts.append(
-        _draft(
+        workup_draft(
             WorkupCode.REBIOPSY,
             "nsclc_rebiopsy_resistance",
             "workup.nsclc_rebiopsy",
@@ -209,7 +196,7 @@ def nsclc_molecular(ctx: PlanContext, out: Findings) -> None:
         )
     )
     out.drafts.append(
-        _draft(
+        workup_draft(
             WorkupCode.CTDNA,
             "nsclc_rebiopsy_resistance",
             "workup.nsclc_ctdna",
@@ -224,7 +211,7 @@ def irecist_confirmation(ctx: PlanContext, out: Findings) -> None:
         return
     latest = ctx.latest_date
     out.drafts.append(
-        _draft(
+        workup_draft(
             WorkupCode.CONFIRMATORY_SCAN,
             "followup_irecist_confirmation",
             "workup.irecist_confirm",

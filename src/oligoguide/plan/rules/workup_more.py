@@ -21,9 +21,8 @@ from oligoguide.model.vocab import (
 )
 from oligoguide.model.vocab_context import Comorbidity, LabName, PostTreatmentAppearance, Symptom
 from oligoguide.plan.context import PlanContext
-from oligoguide.plan.drafts import Draft
 from oligoguide.plan.gates import read_gates
-from oligoguide.plan.rules.base import Findings
+from oligoguide.plan.rules.base import Findings, workup_draft
 
 #: A marker older than this before the latest scan does not show the current trend (our default).
 MARKER_WEEKS = 12
@@ -39,17 +38,6 @@ ACTIVE = (
     DiseaseState.OLIGOPERSISTENCE,
     DiseaseState.POLYPROGRESSION,
 )
-
-
-def _draft(code: WorkupCode, statement: str, rule: str, lead: str, why: str) -> Draft:
-    return Draft(
-        category=RecommendationCategory.WORKUP,
-        statement_id=statement,
-        rule=rule,
-        code=code,
-        lead=lead,
-        rationale=why,
-    )
 
 
 def _has(out: Findings, code: WorkupCode) -> bool:
@@ -77,7 +65,7 @@ def tumour_marker(ctx: PlanContext, out: Findings) -> None:
     if recent:
         return
     out.drafts.append(
-        _draft(
+        workup_draft(
             WorkupCode.TUMOUR_MARKERS,
             "workup_tumour_markers",
             "workup.tumour_marker",
@@ -99,7 +87,7 @@ def spine_mri(ctx: PlanContext, out: Findings) -> None:
     no_sins = [x.id for x in spine if x.sins_score is None]
     if not done:
         out.drafts.append(
-            _draft(
+            workup_draft(
                 WorkupCode.SPINE_MRI,
                 "spine_mri_sins",
                 "workup.spine_mri",
@@ -114,7 +102,7 @@ def spine_mri(ctx: PlanContext, out: Findings) -> None:
     unstable = [x.id for x in spine if x.sins_score is not None and x.sins_score >= threshold]
     if unstable and not _has(out, WorkupCode.SURGICAL_REVIEW):
         out.drafts.append(
-            _draft(
+            workup_draft(
                 WorkupCode.SURGICAL_REVIEW,
                 "spine_mri_sins",
                 "workup.spine_surgeon",
@@ -130,7 +118,7 @@ def neurosurgeon(ctx: PlanContext, out: Findings) -> None:
     brain = _planned(out, LocalModality.SURGERY, Site.BRAIN, ctx)
     if brain and not _has(out, WorkupCode.SURGICAL_REVIEW):
         out.drafts.append(
-            _draft(
+            workup_draft(
                 WorkupCode.SURGICAL_REVIEW,
                 "brain_surgery_large_or_mass_effect",
                 "workup.neurosurgeon",
@@ -151,7 +139,7 @@ def neurological_symptoms(ctx: PlanContext, out: Findings) -> None:
     if any(x.site == Site.BRAIN for x in ctx.case.lesions if x.id in found):
         return  # the brain lesion itself explains them and has its own plan line
     out.drafts.append(
-        _draft(
+        workup_draft(
             WorkupCode.BRAIN_MRI,
             "workup_brain_mri",
             "workup.brain_mri_for_symptoms",
@@ -166,7 +154,7 @@ def liver_remnant(ctx: PlanContext, out: Findings) -> None:
     if not liver:
         return
     out.drafts.append(
-        _draft(
+        workup_draft(
             WorkupCode.FUTURE_LIVER_REMNANT,
             "workup_future_liver_remnant",
             "workup.future_liver_remnant",
@@ -176,7 +164,7 @@ def liver_remnant(ctx: PlanContext, out: Findings) -> None:
     )
     if not ctx.case.surgical_opinions and not _has(out, WorkupCode.SURGICAL_REVIEW):
         out.drafts.append(
-            _draft(
+            workup_draft(
                 WorkupCode.SURGICAL_REVIEW,
                 "liver_resection_first",
                 "workup.liver_surgeon",
@@ -192,7 +180,7 @@ def lung_function(ctx: PlanContext, out: Findings) -> None:
     found = [c.condition.value for c in ctx.case.comorbidities if c.condition in risky]
     if lung and found:
         out.drafts.append(
-            _draft(
+            workup_draft(
                 WorkupCode.PULMONARY_FUNCTION,
                 "workup_pulmonary_function_ild",
                 "workup.pulmonary_function",
@@ -227,7 +215,7 @@ def confirm_uncertain(ctx: PlanContext, out: Findings) -> None:
         if part
     )
     out.drafts.append(
-        _draft(
+        workup_draft(
             WorkupCode.CONFIRMATORY_SCAN,
             "workup_confirm_equivocal",
             "workup.confirmatory_scan",
@@ -237,7 +225,7 @@ def confirm_uncertain(ctx: PlanContext, out: Findings) -> None:
     )
     if unclear and not _has(out, WorkupCode.PET_CT):
         out.drafts.append(
-            _draft(
+            workup_draft(
                 WorkupCode.PET_CT,
                 "post_sbrt_fibrosis_vs_recurrence",
                 "workup.post_sbrt_pet",
@@ -254,7 +242,7 @@ def tissue_at_progression(ctx: PlanContext, out: Findings) -> None:
     if ctx.disease_state != DiseaseState.POLYPROGRESSION:
         return
     out.drafts.append(
-        _draft(
+        workup_draft(
             WorkupCode.REBIOPSY,
             "nsclc_rebiopsy_resistance",
             "workup.nsclc_rebiopsy_poly",
@@ -263,7 +251,7 @@ def tissue_at_progression(ctx: PlanContext, out: Findings) -> None:
         )
     )
     out.drafts.append(
-        _draft(
+        workup_draft(
             WorkupCode.CTDNA,
             "nsclc_rebiopsy_resistance",
             "workup.nsclc_ctdna_poly",
@@ -285,7 +273,7 @@ def solitary_metastasis_biopsy(ctx: PlanContext, out: Findings) -> None:
     ]
     if len(metastases) == 1 and not ctx.case.lesion_groups:
         out.drafts.append(
-            _draft(
+            workup_draft(
                 WorkupCode.REBIOPSY,
                 "workup_biopsy_solitary_metastasis",
                 "workup.biopsy_solitary_metastasis",
