@@ -195,6 +195,8 @@ def _judge(
                 f"The {fractions}-fraction limit could not be confirmed by two sources "
                 "(verified: false)."
             )
+        if limit.caveat:
+            cautions.append(f"{limit.caveat} (limit source: {limit.source})")
 
     cumulative = _Cumulative()
     reirradiation = organ in prior_organs

@@ -72,6 +72,11 @@ class ConstraintRow(_Row):
     source: Identifier
     limits_gy: dict[int, float] = Field(min_length=1)
     unverified: tuple[int, ...] = ()
+    caveat: str = Field(
+        default="",
+        description="Shown with every check against this row, e.g. where another source "
+        "(UK SABR, HyTEC) sets a different limit for the same organ and fractions",
+    )
 
 
 class ReirradiationRow(_Row):
@@ -120,6 +125,7 @@ class ConstraintLimit:
     endpoint: str
     source: str
     verified: bool
+    caveat: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,6 +186,7 @@ class DoseTables:
                     endpoint=row.endpoint,
                     source=row.source,
                     verified=fractions not in row.unverified,
+                    caveat=row.caveat,
                 )
         return None
 
