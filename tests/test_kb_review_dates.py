@@ -127,10 +127,14 @@ def test_overdue_is_decided_by_the_injected_date(today: dt.date, overdue: bool) 
 
 # -- the CLI ----------------------------------------------------------------------------------
 
+#: These tests are about review dates; the audit's switchable rules (basis, population) are
+#: held against the packaged base in tests/test_kb_audit.py.
+KB_CHECK = ["kb", "check", "--warn-only", "basis", "--warn-only", "population"]
+
 
 @pytest.mark.usefixtures("overdue_kb")
 def test_kb_check_exits_non_zero_when_overdue() -> None:
-    result = runner.invoke(app, ["kb", "check"])
+    result = runner.invoke(app, KB_CHECK)
     assert result.exit_code == EXIT_REVIEW_OVERDUE, result.output
     assert f"review by {PAST_REVIEW_BY}" in result.stdout
     assert "OVERDUE by" in result.stdout
@@ -143,7 +147,7 @@ def test_kb_check_reports_the_review_dates_and_passes_when_not_due(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(KB_DIR_ENV, str(_kb_copy(tmp_path, "2026-11-23", "2099-12-31")))
-    result = runner.invoke(app, ["kb", "check"])
+    result = runner.invoke(app, KB_CHECK)
     assert result.exit_code == 0, result.output
     assert "reviewed on 2026-11-23, review by 2099-12-31 (" in result.stdout
     assert "days left" in result.stdout

@@ -17,7 +17,11 @@ DATA_DIR = Path(str(default_data_dir()))
 
 
 def test_kb_check_passes_on_the_packaged_base() -> None:
-    result = runner.invoke(app, ["kb", "check"])
+    # The switchable audit rules (basis, population) are held against the packaged base, strictly,
+    # in tests/test_kb_audit.py; here they only warn.
+    result = runner.invoke(
+        app, ["kb", "check", "--warn-only", "basis", "--warn-only", "population"]
+    )
     assert result.exit_code == 0, result.output
     kb = default_knowledge_base()
     assert f"{len(kb.evidence)} evidence items" in result.stdout

@@ -12,11 +12,14 @@ from typing import Annotated, Any
 import typer
 
 from oligoguide.knowledge import (
+    AuditPolicy,
     KnowledgeBase,
     KnowledgeBaseError,
+    RuleMode,
     load_knowledge_base,
     review_overdue,
 )
+from oligoguide.knowledge.audit import AuditProblem, AuditReport, apply_policy, audit
 from oligoguide.knowledge.loader import configured_data_dir
 
 kb_app = typer.Typer(help="Knowledge base: check and stats.", no_args_is_help=True)
@@ -34,6 +37,13 @@ DataDirOption = Annotated[
         dir_okay=True,
     ),
 ]
+
+
+class AuditSwitch(StrEnum):
+    """The switchable audit rules (fields of the manifest's `audit:` policy)."""
+
+    BASIS = "basis"
+    POPULATION = "population"
 
 
 class StatsFormat(StrEnum):
@@ -87,17 +97,68 @@ def kb_stats(kb: KnowledgeBase, today: dt.date | None = None) -> dict[str, Any]:
             "by_cancer": _counts([c for s in statements for c in s.cancers]),
             "by_site": _counts([site for s in statements for site in s.sites]),
             "with_caveat": sum(1 for s in statements if s.caveat),
+            "with_basis": sum(1 for s in statements if s.basis),
+            "verified": sum(1 for s in statements if s.verified is not None),
+            "with_question": sum(1 for s in statements if s.question is not None),
         },
     }
 
 
-@kb_app.command("check")
-def check(data_dir: DataDirOption = None) -> None:
-    """Validate the knowledge base and its review date.
+def audit_policy(
+    kb: KnowledgeBase, *, strict: bool = False, warn_only: list[AuditSwitch] | None = None
+) -> AuditPolicy:
+    """The manifest's audit policy; `strict` makes every rule an error, `warn_only` demotes."""
+    policy = AuditPolicy() if strict else kb.manifest.audit
+    return policy.model_copy(update={switch.value: RuleMode.WARN for switch in warn_only or []})
 
-    Exit 0 when valid and not past review_by, 1 listing every problem when invalid, 3 when valid
-    but overdue for clinical review."""
+
+def _echo_problems(title: str, problems: tuple[AuditProblem, ...]) -> None:
+    typer.echo(title, err=True)
+    for problem in problems:
+        typer.echo(f"  - {problem}", err=True)
+
+
+def _report(kb: KnowledgeBase, report: AuditReport) -> None:
+    if report.warnings:
+        _echo_problems(
+            f"knowledge base {kb.version}: {len(report.warnings)} audit warning(s) "
+            "(rules set to warn by the manifest's audit policy or --warn-only)",
+            report.warnings,
+        )
+    if report.errors:
+        _echo_problems(
+            f"knowledge base {kb.version} fails the audit: {len(report.errors)} problem(s)",
+            report.errors,
+        )
+        raise typer.Exit(code=1)
+
+
+@kb_app.command("check")
+def check(
+    data_dir: DataDirOption = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Every audit rule fails the check, whatever the manifest's audit policy says.",
+        ),
+    ] = False,
+    warn_only: Annotated[
+        list[AuditSwitch] | None,
+        typer.Option(
+            "--warn-only",
+            help="List this switchable rule's problems as warnings instead of failing "
+            "(basis: basis_missing and basis_foreign; population). Repeatable.",
+        ),
+    ] = None,
+) -> None:
+    """Validate the knowledge base, audit it and check its review date.
+
+    Exit 0 when valid, passing the audit and not past review_by; 1 listing every problem when
+    invalid or failing the audit (one line per problem: rule, file, record, pointer, message);
+    3 when valid but overdue for clinical review."""
     kb = _load(data_dir)
+    _report(kb, apply_policy(audit(kb), audit_policy(kb, strict=strict, warn_only=warn_only)))
     today = dt.date.today()
     typer.echo(
         f"knowledge base {kb.version} is valid: {len(kb.evidence)} evidence items, "

@@ -1,4 +1,7 @@
-"""The evidence base: versioned YAML, validated when it loads."""
+"""The evidence base: versioned YAML, validated when it loads.
+
+The audit of the whole base (rules run by `oligoguide kb check`) is `oligoguide.knowledge.audit`.
+"""
 
 from oligoguide.knowledge.loader import (
     KnowledgeBase,
@@ -7,17 +10,23 @@ from oligoguide.knowledge.loader import (
     load_knowledge_base,
 )
 from oligoguide.knowledge.models import (
+    AuditPolicy,
+    Basis,
     Citation,
     Evidence,
     EvidenceKind,
     EvidenceLevel,
     Manifest,
     RecommendationGrade,
+    RuleMode,
     Statement,
+    Verification,
 )
 from oligoguide.knowledge.review import overdue_caution, review_overdue
 
 __all__ = [
+    "AuditPolicy",
+    "Basis",
     "Citation",
     "Evidence",
     "EvidenceKind",
@@ -26,7 +35,9 @@ __all__ = [
     "KnowledgeBaseError",
     "Manifest",
     "RecommendationGrade",
+    "RuleMode",
     "Statement",
+    "Verification",
     "default_knowledge_base",
     "load_knowledge_base",
     "overdue_caution",

@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from oligoguide.knowledge.models import Evidence, Manifest, Statement
-from oligoguide.model.errors import OligoguideError, issues_from_validation, pointer_of
+from oligoguide.model.errors import OligoguideError, issues_from_validation
 
 RecordT = TypeVar("RecordT", Evidence, Statement)
 
@@ -41,6 +41,11 @@ class KnowledgeBase:
     evidence: Mapping[str, Evidence]
     statements: Mapping[str, Statement]
     extra: Mapping[str, Any] = field(default_factory=dict)  # other data folders, e.g. dose tables
+    #: Where each record was read from (file name in its folder), for messages; empty when the
+    #: base was built in code. extra_files[folder] lists the files of extra[folder], in order.
+    evidence_files: Mapping[str, str] = field(default_factory=dict)
+    statement_files: Mapping[str, str] = field(default_factory=dict)
+    extra_files: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -88,9 +93,9 @@ def _records(
                 found.append((file.name, model.model_validate(item)))
             except ValidationError as error:
                 label = item.get("id", index) if isinstance(item, dict) else index
-                for detail in error.errors(include_url=False):
-                    where = pointer_of(tuple(detail["loc"])) or "/"
-                    problems.append(f"{file.name}: {label}: {where}: {detail['msg']}")
+                problems.extend(
+                    f"{file.name}: {label}: {issue}" for issue in issues_from_validation(error)
+                )
     return found
 
 
@@ -118,7 +123,8 @@ def load_knowledge_base(data_dir: Traversable | Path | None = None) -> Knowledge
             manifest = Manifest.model_validate(_read_yaml(manifest_file, problems))
         except ValidationError as error:
             problems.extend(f"manifest.yaml: {issue}" for issue in issues_from_validation(error))
-    evidence = _unique(_records(root / "evidence", Evidence, problems), "evidence", problems)
+    evidence_records = _records(root / "evidence", Evidence, problems)
+    evidence = _unique(evidence_records, "evidence", problems)
     statement_records = _records(root / "statements", Statement, problems)
     statements = _unique(statement_records, "statement", problems)
     for file, statement in statement_records:
@@ -127,14 +133,29 @@ def load_knowledge_base(data_dir: Traversable | Path | None = None) -> Knowledge
                 problems.append(
                     f"{file}: statement {statement.id!r} cites unknown evidence {evidence_id!r}"
                 )
-    extra = {
-        folder.name: [_read_yaml(f, problems) for f in _yaml_files(folder)]
+    extra_folders = [
+        folder
         for folder in root.iterdir()
         if folder.is_dir() and folder.name not in {"evidence", "statements"}
+    ]
+    extra = {
+        folder.name: [_read_yaml(f, problems) for f in _yaml_files(folder)]
+        for folder in extra_folders
     }
     if problems or manifest is None:
         raise KnowledgeBaseError(problems or ["manifest.yaml: invalid"])
-    return KnowledgeBase(manifest=manifest, evidence=evidence, statements=statements, extra=extra)
+    return KnowledgeBase(
+        manifest=manifest,
+        evidence=evidence,
+        statements=statements,
+        extra=extra,
+        evidence_files={r.id: f"evidence/{file}" for file, r in evidence_records},
+        statement_files={r.id: f"statements/{file}" for file, r in statement_records},
+        extra_files={
+            folder.name: tuple(f"{folder.name}/{f.name}" for f in _yaml_files(folder))
+            for folder in extra_folders
+        },
+    )
 
 
 def _as_traversable(path: Traversable | Path) -> Traversable:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -99,6 +99,25 @@ class Evidence(_Record):
         return f"{self.citation.formatted()} {'; '.join(ids)}"
 
 
+class Basis(_Record):
+    """The exact finding of one cited item that a statement rests on."""
+
+    evidence: Identifier = Field(description="One of the statement's evidence ids")
+    finding: Text = Field(description="The number or sentence the statement rests on, paraphrased")
+    where: Text = Field(description="Where in the source: table, page, figure or abstract section")
+
+
+class Verification(_Record):
+    """When and how a statement was last checked against its sources."""
+
+    date: dt.date
+    method: Text = Field(description="What was read, e.g. 'full text, Table 2', 'abstract only'")
+
+
+#: The direction of a statement on its clinical question: does it favour the action or not.
+Direction = Literal["for", "against", "neutral"]
+
+
 class Statement(_Record):
     """A clinical statement in our own words, resting on named evidence."""
 
@@ -117,6 +136,33 @@ class Statement(_Record):
         default_factory=dict,
         description="Numbers a rule reads, e.g. imaging_interval_weeks: [6, 12]",
     )
+    basis: tuple[Basis, ...] = Field(
+        default=(), description="The findings of the cited items this statement rests on"
+    )
+    verified: Verification | None = Field(
+        default=None, description="When and how the statement was checked against its sources"
+    )
+    question: Identifier | None = Field(
+        default=None,
+        description="Key of the clinical question answered, e.g. oligoprogression_local_therapy",
+    )
+    direction: Direction | None = Field(
+        default=None, description="for, against or neutral on the action its question names"
+    )
+    extrapolated: Text | None = Field(
+        default=None,
+        description="Why evidence from another cancer or setting applies to this statement",
+    )
+
+    @model_validator(mode="after")
+    def _basis_cites_own_evidence(self) -> Self:
+        for index, entry in enumerate(self.basis):
+            if entry.evidence not in self.evidence:
+                raise PointedError(
+                    f"/basis/{index}/evidence",
+                    f"basis evidence {entry.evidence!r} is not among the statement's evidence",
+                )
+        return self
 
     def number(self, key: str, default: float) -> float:
         """A numeric parameter, or `default` when the statement does not set it."""
@@ -124,6 +170,22 @@ class Statement(_Record):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError(f"statement {self.id}: parameter {key!r} is not a number")
         return float(value)
+
+
+class RuleMode(StrEnum):
+    """What `oligoguide kb check` does with the problems of a switchable audit rule."""
+
+    ERROR = "error"  # listed and the check fails (the default)
+    WARN = "warn"  # listed as warnings, the check still passes
+
+
+class AuditPolicy(_Record):
+    """The switchable audit rules (docs/knowledge.md, "The audit"); every other rule always fails.
+
+    `basis` covers basis_missing and basis_foreign, `population` the population rule."""
+
+    basis: RuleMode = RuleMode.ERROR
+    population: RuleMode = RuleMode.ERROR
 
 
 class Manifest(_Record):
@@ -134,6 +196,10 @@ class Manifest(_Record):
         description="The next review is due by this date; after it every output carries a caution"
     )
     description: Text
+    audit: AuditPolicy = Field(
+        default_factory=AuditPolicy,
+        description="Switchable audit rules: error (default) or warn while data is being filled",
+    )
 
     @model_validator(mode="after")
     def _review_by_after_reviewed_on(self) -> Self:
