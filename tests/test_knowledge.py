@@ -252,7 +252,9 @@ def test_unknown_evidence_id_is_refused(data_copy: Path) -> None:
     _edit(
         data_copy / "statements" / "general.yaml",
         "evidence: [tsai_2024_curb, schellenberg_2024_stop, weickhardt_2012_tki_lat",
-        "evidence: [no_such_paper_2099, schellenberg_2024_stop, weickhardt_2012_tki_lat",
+        # Added, not substituted: every cited id is also named in the statement's basis.
+        "evidence: [no_such_paper_2099, tsai_2024_curb, schellenberg_2024_stop, "
+        "weickhardt_2012_tki_lat",
     )
     problems = _problems(data_copy)
     assert any(
