@@ -477,10 +477,7 @@ def test_the_packaged_base_passes_the_core_rules() -> None:
     assert [str(p) for p in problems] == []
 
 
-@pytest.mark.xfail(strict=True, reason="curator filling basis fields")
 def test_the_packaged_base_passes_the_basis_and_population_rules() -> None:
-    """Issue 20: every statement names its basis, is verified and fits its evidence's population.
-
-    When the curator is done this passes and the strict xfail fails: remove the marker."""
+    """Issue 20: every statement names its basis, is verified and fits its evidence's population."""
     problems = audit(default_knowledge_base(), rules=list(SWITCHES))
     assert [str(p) for p in problems] == []
