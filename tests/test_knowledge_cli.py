@@ -17,11 +17,8 @@ DATA_DIR = Path(str(default_data_dir()))
 
 
 def test_kb_check_passes_on_the_packaged_base() -> None:
-    # The switchable audit rules (basis, population) are held against the packaged base, strictly,
-    # in tests/test_kb_audit.py; here they only warn.
-    result = runner.invoke(
-        app, ["kb", "check", "--warn-only", "basis", "--warn-only", "population"]
-    )
+    # The packaged base passes every audit rule, the switchable ones included.
+    result = runner.invoke(app, ["kb", "check", "--strict"])
     assert result.exit_code == 0, result.output
     kb = default_knowledge_base()
     assert f"{len(kb.evidence)} evidence items" in result.stdout
