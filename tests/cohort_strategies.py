@@ -76,6 +76,67 @@ def lesion_scans(draw: st.DrawFn, n_scans: int) -> list[int]:
     return scans
 
 
+#: How a new lesion looks before it appears: not imaged, measured 0 mm, or recorded absent.
+BEFORE_APPEARING = ["unseen", "zero", "absent"]
+#: What it looks like once it has: a diameter, or present without one.
+APPEARED = [
+    (3.0, None),
+    (6.0, None),
+    (12.0, None),
+    (None, "too_small_to_measure"),
+    (8.0, "present"),
+]
+
+
+@st.composite
+def new_lesion(
+    draw: st.DrawFn, pid: str, dates: list[dt.date], lesion_id: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of a lesion absent at the first study that appears at a middle one and is still
+    present at the latest (RECIST: PD at every later time point, recist.new_lesions_present),
+    and maybe a local treatment of it: after it appeared (then it no longer makes PD) or before."""
+    n_scans = len(dates)
+    appears = draw(st.integers(1, n_scans - 2))
+    before = draw(st.sampled_from(BEFORE_APPEARING))
+    site = draw(st.sampled_from(SITES))
+    target = draw(st.booleans())
+    rows = []
+    for scan, day in enumerate(dates):
+        if scan < appears:
+            if before == "unseen":
+                continue
+            value: tuple[float | None, str | None] = (
+                (0.0, None) if before == "zero" else (0.0, "absent")
+            )
+        else:
+            value = draw(st.sampled_from(APPEARED))
+        rows.append(
+            {
+                "patient_id": pid,
+                "lesion_id": lesion_id,
+                "site": site,
+                "is_lymph_node": site == "lymph_node",
+                "target": target,
+                "date": day,
+                "diameter_mm": value[0],
+                "status": value[1],
+            }
+        )
+    when = draw(st.sampled_from(["none", "since", "before"]))
+    if when == "none":
+        return rows, []
+    scan = draw(
+        st.integers(appears, n_scans - 2) if when == "since" else st.integers(0, appears - 1)
+    )
+    treatment = {
+        "patient_id": pid,
+        "lesion_id": lesion_id,
+        "modality": draw(st.sampled_from(MODALITIES)),
+        "date": dates[scan] + dt.timedelta(days=draw(st.sampled_from([0, 7]))),
+    }
+    return rows, [treatment]
+
+
 @st.composite
 def patient(draw: st.DrawFn, pid: str) -> Tables:
     dates = draw(study_dates())
@@ -104,6 +165,12 @@ def patient(draw: st.DrawFn, pid: str) -> Tables:
                     "status": value[1],
                 }
             )
+    treatments: list[dict[str, Any]] = []
+    if n_scans >= 3 and draw(st.integers(0, 2)) == 0:
+        lesion_id = f"L{len(lesion_ids)}"
+        lesion_ids.append(lesion_id)
+        new_rows, treatments = draw(new_lesion(pid, dates, lesion_id))
+        rows += new_rows
     therapy: dict[str, Any] = {}
     if draw(st.integers(0, 4)) > 0:
         start = dates[draw(st.integers(0, n_scans - 1))] + dt.timedelta(
@@ -132,7 +199,7 @@ def patient(draw: st.DrawFn, pid: str) -> Tables:
             **therapy,
         }
     ]
-    treatments = [
+    treatments += [
         {
             "patient_id": pid,
             "lesion_id": draw(st.sampled_from(lesion_ids)),
@@ -259,3 +326,56 @@ def disagreements(
         if a != b:
             found.append((key, a, b))
     return found
+
+
+def new_lesion_cohort() -> tuple[Tables, dict[str, str]]:
+    """Patients with a stable liver target and a lung lesion absent at baseline that is seen at
+    day 90, and the RECIST overall response each has at day 180 (recist.evaluate_timepoints): a
+    new lesion still present and not treated since it appeared keeps the time point PD."""
+    lung: dict[str, list[tuple[int, float | None, str | None]]] = {
+        "P-persists": [(0, 0.0, None), (90, 6.0, None), (180, 6.0, None)],
+        "P-persists-unseen-at-baseline": [(90, 6.0, None), (180, None, "too_small_to_measure")],
+        "P-persists-recorded-absent": [(0, 0.0, "absent"), (90, 6.0, None), (180, 6.0, None)],
+        "P-treated-since": [(0, 0.0, None), (90, 6.0, None), (180, 6.0, None)],
+        "P-treated-before": [(0, 0.0, None), (90, 6.0, None), (180, 6.0, None)],
+        "P-gone": [(0, 0.0, None), (90, 6.0, None), (180, 0.0, "absent")],
+        "P-not-evaluated": [(0, 0.0, None), (90, 6.0, None), (180, None, "not_evaluated")],
+    }
+    treated = {"P-treated-since": 100, "P-treated-before": 30}
+    expected = dict.fromkeys(lung, "PD") | {
+        "P-treated-since": "SD",
+        "P-gone": "SD",
+        "P-not-evaluated": "SD",
+    }
+    tables: Tables = {"measurements": [], "patients": [], "local_treatments": []}
+    for pid, scans in lung.items():
+        for lesion_id, site, points in (
+            ("L1", "liver", [(0, 20.0, None), (90, 20.0, None), (180, 20.0, None)]),
+            ("N1", "lung", scans),
+        ):
+            tables["measurements"] += [
+                {
+                    "patient_id": pid,
+                    "lesion_id": lesion_id,
+                    "site": site,
+                    "is_lymph_node": False,
+                    "target": lesion_id == "L1",
+                    "date": START + dt.timedelta(days=day),
+                    "diameter_mm": size,
+                    "status": status,
+                }
+                for day, size, status in points
+            ]
+        tables["patients"].append(
+            {"patient_id": pid, "primary_site": "colorectal", "ecog": 0, "baseline_date": START}
+        )
+        if pid in treated:
+            tables["local_treatments"].append(
+                {
+                    "patient_id": pid,
+                    "lesion_id": "N1",
+                    "modality": "sbrt",
+                    "date": START + dt.timedelta(days=treated[pid]),
+                }
+            )
+    return tables, expected

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
 
-from cohort_strategies import Tables, cohort, disagreements, write
+from cohort_strategies import Tables, by_patient, cohort, disagreements, new_lesion_cohort, write
 from oligoguide.cohort import core_engine, embedded
 from oligoguide.cohort.inputs import discover
 from oligoguide.cohort.synth import generate
@@ -47,3 +47,17 @@ def test_embedded_equals_core_on_random_csv_cohorts(tables: Tables) -> None:
 def test_embedded_equals_core_on_synthetic_cohorts(tmp_path: Path, fmt: str, seed: int) -> None:
     generate(400, seed, tmp_path, fmt)  # type: ignore[arg-type]
     assert _check(tmp_path) >= 400
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_a_new_lesion_still_present_keeps_the_latest_time_point_pd(
+    tmp_path: Path, fmt: str
+) -> None:
+    """A lesion absent at baseline, seen at a middle time point and still there at the latest is
+    PD at the latest (not only where it first appears), unless treated locally since it appeared."""
+    tables, expected = new_lesion_cohort()
+    inputs = discover([write(tables, tmp_path, fmt)])
+    core = core_engine.screen_table(inputs)
+    assert {k: row["latest_overall"] for k, row in by_patient(core).items()} == expected
+    for kernel in (True, False):
+        assert disagreements(core, embedded.screen_table(inputs, threads=2, kernel=kernel)) == []

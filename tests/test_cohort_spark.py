@@ -16,7 +16,7 @@ from conftest import need
 pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
 
-from cohort_strategies import Tables, cohort, disagreements, write
+from cohort_strategies import Tables, by_patient, cohort, disagreements, new_lesion_cohort, write
 from oligoguide.cohort import embedded
 from oligoguide.cohort.inputs import discover
 from oligoguide.cohort.schema import RESULT_SCHEMA
@@ -61,3 +61,9 @@ def test_spark_equals_embedded_on_random_cohorts(spark: Any, tables: Tables) -> 
         directory = write(tables, Path(scratch))
         expected = embedded.screen_table(discover([directory]))
         assert disagreements(expected, _spark_table(spark, directory)) == []
+
+
+def test_spark_keeps_a_persisting_new_lesion_pd(spark: Any, tmp_path: Path) -> None:
+    tables, expected = new_lesion_cohort()
+    actual = _spark_table(spark, write(tables, tmp_path, "csv"))
+    assert {k: row["latest_overall"] for k, row in by_patient(actual).items()} == expected

@@ -505,7 +505,7 @@ def assess_batch(
         nt_pd = False
         nt_ne = False
         nt_normal = True
-        new_latest = False
+        new_pd = False
         n_prog = 0
         n_present = 0
         n_unassessed = 0
@@ -549,8 +549,13 @@ def assess_batch(
                     or (not np.isnan(l_diam[k]) and status_fits and normal_size)
                 )
                 nt_normal = nt_normal and normal
-            if first_present[k] == latest and latest > baseline:
-                new_latest = True
+            # a new lesion makes the time point PD (recist.evaluate_timepoints): first seen at
+            # the latest time point, or seen since an earlier one, present at the latest and not
+            # treated locally since it appeared (seg_start, the last treatment in [baseline,
+            # latest), is before it); the first is a case of the second, as in the SQL's `new_pd`
+            untreated = seg_start[k] == NULL_DAY or seg_start[k] < first_present[k]
+            if appeared and l_present[k] and untreated:
+                new_pd = True
             if progressing:
                 prog_lesion[n_prog_all] = code[k]
                 prog_site[n_prog_all] = l_site[k]
@@ -593,7 +598,7 @@ def assess_batch(
             nt_resp = _NON_CR
         if latest == baseline:
             overall = _BASELINE
-        elif new_latest or t_resp == _PD or nt_resp == _PD:
+        elif new_pd or t_resp == _PD or nt_resp == _PD:
             overall = _PD
         elif t_resp == 0:
             overall = nt_resp if nt_resp in (_CR, _NON_CR) else _NE

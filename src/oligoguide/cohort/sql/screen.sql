@@ -313,7 +313,13 @@ pl AS (
       OR l_diam IS NOT NULL AND coalesce(l_status = 'present', true)
         AND (node AND l_diam < CAST(${NORMAL_NODE_MM} AS DOUBLE) OR NOT node AND l_diam = 0),
       false) END) AS nt_normal,
-    coalesce(bool_or(first_present = latest AND latest > baseline), false) AS new_latest,
+    -- a new lesion makes the time point PD (recist.evaluate_timepoints): one first seen at the
+    -- latest time point, or one seen since an earlier time point, present at the latest and not
+    -- treated locally since it appeared (no treatment in [first_present, latest), that is,
+    -- seg_start, the last treatment in [baseline, latest), is before first_present). The first
+    -- is a case of the second: it is present at the latest, and no treatment is in an empty range.
+    coalesce(bool_or(first_present > baseline AND l_present
+      AND NOT coalesce(seg_start >= first_present, false)), false) AS new_pd,
     count(CASE WHEN progressing THEN 1 END) AS n_prog,
     array_sort(array_agg(lid) FILTER (WHERE progressing)) AS prog_ids,
     array_sort(array_distinct(array_agg(site) FILTER (WHERE progressing))) AS prog_sites,
@@ -354,7 +360,7 @@ joined AS (
       coalesce(b.problems, ${EMPTY}), coalesce(p.problems, ${EMPTY}),
       coalesce(l.problems, ${EMPTY}), coalesce(t.problems, ${EMPTY})
     ) AS input_problems,
-    l.n_t, l.n_nt, l.nt_pd, l.nt_ne, l.nt_normal, l.new_latest, l.t_gone, l.base_sum, l.l_sum,
+    l.n_t, l.n_nt, l.nt_pd, l.nt_ne, l.nt_normal, l.new_pd, l.t_gone, l.base_sum, l.l_sum,
     l.n_t_measured, l.n_prog, l.prog_ids, l.prog_sites, l.diffuse, l.n_present, l.n_unassessed,
     l.unassessed_ids,
     CASE WHEN n.min_complete IS NOT NULL AND n.min_complete < l.base_sum
@@ -370,7 +376,7 @@ resp AS (
   SELECT j.*,
     CASE WHEN j.latest IS NULL THEN NULL
       WHEN j.latest = j.baseline THEN 'baseline'
-      WHEN j.new_latest OR j.t_resp = 'PD' OR j.nt_resp = 'PD' THEN 'PD'
+      WHEN j.new_pd OR j.t_resp = 'PD' OR j.nt_resp = 'PD' THEN 'PD'
       WHEN j.t_resp IS NULL THEN CASE j.nt_resp WHEN 'CR' THEN 'CR'
         WHEN 'non-CR/non-PD' THEN 'non-CR/non-PD' ELSE 'NE' END
       WHEN j.t_resp = 'NE' THEN 'NE'
