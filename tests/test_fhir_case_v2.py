@@ -19,6 +19,7 @@ from oligoguide.fhir import bundle_to_case, case_to_bundle
 from oligoguide.fhir import codes as c
 from oligoguide.fhir import codes_context as cx
 from oligoguide.model import Case, case_from_data
+from oligoguide.model.errors import CaseInputError
 from oligoguide.model.vocab import ImagingModality, OrganAtRisk, Site, TherapyClass
 from oligoguide.model.vocab_context import (
     ChildPugh,
@@ -255,7 +256,11 @@ def test_an_ehr_leptomeningeal_condition_gives_its_tumor_the_site() -> None:
 
 
 def _foreign(bundle: dict[str, Any], resource: dict[str, Any]) -> None:
-    bundle["entry"].append({"resource": {"subject": {"reference": "Patient/x"}, **resource}})
+    """A resource of the Bundle's patient, as another system writes it."""
+    patient = bundle["entry"][0]["resource"]
+    assert patient["resourceType"] == "Patient"
+    subject = {"reference": f"Patient/{patient['id']}"}
+    bundle["entry"].append({"resource": {"subject": subject, **resource}})
 
 
 def test_what_cannot_be_used_is_reported_never_dropped() -> None:
@@ -289,7 +294,11 @@ def test_what_cannot_be_used_is_reported_never_dropped() -> None:
             "effectiveDateTime": "2021-03-04",
         },
     )
-    reading = bundle_to_case(bundle)
+    with pytest.raises(CaseInputError) as refused:  # strict: nothing is read without it
+        bundle_to_case(bundle)
+    named = {i.message.split(":")[0] for i in refused.value.issues}
+    assert {"Observation/crp", "Observation/psa-no-value", "Observation/group-no-id"} <= named
+    reading = bundle_to_case(bundle, lenient=True)
     reasons = {u.resource: u.reason for u in reading.unmapped}
     assert "not used" in reasons["Observation/crp"]
     assert "without a value" in reasons["Observation/psa-no-value"]

@@ -13,6 +13,7 @@ from builders import case, lesion, scan
 from oligoguide.assess import assess
 from oligoguide.fhir import bundle_to_case, case_to_bundle
 from oligoguide.model import Case, case_from_data, load_case
+from oligoguide.model.errors import CaseInputError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CASES = sorted(EXAMPLES.glob("*.json"))
@@ -88,14 +89,9 @@ def test_searchset_from_another_system_reports_what_it_cannot_map() -> None:
     native = case_from_data(json.loads(CASES[0].read_text(encoding="utf-8")))
     bundle = case_to_bundle(native)
     bundle["type"] = "searchset"
+    patient = {"reference": f"Patient/{bundle['entry'][0]['resource']['id']}"}
     bundle["entry"].append(
-        {
-            "resource": {
-                "resourceType": "AllergyIntolerance",
-                "id": "a1",
-                "patient": {"reference": "Patient/x"},
-            }
-        }
+        {"resource": {"resourceType": "AllergyIntolerance", "id": "a1", "patient": patient}}
     )
     bundle["entry"].append(
         {
@@ -105,12 +101,18 @@ def test_searchset_from_another_system_reports_what_it_cannot_map() -> None:
                 "status": "active",
                 "intent": "order",
                 "medicationCodeableConcept": {"text": "investigational-xyz"},
-                "subject": {"reference": "Patient/x"},
+                "subject": patient,
                 "authoredOn": "2023-03-10",
             }
         }
     )
-    reading = bundle_to_case(bundle)
+    with pytest.raises(CaseInputError) as refused:  # by default nothing is read without it
+        bundle_to_case(bundle)
+    assert {i.pointer for i in refused.value.issues} == {
+        f"/entry/{len(bundle['entry']) - 2}/resource",
+        f"/entry/{len(bundle['entry']) - 1}/resource",
+    }
+    reading = bundle_to_case(bundle, lenient=True)
     reasons = {u.resource: u.reason for u in reading.unmapped}
     assert "not used by oligoguide" in reasons["AllergyIntolerance/a1"]
     assert "therapy class" in reasons["MedicationRequest/m-unknown"]

@@ -8,6 +8,9 @@ Card indicator policy (documented in docs/fhir.md):
 - ``warning``: the disease progresses (oligo- or polyprogression, or any progressing lesion),
   the data cannot support a decision (insufficient_data), progression needs confirmation
   (iRECIST), or the plan holds a caution or an engine warning;
+- a second ``warning`` card lists what reading the EHR's record left out (a lenient reading:
+  a tumour size whose focus names no Tumor, a resource about another patient...), as the
+  disease state was assessed without it;
 - ``info``: everything else (controlled disease, oligopersistence, oligometastatic without
   progression and without cautions);
 - ``critical`` is reserved for never-events (an order that would harm, e.g. a dose beyond an
@@ -18,13 +21,14 @@ Card indicator policy (documented in docs/fhir.md):
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Self
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, model_validator
 
 from oligoguide.assess import Assessment
 from oligoguide.fhir.codes import OLIGOGUIDE
+from oligoguide.fhir.reading import Unmapped
 from oligoguide.model.vocab import DiseaseState, RecommendationCategory
 
 SUMMARY_MAX = 140
@@ -219,18 +223,21 @@ def missing_prefetch(prefetch: Mapping[str, Any] | None) -> list[str]:
 def prefetch_to_bundle(prefetch: Mapping[str, Any]) -> dict[str, Any]:
     """Merge prefetch results (resources or searchset Bundles) into one collection Bundle.
 
-    Duplicates (same type and id) are kept once; OperationOutcome entries are dropped.
+    Duplicates (same type and id) are kept once. Everything else is kept, so that the reader
+    lists what it does not use: an OperationOutcome (a search's warning, e.g. results cut
+    short) and an object that is no resource are never dropped here.
     The result goes to `read.bundle_to_case`, which validates it.
     """
     seen: set[tuple[str, str]] = set()
     entries: list[dict[str, Any]] = []
 
     def add(resource: Any) -> None:
-        if not isinstance(resource, dict) or "resourceType" not in resource:
+        if not isinstance(resource, dict):
+            return  # null: the EHR did not fetch it (a missing required key is a 412)
+        if not isinstance(resource.get("resourceType"), str):
+            entries.append({"resource": resource})  # the reader reports it
             return
         kind = str(resource["resourceType"])
-        if kind == "OperationOutcome":
-            return
         if kind == "Bundle":
             for e in resource.get("entry", []) or []:
                 if isinstance(e, dict):
@@ -322,9 +329,37 @@ def _card_uuid(a: Assessment, key: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{OLIGOGUIDE}|{a.case_id}|{a.kb_version}|{key}"))
 
 
-def assessment_to_cards(assessment: Assessment, report_url: str) -> list[Card]:
-    """One main card (summary, indicator, markdown detail, link to the full report) plus one
-    warning card per caution recommendation."""
+def _left_out_card(a: Assessment, left_out: Sequence[Unmapped], source: Source, link: Link) -> Card:
+    lesions = any(u.lesion_data for u in left_out)
+    lines = [
+        f"oligoguide could not use {len(left_out)} item(s) of this patient's record; the "
+        "disease state and the plan were assessed without them"
+        + (
+            " and, as tumour measurements or lesions are among them, may differ with them"
+            if lesions
+            else ""
+        )
+        + ". Correct the record or check these items before acting:",
+        "",
+        *(f"- {u.resource} (`{u.pointer}`): {u.reason}" for u in left_out),
+    ]
+    return Card(
+        uuid=_card_uuid(a, "left-out"),
+        summary=shorten(f"{len(left_out)} item(s) of the record left out of this assessment."),
+        detail="\n".join(lines),
+        indicator="warning",
+        source=source,
+        overrideReasons=OVERRIDE_REASONS,
+        links=[link],
+    )
+
+
+def assessment_to_cards(
+    assessment: Assessment, report_url: str, left_out: Sequence[Unmapped] = ()
+) -> list[Card]:
+    """One main card (summary, indicator, markdown detail, link to the full report), one
+    warning card listing what reading the record left out (`BundleReading.left_out`) if
+    anything, and one warning card per caution recommendation."""
     a = assessment
     source = Source(label=f"oligoguide {a.kb_version}")
     link = Link(label="Full oligoguide report", url=AnyUrl(report_url), type="absolute")
@@ -339,6 +374,8 @@ def assessment_to_cards(assessment: Assessment, report_url: str) -> list[Card]:
             links=[link],
         )
     ]
+    if left_out:
+        cards.append(_left_out_card(a, left_out, source, link))
     for r in a.recommendations:
         if r.category != RecommendationCategory.CAUTION:
             continue

@@ -15,6 +15,7 @@ from oligoguide.fhir import codes as c
 from oligoguide.fhir import codes_context as cx
 from oligoguide.fhir._read_util import _codings, _date, _ext, _ext_value, _fail, _has
 from oligoguide.fhir._util import JSON
+from oligoguide.fhir.reading import Disposition
 from oligoguide.model.vocab import ImagingModality, Site
 
 _REGIMEN_CLASS_EXT = c.EXT + "/regimen-therapy-class"
@@ -26,10 +27,27 @@ class Reading(Protocol):
 
     bundle: JSON
     used: set[int]
+    #: Records that name lesions by id: (entry, record, field), checked once lesions are known.
+    mentions: list[tuple[int, JSON, str]]
 
-    def skip(self, index: int, reason: str, *path: str | int) -> None: ...
+    def skip(
+        self,
+        index: int,
+        reason: str,
+        *path: str | int,
+        kind: Disposition = Disposition.DROPPED,
+    ) -> None: ...
 
     def resolve(self, reference: Any) -> int | None: ...
+
+    def link(
+        self,
+        index: int,
+        reference: Any,
+        path: tuple[str | int, ...],
+        types: tuple[str, ...],
+        consequence: str,
+    ) -> int | None: ...
 
     def of_type(self, *types: str) -> list[tuple[int, JSON]]: ...
 
@@ -38,6 +56,8 @@ class Reading(Protocol):
     def ptr(self, index: int, *path: str | int) -> str: ...
 
     def agent(self, index: int, resource: JSON) -> tuple[str | None, str | None]: ...
+
+    def origin(self, record: JSON, index: int) -> JSON: ...
 
 
 def code_in(concept: Any, system: str) -> str | None:
@@ -85,11 +105,11 @@ def symptoms(element: JSON) -> list[str]:
 
 def _mm(r: Reading, index: int, quantity: Any, *path: str | int) -> float | None:
     if not isinstance(quantity, dict) or quantity.get("value") is None:
-        r.skip(index, "a distance without a value", *path)
+        r.skip(index, "a distance without a value: left out", *path)
         return None
     unit = str(quantity.get("code") or quantity.get("unit"))
     if unit not in c.SIZE_UNITS_TO_MM:
-        r.skip(index, f"distance unit {unit!r}: mm or cm expected", *path)
+        r.skip(index, f"distance unit {unit!r}: mm or cm expected, left out", *path)
         return None
     return round(float(quantity["value"]) * c.SIZE_UNITS_TO_MM[unit], 3)
 
@@ -114,11 +134,12 @@ def primary_tumour(r: Reading, index: int, condition: JSON) -> JSON | None:
     parts = found[0]
     status = code_in(_ext_value(parts, "status", "valueCoding"), cx.LOCAL_PRIMARY_STATUS)
     if status is None:
-        r.skip(index, "primary tumour status not recognised", "extension")
+        r.skip(index, "primary tumour status not recognised: left out", "extension")
         return None
     out: JSON = {"status": status}
     _put(out, "date", _ext_value(parts, "date", "valueDate"))
     _put(out, "lesion_id", next(iter(lesion_refs(parts)), None))
+    r.mentions.append((index, out, "lesion_id"))
     _put(out, "symptoms", symptoms(parts))
     return out
 
@@ -144,9 +165,22 @@ def lesion_observations(r: Reading, tumors: dict[int, JSON]) -> None:
     for code in (cx.SINS, cx.POST_TREATMENT):
         for index, resource in observations(r, code):
             focus = resource.get("focus") or []
-            tumor = r.resolve(focus[0]) if focus else None
-            if tumor is None or tumor not in tumors:
-                r.skip(index, f"{code.display} without a focus on a Tumor in the Bundle", "focus")
+            if not focus:
+                r.skip(index, f"{code.display} without a focus on a Tumor: left out", "focus")
+                continue
+            tumor = r.link(
+                index, focus[0], ("focus", 0), ("BodyStructure",), f"the {code.display} is left out"
+            )
+            if tumor is None:
+                continue
+            if tumor not in tumors:
+                r.skip(
+                    index,
+                    f"{code.display} whose focus is not a Tumor: left out",
+                    "focus",
+                    0,
+                    "reference",
+                )
                 continue
             lesion = tumors[tumor]
             if code == cx.SINS:
@@ -155,7 +189,7 @@ def lesion_observations(r: Reading, tumors: dict[int, JSON]) -> None:
             appearance = code_in(resource.get("valueCodeableConcept"), cx.LOCAL_APPEARANCE)
             day = _day(resource)
             if appearance is None or day is None:
-                r.skip(index, "post-treatment appearance without a known value or a date")
+                r.skip(index, "post-treatment appearance without a known value or a date: left out")
                 continue
             pta: JSON = {"date": day.isoformat(), "appearance": appearance}
             basis = [e.get("valueString") for e in _ext(resource, cx.EXT_ASSESSMENT_BASIS)]
@@ -192,18 +226,24 @@ def administrations(r: Reading) -> dict[int, list[tuple[int, str, dt.date]]]:
     by request entry (index, agent, date). They are not therapies of their own."""
     out: dict[int, list[tuple[int, str, dt.date]]] = {}
     for index, resource in r.of_type("MedicationAdministration"):
-        request = r.resolve(resource.get("request"))
-        if request is None or r.bundle["entry"][request]["resource"].get("resourceType") != (
-            "MedicationRequest"
-        ):
-            continue
+        if resource.get("request") is None:
+            continue  # a therapy of its own (`read.therapies`)
         r.used.add(index)
         if not r.active(index, resource):
+            continue
+        request = r.link(
+            index,
+            resource.get("request"),
+            ("request",),
+            ("MedicationRequest",),
+            "the administration is left out (never read as a regimen of its own)",
+        )
+        if request is None:
             continue
         name, atc = r.agent(index, resource)
         day = _day(resource)
         if (name or atc) is None or day is None:
-            r.skip(index, "administration without an agent or a date")
+            r.skip(index, "administration without an agent or a date: left out")
             continue
         out.setdefault(request, []).append((index, str(name or atc), day))
     return out
@@ -214,11 +254,12 @@ def last_doses(r: Reading, doses: list[tuple[int, str, dt.date]]) -> list[JSON]:
     latest: dict[str, tuple[int, dt.date]] = {}
     for index, agent, day in doses:
         known = latest.get(agent)
+        kept = f"an earlier dose of {agent}: only the last dose per agent is kept"
         if known is not None and known[1] >= day:
-            r.skip(index, f"an earlier dose of {agent}: only the last dose per agent is kept")
+            r.skip(index, kept, kind=Disposition.EXCLUDED)
             continue
         if known is not None:
-            r.skip(known[0], f"an earlier dose of {agent}: only the last dose per agent is kept")
+            r.skip(known[0], kept, kind=Disposition.EXCLUDED)
         latest[agent] = (index, day)
     return [{"agent": agent, "date": day.isoformat()} for agent, (_, day) in latest.items()]
 
@@ -242,7 +283,7 @@ def prior_lines(r: Reading) -> list[JSON]:
         for index, resource in members:
             name, atc = r.agent(index, resource)
             if (name or atc) is None:
-                r.skip(index, "medication statement without a name or code")
+                r.skip(index, "medication statement without a name or code: left out")
                 continue
             agents.append(str(name or atc))
             explicit = [e["valueCode"] for e in _ext(resource, _REGIMEN_CLASS_EXT)]
@@ -260,7 +301,11 @@ def prior_lines(r: Reading) -> list[JSON]:
         if isinstance(when, str) and when[:4].isdigit():
             line["year"] = int(when[:4])
             if len(when) > 4:
-                r.skip(first_index, "an earlier line: only the year of its date is kept")
+                r.skip(
+                    first_index,
+                    "an earlier line: only the year of its date is kept",
+                    kind=Disposition.ASSUMED,
+                )
         out.append(line)
     return out
 
@@ -323,13 +368,22 @@ def prior_radiotherapy(r: Reading, index: int, resource: JSON, body_site: Any) -
         volume.get("location")
     )
     if site is None:
-        r.skip(index, "earlier radiotherapy site not recognised: recorded as 'other'", "bodySite")
+        r.skip(
+            index,
+            "earlier radiotherapy site not recognised: recorded as 'other'",
+            "bodySite",
+            kind=Disposition.ASSUMED,
+        )
         site = Site.OTHER
     out: JSON = {"site": site.value}
     _put(out, "location", volume.get("description"))
     doses = _ext(resource, c.EXT_RT_DOSE)
     if len(doses) > 1:
-        r.skip(index, "earlier radiotherapy to several volumes: the first volume's dose is kept")
+        r.skip(
+            index,
+            "earlier radiotherapy to several volumes: only the first volume's dose is kept, "
+            "the others are left out",
+        )
     if doses:
         out.update(dose_values(r, index, resource, doses[0]))
     day = _date((resource.get("performedPeriod") or {}).get("start")) or _date(
@@ -337,4 +391,5 @@ def prior_radiotherapy(r: Reading, index: int, resource: JSON, body_site: Any) -
     )
     _put(out, "date", day.isoformat() if day else None)
     _put(out, "lesion_ids", lesion_refs(resource))
+    r.mentions.append((index, out, "lesion_ids"))
     return out

@@ -19,6 +19,7 @@ from oligoguide.fhir.context_read import (
     lesion_refs,
     observations,
 )
+from oligoguide.fhir.reading import Disposition
 from oligoguide.model.vocab import Site
 from oligoguide.model.vocab_context import CytologyResult
 
@@ -43,12 +44,19 @@ def lesion_groups(r: Reading, body_site: Any) -> list[JSON]:
         if count is None:
             count = code_in(resource.get("valueCodeableConcept"), cx.LOCAL_GROUP_COUNT)
         if not ids or day is None or status is None or count is None:
-            r.skip(index, "lesion group without an identifier, a date, a status or a count")
+            r.skip(
+                index, "lesion group without an identifier, a date, a status or a count: left out"
+            )
             continue
         if ids[0] not in groups:
             site: Site | None = body_site(resource.get("bodySite"))
             if site is None:
-                r.skip(index, "lesion group site not recognised: recorded as 'other'", "bodySite")
+                r.skip(
+                    index,
+                    "lesion group site not recognised: recorded as 'other'",
+                    "bodySite",
+                    kind=Disposition.ASSUMED,
+                )
                 site = Site.OTHER
             group: JSON = {"id": ids[0], "site": site.value, "observations": []}
             _put(group, "location", _ext_value(resource, cx.EXT_GROUP_LOCATION, "valueString"))
@@ -76,11 +84,15 @@ def labs(r: Reading) -> list[JSON]:
         unit = quantity.get("unit") or quantity.get("code")
         day = _day(resource)
         if quantity.get("value") is None or not unit or day is None:
-            r.skip(index, f"{name.value} result without a value, a unit or a date")
+            r.skip(index, f"{name.value} result without a value, a unit or a date: left out")
             continue
-        out.append(
-            {"name": name.value, "value": quantity["value"], "unit": unit, "date": day.isoformat()}
-        )
+        lab = {
+            "name": name.value,
+            "value": quantity["value"],
+            "unit": unit,
+            "date": day.isoformat(),
+        }
+        out.append(r.origin(lab, index))
     return out
 
 
@@ -116,12 +128,17 @@ def surgical_opinions(r: Reading) -> list[JSON]:
     for index, resource in observations(r, cx.SURGICAL_OPINION):
         resectability = code_in(resource.get("valueCodeableConcept"), cx.LOCAL_RESECTABILITY)
         if resectability is None:
-            r.skip(index, "surgical opinion without a known resectability", "valueCodeableConcept")
+            r.skip(
+                index,
+                "surgical opinion without a known resectability: left out",
+                "valueCodeableConcept",
+            )
             continue
         opinion: JSON = {"resectability": resectability}
         day = _day(resource)
         _put(opinion, "date", day.isoformat() if day else None)
         _put(opinion, "lesion_ids", lesion_refs(resource))
+        r.mentions.append((index, opinion, "lesion_ids"))
         intent = _component(resource, cx.SURGICAL_INTENT) or {}
         _put(
             opinion, "intent", code_in(intent.get("valueCodeableConcept"), cx.LOCAL_SURGICAL_INTENT)
@@ -135,10 +152,10 @@ def prior_burden(r: Reading) -> JSON | None:
     found: list[JSON] = []
     for index, resource in observations(r, cx.PRIOR_BURDEN):
         if not isinstance(resource.get("valueBoolean"), bool):
-            r.skip(index, "earlier burden without a yes/no value", "valueBoolean")
+            r.skip(index, "earlier burden without a yes/no value: left out", "valueBoolean")
             continue
         if found:
-            r.skip(index, "a second earlier-burden record: the first is kept")
+            r.skip(index, "a second earlier-burden record: the first is kept, this one left out")
             continue
         burden: JSON = {"polymetastatic": resource["valueBoolean"]}
         day = _day(resource)
@@ -170,7 +187,7 @@ def cytology(r: Reading) -> list[JSON]:
         )
         day = _day(resource)
         if result is None or specimen is None or day is None:
-            r.skip(index, "cytology without a known result, specimen or date")
+            r.skip(index, "cytology without a known result, specimen or date: left out")
             continue
         out.append({"specimen": specimen, "result": result, "date": day.isoformat()})
     return out
@@ -182,7 +199,7 @@ def risk_scores(r: Reading) -> list[JSON]:
         name = code_in(resource.get("code"), cx.LOCAL_RISK_SCORE)
         value = resource.get("valueString")
         if not value:
-            r.skip(index, f"{name} risk score without a value", "valueString")
+            r.skip(index, f"{name} risk score without a value: left out", "valueString")
             continue
         score: JSON = {"name": name, "value": value}
         day = _day(resource)

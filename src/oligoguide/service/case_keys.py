@@ -3,15 +3,51 @@
 A Bundle without a case identifier gets a pseudonymous case id (`oligoguide.fhir.case_key`);
 every face that stores cases (REST, CDS Hooks, UI import) must use the same secret, or one
 patient would become a different case depending on the door it came in by.
+
+A Bundle is read strictly: anything in it the case would be read without is refused (422, the
+entry's pointer). With `?lenient=true` it is read without them, and every resource left out or
+read with an assumption is listed in the assessment's warnings (`ReceivedCase.assess`).
 """
 
 from __future__ import annotations
 
-from fastapi import Request
+from dataclasses import dataclass
+from typing import Annotated
 
+from fastapi import Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from oligoguide.assess import Assessment, assess
 from oligoguide.model import Case
 from oligoguide.service.bodies import FHIR_TYPES, content_type, json_body, read_case
 from oligoguide.service.state import ServiceState, service_state
+
+#: The `lenient` query parameter of the routes that take a case or a FHIR Bundle.
+LenientQuery = Annotated[
+    bool,
+    Query(
+        description="FHIR Bundles only. By default a Bundle holding anything the case would be "
+        "read without (a tumour size whose focus names no Tumor or without a date, a resource "
+        "about another patient, a resource type oligoguide does not read) is refused (422, the "
+        "entry's JSON pointer). `true`: read the rest and list every resource left out in the "
+        "assessment's warnings."
+    ),
+]
+
+
+@dataclass(frozen=True)
+class ReceivedCase:
+    """A case from a request body, with what reading it (a FHIR Bundle) left out or assumed."""
+
+    case: Case
+    warnings: tuple[str, ...] = ()
+
+    def assess(self) -> Assessment:
+        """The assessment, the reading's warnings first. CPU-bound: run it in a worker thread."""
+        result = assess(self.case)
+        if not self.warnings:
+            return result
+        return result.model_copy(update={"warnings": (*self.warnings, *result.warnings)})
 
 
 def case_key_secret(state: ServiceState) -> bytes:
@@ -24,12 +60,22 @@ def case_key_secret(state: ServiceState) -> bytes:
     return secret
 
 
-async def read_keyed_case(request: Request) -> Case:
-    """`bodies.read_case`, reading a FHIR Bundle with the deployment's case-key secret."""
+async def read_keyed_input(request: Request, lenient: bool = False) -> ReceivedCase:
+    """`bodies.read_case`, reading a FHIR Bundle with the deployment's case-key secret,
+    strictly unless `lenient` (then with the reading's warnings)."""
     if content_type(request) not in FHIR_TYPES:
-        return await read_case(request)
+        return ReceivedCase(await read_case(request))
     data = await json_body(request)
     from oligoguide.fhir.read import bundle_to_case  # the FHIR face is optional
 
     secret = case_key_secret(service_state(request))
-    return bundle_to_case(data, case_key_secret=secret).case
+    # Validating a large Bundle is CPU-bound: a worker thread, so the event loop keeps serving.
+    reading = await run_in_threadpool(
+        lambda: bundle_to_case(data, case_key_secret=secret, lenient=lenient)
+    )
+    return ReceivedCase(reading.case, reading.warnings)
+
+
+async def read_keyed_case(request: Request) -> Case:
+    """The case of `read_keyed_input`, read strictly."""
+    return (await read_keyed_input(request)).case
