@@ -331,7 +331,8 @@ def disagreements(
 def new_lesion_cohort() -> tuple[Tables, dict[str, str]]:
     """Patients with a stable liver target and a lung lesion absent at baseline that is seen at
     day 90, and the RECIST overall response each has at day 180 (recist.evaluate_timepoints): a
-    new lesion still present and not treated since it appeared keeps the time point PD."""
+    new lesion still present and not treated locally since baseline keeps the time point PD (a
+    lesion treated after baseline is followed from its treatment, as lesions.py does)."""
     lung: dict[str, list[tuple[int, float | None, str | None]]] = {
         "P-persists": [(0, 0.0, None), (90, 6.0, None), (180, 6.0, None)],
         "P-persists-unseen-at-baseline": [(90, 6.0, None), (180, None, "too_small_to_measure")],
@@ -344,6 +345,7 @@ def new_lesion_cohort() -> tuple[Tables, dict[str, str]]:
     treated = {"P-treated-since": 100, "P-treated-before": 30}
     expected = dict.fromkeys(lung, "PD") | {
         "P-treated-since": "SD",
+        "P-treated-before": "SD",
         "P-gone": "SD",
         "P-not-evaluated": "SD",
     }

@@ -54,7 +54,7 @@ def test_a_new_lesion_still_present_keeps_the_latest_time_point_pd(
     tmp_path: Path, fmt: str
 ) -> None:
     """A lesion absent at baseline, seen at a middle time point and still there at the latest is
-    PD at the latest (not only where it first appears), unless treated locally since it appeared."""
+    PD at the latest (not only where it first appears), unless treated locally since baseline."""
     tables, expected = new_lesion_cohort()
     inputs = discover([write(tables, tmp_path, fmt)])
     core = core_engine.screen_table(inputs)

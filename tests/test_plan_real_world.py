@@ -411,3 +411,18 @@ def test_time_points_are_grouped_once() -> None:
     a = assess(case_from_data(data))
     assert [str(t.date) for t in a.response.timepoints] == ["2025-01-26", "2025-02-20"]
     assert a.progressing_lesions == ("L1",)
+
+
+def test_a_lesion_treated_since_baseline_is_followed_from_its_treatment_not_as_new() -> None:
+    # lesions.py restarts a treated lesion's nadir at its treatment; the patient-level RECIST
+    # label must agree with that (no PD from a lesion with no progressing status).
+    c = case(
+        [
+            lesion("L1", [30, 20, 20], site="liver"),
+            lesion("N1", [0, 6, 6], site="lung", target=False),
+        ],
+        local_treatments=[{"lesion_id": "N1", "modality": "sbrt", "date": _day(1, 5)}],
+    )
+    a = assess(c)
+    assert str(a.response.timepoints[-1].overall) != "PD"
+    assert "N1" not in a.progressing_lesions

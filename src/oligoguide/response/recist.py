@@ -138,14 +138,25 @@ def appeared_on(lesion: Lesion, baseline: dt.date) -> dt.date | None:
     return present[0]
 
 
+def _treated_since_baseline(case: Case, lesion: Lesion, baseline: dt.date, day: dt.date) -> bool:
+    """A local treatment after baseline and before this day: the lesion is followed from its
+    treatment on (lesions.py restarts its nadir there), so it is no longer a new lesion."""
+    return any(baseline < t.date < day for t in case.local_treatments_of(lesion.id))
+
+
 def new_lesions_on(case: Case, baseline: dt.date, day: dt.date) -> list[Lesion]:
-    """Lesions not present at baseline, seen for the first time on this day."""
-    return [lesion for lesion in case.lesions if appeared_on(lesion, baseline) == day]
+    """Lesions not present at baseline, seen for the first time on this day, not treated since."""
+    return [
+        lesion
+        for lesion in case.lesions
+        if appeared_on(lesion, baseline) == day
+        and not _treated_since_baseline(case, lesion, baseline, day)
+    ]
 
 
 def new_lesions_present(case: Case, baseline: dt.date, day: dt.date) -> list[Lesion]:
     """Unequivocal lesions that appeared after baseline, are still seen on this day and were not
-    treated locally in between: RECIST progression is not undone by the next scan."""
+    treated locally since baseline: RECIST progression is not undone by the next scan."""
     found = []
     for lesion in case.lesions:
         appeared = appeared_on(lesion, baseline)
@@ -153,7 +164,7 @@ def new_lesions_present(case: Case, baseline: dt.date, day: dt.date) -> list[Les
             continue
         if not is_present(lesion.measurement_on(day)):
             continue
-        if any(appeared <= t.date < day for t in case.local_treatments_of(lesion.id)):
+        if _treated_since_baseline(case, lesion, baseline, day):
             continue
         found.append(lesion)
     return found

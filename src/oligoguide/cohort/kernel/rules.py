@@ -549,12 +549,10 @@ def assess_batch(
                     or (not np.isnan(l_diam[k]) and status_fits and normal_size)
                 )
                 nt_normal = nt_normal and normal
-            # a new lesion makes the time point PD (recist.evaluate_timepoints): first seen at
-            # the latest time point, or seen since an earlier one, present at the latest and not
-            # treated locally since it appeared (seg_start, the last treatment in [baseline,
-            # latest), is before it); the first is a case of the second, as in the SQL's `new_pd`
-            untreated = seg_start[k] == NULL_DAY or seg_start[k] < first_present[k]
-            if appeared and l_present[k] and untreated:
+            # a new lesion makes the time point PD (recist.evaluate_timepoints): first present
+            # after baseline, present at the latest and not treated locally since baseline (not
+            # `restarted`), as in the SQL's `new_pd`
+            if appeared and l_present[k] and not restarted:
                 new_pd = True
             if progressing:
                 prog_lesion[n_prog_all] = code[k]

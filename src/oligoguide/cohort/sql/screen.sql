@@ -313,13 +313,11 @@ pl AS (
       OR l_diam IS NOT NULL AND coalesce(l_status = 'present', true)
         AND (node AND l_diam < CAST(${NORMAL_NODE_MM} AS DOUBLE) OR NOT node AND l_diam = 0),
       false) END) AS nt_normal,
-    -- a new lesion makes the time point PD (recist.evaluate_timepoints): one first seen at the
-    -- latest time point, or one seen since an earlier time point, present at the latest and not
-    -- treated locally since it appeared (no treatment in [first_present, latest), that is,
-    -- seg_start, the last treatment in [baseline, latest), is before first_present). The first
-    -- is a case of the second: it is present at the latest, and no treatment is in an empty range.
-    coalesce(bool_or(first_present > baseline AND l_present
-      AND NOT coalesce(seg_start >= first_present, false)), false) AS new_pd,
+    -- a new lesion makes the time point PD (recist.evaluate_timepoints): one first present after
+    -- baseline (first seen at the latest time point or earlier), present at the latest and not
+    -- treated locally since baseline (not `restarted`: no treatment in (baseline, latest), the
+    -- rule lesions.py uses to restart a lesion's nadir).
+    coalesce(bool_or(first_present > baseline AND l_present AND NOT restarted), false) AS new_pd,
     count(CASE WHEN progressing THEN 1 END) AS n_prog,
     array_sort(array_agg(lid) FILTER (WHERE progressing)) AS prog_ids,
     array_sort(array_distinct(array_agg(site) FILTER (WHERE progressing))) AS prog_sites,
