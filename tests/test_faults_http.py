@@ -69,7 +69,7 @@ def test_full_disk_is_a_503_problem_and_loses_nothing(tmp_path: Path) -> None:
 
         event.listen(engine, "connect", cap)
         engine.dispose()  # from now on the "disk" is full
-        _assert_503_problem(client.post("/v1/cases", json=_case("big", 300)), "disk is full")
+        _assert_503_problem(client.post("/v1/cases", json=_case("big", 190)), "disk is full")
         event.remove(engine, "connect", cap)
         engine.dispose()
         listed = client.get("/v1/cases").json()

@@ -76,7 +76,7 @@ def test_full_disk_is_a_clear_error_and_not_corruption(tmp_path: Path) -> None:
             dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
 
         engine.dispose()  # new connections get the cap: the "disk" is now full
-        lesions = [lesion(f"L{i}", [10.0 + i % 50, 12.0], location="x" * 150) for i in range(300)]
+        lesions = [lesion(f"L{i}", [10.0 + i % 50, 12.0], location="x" * 150) for i in range(200)]
         big = make_case("case-2", lesions=lesions)
         with pytest.raises(StoreUnavailable, match="disk is full") as caught:
             registry.create_case(big, "alice")

@@ -206,7 +206,7 @@ def test_a_posted_form_with_v2_items_becomes_the_case() -> None:
             ]
         )
     )
-    built = case_from_data(data)
+    built = case_from_data(data, text_values=True)  # as the route reads a form
     assert built.primary_tumour is not None
     assert [s.value for s in built.primary_tumour.symptoms] == ["bleeding", "obstruction"]
     assert built.prior_metastatic_burden is not None
@@ -242,7 +242,7 @@ def test_errors_in_v2_inputs_land_on_their_input() -> None:
         ],
     }
     with pytest.raises(CaseInputError) as caught:
-        case_from_data(data)
+        case_from_data(data, text_values=True)
     placed = cf.place_errors(caught.value.issues, cf.row_counts(data))
     assert "greater than or equal to 0" in placed.at["/labs/0/value"][0]
     assert "less than or equal to 18" in placed.at["/lesions/0/sins_score"][0]

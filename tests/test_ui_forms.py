@@ -61,7 +61,7 @@ def test_form_becomes_case_json_with_blank_rows_dropped() -> None:
             }
         ],
     }
-    case = case_from_data(data)  # the model converts the strings
+    case = case_from_data(data, text_values=True)  # the model reads the strings, strictly
     assert case.lesions[0].measurements[0].diameter_mm == 34.0
     assert case.lesions[0].target is True
 
@@ -109,7 +109,7 @@ def test_errors_of_the_model_land_on_their_input() -> None:
         )
     )
     with pytest.raises(CaseInputError) as caught:
-        case_from_data(data)
+        case_from_data(data, text_values=True)
     placed = cf.place_errors(caught.value.issues, cf.row_counts(data))
     assert "less than or equal to 4" in placed.at["/patient/ecog"][0]
     assert "greater than or equal to 0" in placed.at["/lesions/0/measurements/1/diameter_mm"][0]

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from oligoguide.knowledge import default_knowledge_base, overdue_caution
 from oligoguide.model.case import Case
 from oligoguide.model.explain import Explanation, MissingData
+from oligoguide.model.plausibility import implausible_lesion_ids, plausibility_warnings
 from oligoguide.model.vocab import DiseaseState, LesionStatus, Site
 from oligoguide.plan import ContextNote, FollowUp, Recommendation, Reference, make_plan
 from oligoguide.response import assess_grouped_response
@@ -69,6 +70,11 @@ class Assessment(BaseModel):
     explanations: tuple[Explanation, ...]
     missing_data: tuple[MissingData, ...]
     warnings: tuple[str, ...]
+    implausible_lesions: tuple[str, ...] = Field(
+        default=(),
+        description="Lesions with an implausible value (see the warnings): no confident "
+        "ablative recommendation is made on them until the data are checked",
+    )
     disclaimer: str = Field(
         default="Decision support only: it does not replace the judgement of the treating "
         "clinicians and the multidisciplinary tumour board."
@@ -82,6 +88,8 @@ def assess(
     kb = default_knowledge_base()
     stale = overdue_caution(kb.manifest, today)
     limits = thresholds or Thresholds()
+    # Plausibility reads the case as given (pointers and dates of the input, before grouping).
+    implausible = plausibility_warnings(case)
     # One restaging = one time point: every stage reads the case with its studies grouped.
     case, _, grouping_notes = regroup(case, limits.timepoint_window_days)
     response = assess_grouped_response(case, grouping_notes)
@@ -125,6 +133,13 @@ def assess(
         references=plan.references,
         explanations=(*state.explanations, *plan.explanations),
         missing_data=tuple(missing.values()),
-        # A software status, not a clinical finding: a plain warning, listed first, uncited.
-        warnings=(*((stale,) if stale else ()), *state.warnings, *plan.warnings),
+        # A software status, not a clinical finding: a plain warning, listed first, uncited;
+        # then the implausible input, before any clinical warning.
+        warnings=(
+            *((stale,) if stale else ()),
+            *(str(w) for w in implausible),
+            *state.warnings,
+            *plan.warnings,
+        ),
+        implausible_lesions=implausible_lesion_ids(implausible),
     )

@@ -25,7 +25,9 @@ from oligoguide.dose import (
     eqd2,
     suggest_schedule,
 )
-from oligoguide.model.errors import OligoguideError, issues_from_validation
+from oligoguide.model.errors import CaseInputError, OligoguideError, issues_from_validation
+from oligoguide.model.io import MAX_CASE_BYTES, parse_json_text
+from oligoguide.model.strict import Integer, Number
 
 dose_app = typer.Typer(
     help="Radiotherapy dose: BED/EQD2, schedules, organ-at-risk checks.", no_args_is_help=True
@@ -50,8 +52,8 @@ class PlanFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    total_gy: float | None = Field(default=None, gt=0, allow_inf_nan=False)
-    fractions: int = Field(ge=1)
+    total_gy: Number | None = Field(default=None, gt=0, allow_inf_nan=False)
+    fractions: Integer = Field(ge=1)  # strict: `true` is not one fraction
     points: tuple[DosePoint, ...] = Field(min_length=1)
     prior_courses: tuple[PriorCourse, ...] = ()
 
@@ -167,11 +169,18 @@ def schedule_command(
 
 def _read_plan(path: Path) -> PlanFile:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as file:
+            raw = file.read(MAX_CASE_BYTES + 1)
     except OSError as error:
         _fail(f"{path}: cannot read ({error.strerror})")
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        _fail(f"{path}: not valid JSON ({error})")
+    if len(raw) > MAX_CASE_BYTES:
+        _fail(f"{path}: larger than {MAX_CASE_BYTES} bytes")
+    try:  # the core's strict reader: bad UTF-8, huge integers, deep nesting are one line
+        data = parse_json_text(raw)
+    except CaseInputError as error:
+        issue = error.issues[0]
+        where = f" at {issue.pointer}" if issue.pointer else ""
+        _fail(f"{path}: not valid JSON{where} ({issue.message.removeprefix('malformed JSON: ')})")
     try:
         return PlanFile.model_validate(data)
     except ValidationError as error:

@@ -130,7 +130,7 @@ def build_case(rows: PatientRows) -> tuple[Case | None, list[str]]:
         "lesions": lesions,
     }
     try:
-        case = case_from_data(data)
+        case = case_from_data(data, text_values=True)  # CSV cells are text; read strictly
     except CaseInputError as error:
         problems += [str(issue) for issue in error.issues]
         return None, problems

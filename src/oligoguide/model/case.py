@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Self
+from collections.abc import Iterator
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from oligoguide.model.case_context import (
     AgentDose,
@@ -23,6 +24,30 @@ from oligoguide.model.case_context import (
     SurgicalOpinion,
 )
 from oligoguide.model.errors import PointedError
+from oligoguide.model.limits import (
+    MAX_IMAGING_STUDIES,
+    MAX_ITEMS,
+    MAX_LABS,
+    MAX_LESION_GROUPS,
+    MAX_LESIONS,
+    MAX_LOCAL_TREATMENTS,
+    MAX_MEASUREMENTS,
+    MAX_MEASUREMENTS_PER_LESION,
+    MAX_SYSTEMIC_THERAPIES,
+)
+from oligoguide.model.strict import (
+    CASE_ID_RULE,
+    STORED,
+    CaseId,
+    Date,
+    Flag,
+    Integer,
+    NonEmptyStr,
+    Number,
+    StrictModel,
+    Text,
+    context_flag,
+)
 from oligoguide.model.vocab import (
     BestResponse,
     BiomarkerName,
@@ -42,39 +67,36 @@ from oligoguide.model.vocab import (
 )
 from oligoguide.model.vocab_context import Comorbidity, LabName, Symptom
 
-NonEmptyStr = Annotated[str, Field(min_length=1, max_length=200)]
+#: Validation-context key: the date after which no date of the case may lie (default: today).
+TODAY = "today"
 
 
-class _Strict(BaseModel):
-    """Unknown fields are errors: a misspelt field must never be silently dropped."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Patient(_Strict):
+class Patient(StrictModel):
     id: NonEmptyStr
     sex: Sex = Sex.UNKNOWN
-    birth_date: dt.date | None = None
-    ecog: int | None = Field(default=None, ge=0, le=4, description="ECOG performance status 0-4")
+    birth_date: Date | None = None
+    ecog: Integer | None = Field(
+        default=None, ge=0, le=4, description="ECOG performance status 0-4"
+    )
 
 
-class Biomarker(_Strict):
+class Biomarker(StrictModel):
     name: BiomarkerName
     status: BiomarkerStatus
-    detail: str | None = Field(
+    detail: Text | None = Field(
         default=None, max_length=200, description="Variant or value, e.g. 'exon 19 deletion', '60%'"
     )
-    date: dt.date | None = None
+    date: Date | None = None
 
 
-class Cancer(_Strict):
+class Cancer(StrictModel):
     primary_site: PrimarySite
-    histology: str | None = Field(default=None, max_length=200)
-    diagnosis_date: dt.date | None = None
-    stage_at_diagnosis: str | None = Field(default=None, max_length=20)
+    histology: Text | None = Field(default=None, max_length=200)
+    diagnosis_date: Date | None = None
+    stage_at_diagnosis: Text | None = Field(default=None, max_length=20)
     metastases_timing: MetastasisTiming | None = None
     sidedness: Sidedness | None = Field(default=None, description="Colorectal primaries only")
-    biomarkers: tuple[Biomarker, ...] = ()
+    biomarkers: tuple[Biomarker, ...] = Field(default=(), max_length=MAX_ITEMS)
 
     def biomarker(self, name: BiomarkerName) -> Biomarker | None:
         """The most recent result for a biomarker, or None when it was never recorded."""
@@ -84,15 +106,17 @@ class Cancer(_Strict):
         return max(found, key=lambda b: b.date or dt.date.min)
 
 
-class SystemicTherapy(_Strict):
-    agents: tuple[NonEmptyStr, ...] = Field(min_length=1)
-    classes: tuple[TherapyClass, ...] = Field(min_length=1)
-    line: int | None = Field(default=None, ge=1, le=20)
-    start: dt.date
-    end: dt.date | None = None
+class SystemicTherapy(StrictModel):
+    agents: tuple[NonEmptyStr, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    classes: tuple[TherapyClass, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    line: Integer | None = Field(default=None, ge=1, le=20)
+    start: Date
+    end: Date | None = None
     best_response: BestResponse | None = None
     last_doses: tuple[AgentDose, ...] = Field(
-        default=(), description="Last dose of each agent (intervals around surgery and SBRT)"
+        default=(),
+        max_length=MAX_ITEMS,
+        description="Last dose of each agent (intervals around surgery and SBRT)",
     )
 
     @model_validator(mode="after")
@@ -105,26 +129,26 @@ class SystemicTherapy(_Strict):
         return self.start <= day and (self.end is None or self.end >= day)
 
 
-class LocalTreatment(_Strict):
+class LocalTreatment(StrictModel):
     lesion_id: NonEmptyStr
     modality: LocalModality
-    date: dt.date
-    total_dose_gy: float | None = Field(default=None, gt=0, le=200)
-    fractions: int | None = Field(default=None, ge=1, le=60)
+    date: Date
+    total_dose_gy: Number | None = Field(default=None, gt=0, le=200)
+    fractions: Integer | None = Field(default=None, ge=1, le=60)
 
 
-class Measurement(_Strict):
+class Measurement(StrictModel):
     """One lesion at one imaging date: a diameter, a status, or both."""
 
-    date: dt.date
-    diameter_mm: float | None = Field(
+    date: Date
+    diameter_mm: Number | None = Field(
         default=None, ge=0, le=500, description="Longest diameter; short axis for lymph nodes"
     )
     status: LesionObservation | None = None
     modality: ImagingModality | None = Field(
         default=None, description="The study the lesion was seen on (PSMA-PET-only lesions...)"
     )
-    suv_max: float | None = Field(default=None, ge=0, le=200, description="PET uptake")
+    suv_max: Number | None = Field(default=None, ge=0, le=200, description="PET uptake")
 
     @model_validator(mode="after")
     def _something_recorded(self) -> Self:
@@ -135,33 +159,39 @@ class Measurement(_Strict):
         return self
 
 
-class Lesion(_Strict):
+class Lesion(StrictModel):
     id: NonEmptyStr
     site: Site
-    location: str | None = Field(
+    location: Text | None = Field(
         default=None, max_length=200, description="Laterality, segment or lobe"
     )
-    is_lymph_node: bool = False
-    primary: bool = Field(default=False, description="The primary tumour, not a metastasis")
+    is_lymph_node: Flag = False
+    primary: Flag = Field(default=False, description="The primary tumour, not a metastasis")
     lung_zone: LungZone | None = Field(default=None, description="Lung lesions: for SBRT dosing")
     adjacent_organs: tuple[OrganAtRisk, ...] = Field(
-        default=(), description="Organs at risk touching or next to the lesion (dose cautions)"
+        default=(),
+        max_length=MAX_ITEMS,
+        description="Organs at risk touching or next to the lesion (dose cautions)",
     )
     oar_distances: tuple[OarDistance, ...] = Field(
-        default=(), description="Measured distance from the lesion to an organ at risk"
+        default=(),
+        max_length=MAX_ITEMS,
+        description="Measured distance from the lesion to an organ at risk",
     )
-    symptomatic: bool | None = Field(default=None, description="Causes symptoms (e.g. brain)")
-    symptoms: tuple[Symptom, ...] = ()
-    sins_score: int | None = Field(
+    symptomatic: Flag | None = Field(default=None, description="Causes symptoms (e.g. brain)")
+    symptoms: tuple[Symptom, ...] = Field(default=(), max_length=MAX_ITEMS)
+    sins_score: Integer | None = Field(
         default=None, ge=0, le=18, description="Spinal Instability Neoplastic Score (spine)"
     )
     post_treatment_assessment: PostTreatmentAssessment | None = None
-    measurable: bool | None = Field(
+    measurable: Flag | None = Field(
         default=None, description="Measurable at baseline; derived from size when omitted"
     )
-    target: bool = False
-    equivocal: bool = Field(default=False, description="New lesion not yet unequivocal")
-    measurements: tuple[Measurement, ...] = Field(min_length=1)
+    target: Flag = False
+    equivocal: Flag = Field(default=False, description="New lesion not yet unequivocal")
+    measurements: tuple[Measurement, ...] = Field(
+        min_length=1, max_length=MAX_MEASUREMENTS_PER_LESION
+    )
 
     @model_validator(mode="after")
     def _one_measurement_per_date(self) -> Self:
@@ -187,53 +217,62 @@ def _by_date(m: Measurement) -> dt.date:
     return m.date
 
 
-class ImagingStudy(_Strict):
-    date: dt.date
+class ImagingStudy(StrictModel):
+    date: Date
     modality: ImagingModality
-    regions: tuple[BodyRegion, ...] = Field(min_length=1)
+    regions: tuple[BodyRegion, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     id: NonEmptyStr | None = None
-    findings: str | None = Field(default=None, max_length=4000)
+    findings: Text | None = Field(default=None, max_length=4000)
 
 
-class Case(_Strict):
+class Case(StrictModel):
     """A patient case. Dates are ISO 8601 (YYYY-MM-DD)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        json_schema_extra={"$id": "https://oligoguide.org/schema/case.json"},
-    )
+    model_config = ConfigDict(json_schema_extra={"$id": "https://oligoguide.org/schema/case.json"})
 
     schema_version: Literal["1", "2"] = "2"
-    case_id: NonEmptyStr
+    case_id: CaseId = Field(description=f"The case identifier: {CASE_ID_RULE}")
     patient: Patient
     cancer: Cancer
-    baseline_date: dt.date | None = Field(
+    baseline_date: Date | None = Field(
         default=None,
         description="RECIST baseline scan; defaults to the last scan on or before the current "
         "systemic therapy started, else the first scan",
     )
-    systemic_therapies: tuple[SystemicTherapy, ...] = ()
-    local_treatments: tuple[LocalTreatment, ...] = ()
-    lesions: tuple[Lesion, ...] = ()
-    imaging: tuple[ImagingStudy, ...] = ()
-    clinically_deteriorating: bool | None = Field(
+    systemic_therapies: tuple[SystemicTherapy, ...] = Field(
+        default=(), max_length=MAX_SYSTEMIC_THERAPIES
+    )
+    local_treatments: tuple[LocalTreatment, ...] = Field(
+        default=(), max_length=MAX_LOCAL_TREATMENTS
+    )
+    lesions: tuple[Lesion, ...] = Field(default=(), max_length=MAX_LESIONS)
+    imaging: tuple[ImagingStudy, ...] = Field(default=(), max_length=MAX_IMAGING_STUDIES)
+    clinically_deteriorating: Flag | None = Field(
         default=None, description="Clinical decline; matters for iRECIST confirmation"
     )
     # Schema version 2: the clinical context (oligoguide.model.case_context).
     primary_tumour: PrimaryTumour | None = None
-    prior_treatment_lines: tuple[PriorTreatmentLine, ...] = ()
-    prior_radiotherapy: tuple[PriorRadiotherapy, ...] = ()
-    lesion_groups: tuple[LesionGroup, ...] = ()
-    labs: tuple[LabResult, ...] = ()
-    comorbidities: tuple[ComorbidityRecord, ...] = ()
-    surgical_opinions: tuple[SurgicalOpinion, ...] = ()
+    prior_treatment_lines: tuple[PriorTreatmentLine, ...] = Field(
+        default=(), max_length=MAX_SYSTEMIC_THERAPIES
+    )
+    prior_radiotherapy: tuple[PriorRadiotherapy, ...] = Field(
+        default=(), max_length=MAX_LOCAL_TREATMENTS
+    )
+    lesion_groups: tuple[LesionGroup, ...] = Field(default=(), max_length=MAX_LESION_GROUPS)
+    labs: tuple[LabResult, ...] = Field(default=(), max_length=MAX_LABS)
+    comorbidities: tuple[ComorbidityRecord, ...] = Field(default=(), max_length=MAX_ITEMS)
+    surgical_opinions: tuple[SurgicalOpinion, ...] = Field(default=(), max_length=MAX_ITEMS)
     prior_metastatic_burden: PriorBurden | None = None
-    cytology: tuple[Cytology, ...] = ()
-    risk_scores: tuple[RiskScore, ...] = ()
+    cytology: tuple[Cytology, ...] = Field(default=(), max_length=MAX_ITEMS)
+    risk_scores: tuple[RiskScore, ...] = Field(default=(), max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
-    def _consistent(self) -> Self:
+    def _consistent(self, info: ValidationInfo) -> Self:
+        measured = sum(len(lesion.measurements) for lesion in self.lesions)
+        if measured > MAX_MEASUREMENTS:
+            raise PointedError(
+                "/lesions", f"{measured} measurements in all; at most {MAX_MEASUREMENTS} per case"
+            )
         ids = [lesion.id for lesion in self.lesions]
         for index, lesion_id in enumerate(ids):
             if lesion_id in ids[:index]:
@@ -245,37 +284,12 @@ class Case(_Strict):
                     f"unknown lesion id {treatment.lesion_id!r}",
                 )
         _check_lesion_refs(self, ids)
-        birth = self.patient.birth_date
-        if birth is not None:
-            for pointer, when in self._dated_items():
-                if when < birth:
-                    raise PointedError(pointer, f"date {when} is before the birth date {birth}")
+        _check_dates(self, None if context_flag(info, STORED) else _today(info))
         return self
 
-    def _dated_items(self) -> list[tuple[str, dt.date]]:
-        items: list[tuple[str, dt.date]] = []
-        if self.cancer.diagnosis_date:
-            items.append(("/cancer/diagnosis_date", self.cancer.diagnosis_date))
-        for i, lesion in enumerate(self.lesions):
-            items += [
-                (f"/lesions/{i}/measurements/{j}/date", m.date)
-                for j, m in enumerate(lesion.measurements)
-            ]
-        items += [
-            (f"/systemic_therapies/{i}/start", t.start)
-            for i, t in enumerate(self.systemic_therapies)
-        ]
-        items += [
-            (f"/local_treatments/{i}/date", t.date) for i, t in enumerate(self.local_treatments)
-        ]
-        items += [(f"/imaging/{i}/date", s.date) for i, s in enumerate(self.imaging)]
-        items += [(f"/labs/{i}/date", lab.date) for i, lab in enumerate(self.labs)]
-        for i, group in enumerate(self.lesion_groups):
-            items += [
-                (f"/lesion_groups/{i}/observations/{j}/date", o.date)
-                for j, o in enumerate(group.observations)
-            ]
-        return items
+    def dated_fields(self) -> list[tuple[str, dt.date]]:
+        """Every date of the case with its JSON pointer, in document order."""
+        return list(_dates_in(self, ""))
 
     def lesion(self, lesion_id: str) -> Lesion:
         return next(lesion for lesion in self.lesions if lesion.id == lesion_id)
@@ -314,3 +328,32 @@ def _check_lesion_refs(case: Case, ids: list[str]) -> None:
     for i, group in enumerate(case.lesion_groups):
         if group.id in ids:
             raise PointedError(f"/lesion_groups/{i}/id", f"id {group.id!r} is also a lesion id")
+
+
+def _today(info: ValidationInfo) -> dt.date:
+    context = info.context
+    given = context.get(TODAY) if isinstance(context, dict) else None
+    return given if isinstance(given, dt.date) else dt.date.today()
+
+
+def _dates_in(value: object, pointer: str) -> Iterator[tuple[str, dt.date]]:
+    if isinstance(value, dt.date):
+        yield pointer, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _dates_in(getattr(value, name), f"{pointer}/{name}")
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from _dates_in(item, f"{pointer}/{index}")
+
+
+def _check_dates(case: Case, today: dt.date | None) -> None:
+    """No date lies in the future (a typo in a year changes which therapy was running) and none
+    before the birth date. Every date counts: scans, therapies, doses, labs, opinions...
+    `today` None: a stored case, read again (see `oligoguide.model.strict.STORED`)."""
+    birth = case.patient.birth_date
+    for pointer, when in _dates_in(case, ""):
+        if today is not None and when > today:
+            raise PointedError(pointer, f"date {when} is in the future (today is {today})")
+        if birth is not None and when < birth and pointer != "/patient/birth_date":
+            raise PointedError(pointer, f"date {when} is before the birth date {birth}")

@@ -7,11 +7,16 @@ earlier burden, cytology and risk scores. Rules that cannot use an item yet must
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
+from oligoguide.model.limits import (
+    MAX_GROUP_OBSERVATIONS,
+    MAX_ITEMS,
+    MAX_LESIONS,
+)
+from oligoguide.model.strict import Date, Flag, Integer, NonEmptyStr, Note, Number, StrictModel
 from oligoguide.model.vocab import BestResponse, ImagingModality, OrganAtRisk, Site, TherapyClass
 from oligoguide.model.vocab_context import (
     ChildPugh,
@@ -28,73 +33,79 @@ from oligoguide.model.vocab_context import (
     Symptom,
 )
 
-NonEmptyStr = Annotated[str, Field(min_length=1, max_length=200)]
-Note = Annotated[str, Field(max_length=2000)]
 
-
-class _Strict(BaseModel):
-    """Unknown fields are errors: a misspelt field must never be silently dropped."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class AgentDose(_Strict):
+class AgentDose(StrictModel):
     """The last dose of one agent: drives the intervals around surgery and radiotherapy."""
 
     agent: NonEmptyStr
-    date: dt.date
+    date: Date
 
 
-class PrimaryTumour(_Strict):
+class PrimaryTumour(StrictModel):
     status: PrimaryStatus
-    date: dt.date | None = Field(default=None, description="Resection date or date of the finding")
+    date: Date | None = Field(default=None, description="Resection date or date of the finding")
     lesion_id: NonEmptyStr | None = Field(
         default=None, description="The lesion that is the primary"
     )
-    symptoms: tuple[Symptom, ...] = ()
+    symptoms: tuple[Symptom, ...] = Field(default=(), max_length=MAX_ITEMS)
 
 
-class PriorTreatmentLine(_Strict):
+class PriorTreatmentLine(StrictModel):
     """An earlier systemic line known without exact dates."""
 
-    line: int | None = Field(default=None, ge=1, le=20)
-    agents: tuple[NonEmptyStr, ...] = Field(min_length=1)
-    classes: tuple[TherapyClass, ...] = ()
-    year: int | None = Field(default=None, ge=1950, le=2100)
+    line: Integer | None = Field(default=None, ge=1, le=20)
+    agents: tuple[NonEmptyStr, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    classes: tuple[TherapyClass, ...] = Field(default=(), max_length=MAX_ITEMS)
+    year: Integer | None = Field(default=None, ge=1950, le=2100)
     best_response: BestResponse | None = None
     note: Note | None = None
 
 
-class PriorRadiotherapy(_Strict):
+class PriorRadiotherapy(StrictModel):
     """An earlier radiotherapy field, with the current lesions that lie inside it."""
 
     site: Site
     location: NonEmptyStr | None = None
-    total_dose_gy: float | None = Field(default=None, gt=0, le=200)
-    fractions: int | None = Field(default=None, ge=1, le=60)
-    date: dt.date | None = None
-    lesion_ids: tuple[NonEmptyStr, ...] = ()
+    total_dose_gy: Number | None = Field(default=None, gt=0, le=200)
+    fractions: Integer | None = Field(default=None, ge=1, le=60)
+    date: Date | None = None
+    lesion_ids: tuple[NonEmptyStr, ...] = Field(default=(), max_length=MAX_LESIONS)
 
 
-class OarDistance(_Strict):
+class OarDistance(StrictModel):
     organ: OrganAtRisk
-    distance_mm: float = Field(ge=0, le=500)
+    distance_mm: Number = Field(ge=0, le=500)
 
 
-class PostTreatmentAssessment(_Strict):
+class PostTreatmentAssessment(StrictModel):
     """How a lesion treated earlier looks now, and on what that judgement rests."""
 
-    date: dt.date
+    date: Date
     appearance: PostTreatmentAppearance
-    basis: tuple[NonEmptyStr, ...] = ()
+    basis: tuple[NonEmptyStr, ...] = Field(default=(), max_length=MAX_ITEMS)
     note: Note | None = None
 
 
-class GroupObservation(_Strict):
-    date: dt.date
-    count: int | Literal["multiple"] = Field(
-        description="Number of lesions, or 'multiple' when they were not counted"
-    )
+MAX_GROUP_COUNT = 1000
+
+
+def _count(value: object) -> object:
+    """One message at the field (not one per member of the union, at `count/int`...)."""
+    if value == "multiple":
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 <= value <= MAX_GROUP_COUNT:
+            return value
+        raise ValueError(f"a count is between 0 and {MAX_GROUP_COUNT}")
+    raise ValueError("Input should be a whole number or 'multiple'")
+
+
+class GroupObservation(StrictModel):
+    date: Date
+    count: Annotated[
+        Annotated[Integer, Field(ge=0, le=MAX_GROUP_COUNT)] | Literal["multiple"],
+        BeforeValidator(_count),
+    ] = Field(description="Number of lesions, or 'multiple' when they were not counted")
     status: GroupStatus
     modality: ImagingModality | None = None
 
@@ -103,60 +114,64 @@ class GroupObservation(_Strict):
         return self.count if isinstance(self.count, int) else None
 
 
-class LesionGroup(_Strict):
+class LesionGroup(StrictModel):
     """Lesions reported together ('innumerable lung nodules'): they count as many lesions."""
 
     id: NonEmptyStr
     site: Site
     location: NonEmptyStr | None = None
     description: Note | None = None
-    observations: tuple[GroupObservation, ...] = Field(min_length=1)
+    observations: tuple[GroupObservation, ...] = Field(
+        min_length=1, max_length=MAX_GROUP_OBSERVATIONS
+    )
 
     @property
     def latest(self) -> GroupObservation:
         return max(self.observations, key=lambda o: o.date)
 
 
-class LabResult(_Strict):
+class LabResult(StrictModel):
     name: LabName
-    value: float = Field(ge=0)
+    value: Number = Field(ge=0)
     unit: NonEmptyStr
-    date: dt.date
+    date: Date
 
 
-class ComorbidityRecord(_Strict):
+class ComorbidityRecord(StrictModel):
     condition: Comorbidity
     detail: NonEmptyStr | None = None
     child_pugh: ChildPugh | None = Field(default=None, description="Cirrhosis only")
-    date: dt.date | None = None
+    date: Date | None = None
 
 
-class SurgicalOpinion(_Strict):
-    date: dt.date | None = None
+class SurgicalOpinion(StrictModel):
+    date: Date | None = None
     lesion_ids: tuple[NonEmptyStr, ...] = Field(
-        default=(), description="Lesions the opinion is about; empty means all"
+        default=(),
+        max_length=MAX_LESIONS,
+        description="Lesions the opinion is about; empty means all",
     )
     resectability: Resectability
     intent: SurgicalIntent | None = None
     note: Note | None = None
 
 
-class PriorBurden(_Strict):
+class PriorBurden(StrictModel):
     """Earlier metastatic burden: polymetastatic before response makes the ESTRO class induced."""
 
-    date: dt.date | None = None
-    polymetastatic: bool
-    lesion_count: int | None = Field(default=None, ge=0, le=1000)
+    date: Date | None = None
+    polymetastatic: Flag
+    lesion_count: Integer | None = Field(default=None, ge=0, le=1000)
     note: Note | None = None
 
 
-class Cytology(_Strict):
+class Cytology(StrictModel):
     specimen: CytologySpecimen
     result: CytologyResult
-    date: dt.date
+    date: Date
 
 
-class RiskScore(_Strict):
+class RiskScore(StrictModel):
     name: RiskScoreName
     value: NonEmptyStr
-    date: dt.date | None = None
+    date: Date | None = None

@@ -57,6 +57,7 @@ def pointer_of(location: tuple[str | int, ...]) -> str:
 def issues_from_validation(error: ValidationError, prefix: str = "") -> list[InputIssue]:
     """Turn pydantic's errors into pointer + plain message pairs."""
     issues: list[InputIssue] = []
+    too_short: list[InputIssue] = []
     for detail in error.errors(include_url=False):
         cause = (detail.get("ctx") or {}).get("error")
         if isinstance(cause, PointedError):
@@ -67,5 +68,12 @@ def issues_from_validation(error: ValidationError, prefix: str = "") -> list[Inp
         message = detail["msg"].removeprefix("Value error, ")
         if detail["type"] == "extra_forbidden":
             message = "unknown field"
-        issues.append(InputIssue(prefix + pointer_of(location), message))
-    return issues
+        issue = InputIssue(prefix + pointer_of(location), message)
+        (too_short if detail["type"] == "too_short" else issues).append(issue)
+    # A list whose only items are invalid is also reported as too short: noise, since its items
+    # are named already.
+    return issues + [
+        short
+        for short in too_short
+        if not any(i.pointer.startswith(short.pointer + "/") for i in issues)
+    ]

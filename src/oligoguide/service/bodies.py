@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import Request
 
-from oligoguide.model import Case, case_from_data
+from oligoguide.model import Case, CaseInputError, case_from_data
+from oligoguide.model.io import parse_json_text
 from oligoguide.service.problems import ProblemError
 
 JSON_TYPES = ("application/json",)
@@ -19,25 +19,27 @@ def content_type(request: Request) -> str:
 
 
 class MalformedJsonError(ValueError):
-    """The bytes are not strict JSON; the message says where or why."""
+    """The bytes are not strict JSON; the message says where or why, `pointer` which object
+    (a duplicate key) or "" (the document)."""
 
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON (RFC 8259 has no NaN or Infinity)")
+    def __init__(self, message: str, pointer: str = "") -> None:
+        super().__init__(message)
+        self.pointer = pointer
 
 
 def parse_json(raw: bytes | str) -> Any:
     """Strict JSON from untrusted bytes: MalformedJsonError for anything else, whatever it is.
 
-    ValueError covers JSONDecodeError, UnicodeDecodeError, NaN/Infinity and integers over
-    Python's digit limit; RecursionError a nesting deeper than the parser's stack. Only JSON is
-    ever parsed (no XML parser anywhere, so no external entities)."""
+    The core's reader decides (`oligoguide.model.io.parse_json_text`): UTF-8 only, no NaN or
+    Infinity, no integer of more than 100 digits, no float overflow, no duplicate key in an
+    object (refused with that object's pointer), no nesting deeper than the parser's stack.
+    Only JSON is ever parsed (no XML parser anywhere, so no external entities)."""
     try:
-        return json.loads(raw, parse_constant=_no_constant)
-    except ValueError as error:
-        raise MalformedJsonError(str(error)) from None
-    except RecursionError:
-        raise MalformedJsonError("nested too deeply") from None
+        return parse_json_text(raw)
+    except CaseInputError as error:
+        issue = error.issues[0]
+        message = issue.message.removeprefix("malformed JSON: ")
+        raise MalformedJsonError(message, issue.pointer) from None
 
 
 async def json_body(request: Request) -> Any:
@@ -45,7 +47,7 @@ async def json_body(request: Request) -> Any:
     try:
         return parse_json(await request.body())
     except MalformedJsonError as error:
-        raise ProblemError(400, "Malformed JSON", str(error), pointer="") from None
+        raise ProblemError(400, "Malformed JSON", str(error), pointer=error.pointer) from None
 
 
 async def read_case(request: Request) -> Case:

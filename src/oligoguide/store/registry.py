@@ -374,7 +374,7 @@ class Registry:
         if sha256_hex(row.document) != row.content_hash:
             raise StoreError(f"stored {where} fails its integrity check (content hash mismatch)")
         try:
-            case = case_from_data(json.loads(row.document))
+            case = case_from_data(json.loads(row.document), stored=True)
         except CaseInputError as error:
             pointer = error.issues[0].pointer if error.issues else ""
             raise StoreError(

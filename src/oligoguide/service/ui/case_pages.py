@@ -109,7 +109,7 @@ async def new_case(ui: UiDep) -> Response:
     caller = ui.need(Role.CLINICIAN)
     data = cf.parse_form(await ui.form())
     try:
-        case = case_from_data(data)
+        case = case_from_data(data, text_values=True)  # a form sends every value as text
     except CaseInputError as error:
         return _refused(ui, data, error.issues, 422)
     try:
@@ -147,7 +147,7 @@ async def edit_case(case_id: str, ui: UiDep) -> Response:
         return _refused(ui, posted | {"case_id": case_id}, [issue], 422, editing)
     data = with_kept(posted, stored)
     try:
-        case = case_from_data(data)
+        case = case_from_data(data, text_values=True)  # a form sends every value as text
     except CaseInputError as error:
         return _refused(ui, data, error.issues, 422, editing)
     registry = _registry(ui)
