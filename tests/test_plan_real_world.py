@@ -322,7 +322,8 @@ def test_an_uncounted_progressing_group_makes_polyprogression() -> None:
 
 
 # RECIST 1.1 (Eisenhauer 2009): a lesion not present at baseline that appears later is a new
-# lesion (patient-level PD); one present at baseline that disappears and returns is not (RECIST FAQ).
+# lesion (patient-level PD); one present at baseline that disappears and returns is not (RECIST
+# FAQ).
 def test_a_lesion_recorded_absent_at_baseline_that_appears_is_new() -> None:
     c = case(
         [
@@ -426,3 +427,16 @@ def test_a_lesion_treated_since_baseline_is_followed_from_its_treatment_not_as_n
     a = assess(c)
     assert str(a.response.timepoints[-1].overall) != "PD"
     assert "N1" not in a.progressing_lesions
+
+
+# Issue 19: a plan never rests confidently on a value that looks misread (model.plausibility).
+def test_an_implausible_growth_defers_ablation_and_says_why() -> None:
+    data = case(
+        [lesion("L1", [20, 14, 14], site="liver"), lesion("L2", [15, 10, 10], site="lung")]
+    ).model_dump(mode="json")
+    data["lesions"][0]["measurements"].append({"date": _day(2, 10), "diameter_mm": 90})
+    data["lesions"][1]["measurements"].append({"date": _day(2, 10), "diameter_mm": 10})
+    a = assess(case_from_data(data))
+    assert a.implausible_lesions == ("L1",)
+    assert all(str(r.timing) != "now" for r in _local(a, "L1"))
+    assert any(r.rule == "caution.implausible_measurement" for r in a.recommendations)

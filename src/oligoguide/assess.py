@@ -94,7 +94,7 @@ def assess(
     case, _, grouping_notes = regroup(case, limits.timepoint_window_days)
     response = assess_grouped_response(case, grouping_notes)
     state = classify_state(case, response, thresholds)
-    plan = make_plan(case, response, state, kb)
+    plan = make_plan(case, response, state, kb, implausible_lesion_ids(implausible))
     missing = {m.item: m for m in (*state.missing_data, *plan.missing_data)}
     return Assessment(
         kb_version=kb.version,

@@ -90,6 +90,10 @@ CASE_ID_RULE = (
 _CASE_ID = re.compile(CASE_ID_PATTERN)
 
 
+def is_case_id(value: str) -> bool:
+    return _CASE_ID.fullmatch(value) is not None
+
+
 def _case_id(value: str, info: ValidationInfo) -> str:
     if not _CASE_ID.fullmatch(value) and not context_flag(info, STORED):
         raise ValueError(f"a case id must be {CASE_ID_RULE}")

@@ -37,6 +37,9 @@ class PlanContext:
     response: ResponseAssessment
     state: StateAssessment
     kb: KnowledgeBase
+    #: Lesions with an implausible value in the input (model.plausibility): never a confident
+    #: ablative line for them until the value is checked.
+    implausible_lesions: frozenset[str] = frozenset()
 
     @property
     def disease_state(self) -> DiseaseState:

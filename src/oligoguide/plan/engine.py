@@ -59,9 +59,19 @@ RULE_ORDER = (
 
 
 def make_plan(
-    case: Case, response: ResponseAssessment, state: StateAssessment, kb: KnowledgeBase
+    case: Case,
+    response: ResponseAssessment,
+    state: StateAssessment,
+    kb: KnowledgeBase,
+    implausible_lesions: tuple[str, ...] = (),
 ) -> Plan:
-    ctx = PlanContext(case=case, response=response, state=state, kb=kb)
+    ctx = PlanContext(
+        case=case,
+        response=response,
+        state=state,
+        kb=kb,
+        implausible_lesions=frozenset(implausible_lesions),
+    )
     found = Findings()
     for rule in RULE_ORDER:
         rule(ctx, found)

@@ -416,7 +416,10 @@ RULES = (local_therapy,)
 
 def _timing(ctx: PlanContext, t: LesionTrajectory, gated: Timing) -> Timing:
     """A lesion that threatens function is treated now even while progression awaits
-    confirmation (iRECIST allows treatment for clinical need)."""
+    confirmation (iRECIST allows treatment for clinical need); a lesion whose measurement looks
+    implausible waits until it is checked."""
+    if t.id in ctx.implausible_lesions and gated == Timing.NOW:
+        return Timing.AFTER_CONFIRMATION
     lesion = ctx.lesion(t.id)
     if gated == Timing.AFTER_CONFIRMATION and (lesion.symptomatic or lesion.symptoms):
         return Timing.NOW

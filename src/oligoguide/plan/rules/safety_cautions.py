@@ -276,7 +276,21 @@ def targeted_drug_with_radiotherapy(ctx: PlanContext, out: Findings) -> None:
         )
 
 
+def implausible_measurements(ctx: PlanContext, out: Findings) -> None:
+    found = sorted(ctx.implausible_lesions)
+    if found:
+        out.drafts.append(
+            caution_draft(
+                "workup_confirm_equivocal",
+                "caution.implausible_measurement",
+                f"{', '.join(found)}: a recorded value looks implausible (see the warnings); "
+                "check the measurement and the images before any ablative treatment.",
+            )
+        )
+
+
 RULES = (
+    implausible_measurements,
     targeted_drug_with_radiotherapy,
     ecog_two,
     unconfirmed_progression,

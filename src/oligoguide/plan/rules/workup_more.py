@@ -203,7 +203,8 @@ def confirm_uncertain(ctx: PlanContext, out: Findings) -> None:
         and x.post_treatment_assessment.appearance == PostTreatmentAppearance.INDETERMINATE
     ]
     gates = read_gates(ctx)
-    if not (equivocal or unclear or gates.unconfirmed):
+    implausible = sorted(ctx.implausible_lesions)
+    if not (equivocal or unclear or gates.unconfirmed or implausible):
         return
     what = "; ".join(
         part
@@ -211,6 +212,7 @@ def confirm_uncertain(ctx: PlanContext, out: Findings) -> None:
             f"equivocal new lesion(s) {', '.join(equivocal)}" if equivocal else "",
             f"post-treatment change of uncertain nature in {', '.join(unclear)}" if unclear else "",
             gates.unconfirmed,
+            f"implausible value(s) for {', '.join(implausible)}" if implausible else "",
         )
         if part
     )
