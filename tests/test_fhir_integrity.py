@@ -368,6 +368,39 @@ def test_property_a_broken_reference_is_refused_by_pointer_or_listed(
     assert _warned(lenient.warnings, "disease state")
 
 
+# --- the faces: REST, CLI, CDS Hooks ----------------------------------------------------------
+def _broken_brain_bundle() -> tuple[dict[str, Any], int]:
+    bundle = _bundle()
+    k = _index(bundle, "BR1")
+    bundle["entry"][k]["resource"]["focus"] = [{"reference": "urn:uuid:no-such-tumour"}]
+    return bundle, k
+
+
+FHIR_JSON = {"content-type": "application/fhir+json"}
+
+
+def test_cli_assess_reads_a_bundle_strictly_or_leniently(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from oligoguide.cli.app import app
+
+    bundle, k = _broken_brain_bundle()
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    runner = CliRunner()
+    refused = runner.invoke(app, ["assess", str(path)])
+    assert refused.exit_code == 2
+    assert f"/entry/{k}/resource/focus/0/reference" in refused.output
+    answered = runner.invoke(app, ["assess", str(path), "--lenient", "--format", "json"])
+    assert answered.exit_code == 0, answered.output
+    warnings = json.loads(answered.stdout)["warnings"]
+    assert any(f"/entry/{k}/resource/focus/0/reference" in w for w in warnings)
+    clean = tmp_path / "clean.json"
+    clean.write_text(BRAIN.read_text("utf-8"), encoding="utf-8")
+    ok = runner.invoke(app, ["assess", str(clean), "--format", "json"])
+    assert json.loads(ok.stdout)["disease_state"] == "oligoprogression"
+
+
 def _as_an_ehr_sends_them(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     """The Bundle's resources with "Type/id" references, as an EHR answers a prefetch."""
     text = json.dumps(bundle)
