@@ -26,9 +26,13 @@ class FakeTokens:
         return bool(self.tokens)
 
 
+#: A loopback name: in local mode (no token) the service answers no other Host (DNS rebinding).
+LOCAL = "http://localhost"
+
+
 def client(tokens: dict[str, Caller] | None = None, **settings: object) -> TestClient:
     app = create_app(Settings.model_validate(settings), FakeTokens(tokens or {}))
-    return TestClient(app, raise_server_exceptions=False)
+    return TestClient(app, base_url=LOCAL, raise_server_exceptions=False)
 
 
 READER = {"r-token": Caller("reader", Role.READER)}

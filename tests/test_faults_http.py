@@ -21,6 +21,7 @@ from oligoguide.service import Settings
 from oligoguide.service.launch import build_app
 from oligoguide.store import Registry
 from server_process import running_server
+from service_helpers import LOCAL
 from store_support import pg_schema_url, store_url
 
 __all__ = ["pg_schema_url", "store_url"]  # fixtures used below
@@ -41,7 +42,7 @@ def _case(case_id: str, lesions: int = 0) -> dict[str, Any]:
 @pytest.fixture
 def api(store_url: URL) -> Iterator[tuple[TestClient, Registry]]:
     app, registry = build_app(Settings(db_url=store_url.render_as_string(hide_password=False)))
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as client:
         yield client, registry
     registry.close()
 
@@ -58,7 +59,7 @@ def _assert_503_problem(response: Any, reason_words: str) -> None:
 def test_full_disk_is_a_503_problem_and_loses_nothing(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
     app, registry = build_app(Settings(db_url=db))
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as client:
         assert client.post("/v1/cases", json=_case("before")).status_code == 201
         engine = registry._engine
         with engine.connect() as connection:

@@ -12,6 +12,7 @@ from jwt_helpers import ISSUER, FakeEhr
 from oligoguide.fhir.cds_hooks import SERVICE_ID
 from oligoguide.service import CdsIssuer, Settings
 from oligoguide.service.launch import build_app
+from service_helpers import LOCAL
 from test_service_cds import URL, ehr_prefetch, hook_request
 
 
@@ -23,7 +24,7 @@ def cds(tmp_path: Path) -> Iterator[tuple[TestClient, FakeEhr]]:
         cds_issuers=(CdsIssuer(iss=ISSUER, jwks=ehr.jwks),),
     )
     app, registry = build_app(settings)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as client:
         yield client, ehr
     registry.close()
 

@@ -23,6 +23,7 @@ from oligoguide.service import CdsIssuer, Settings
 from oligoguide.service.launch import build_app
 from oligoguide.service.state import service_state
 from oligoguide.store import Registry
+from service_helpers import LOCAL
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "crc_oligoprogression.json"
 URL = f"http://127.0.0.1:8000/cds-services/{SERVICE_ID}"
@@ -89,7 +90,7 @@ def api(tmp_path: Path, ehr: FakeEhr) -> Iterator[tuple[TestClient, Registry]]:
         cds_issuers=(CdsIssuer(iss=ISSUER, jwks=ehr.jwks),),
     )
     app, registry = build_app(settings)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as client:
         yield client, registry
     registry.close()
 

@@ -15,6 +15,7 @@ from oligoguide.model import load_case
 from oligoguide.service import Settings
 from oligoguide.service.launch import build_app
 from oligoguide.store import Registry
+from service_helpers import LOCAL
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 CRC = EXAMPLES / "crc_oligoprogression.json"
@@ -29,7 +30,7 @@ def _client(
     with Registry.open(db) as registry:
         tokens = {role: registry.create_token(f"{role}-1", role) for role in roles}
     app, registry = build_app(Settings(db_url=db, **settings))  # type: ignore[arg-type]
-    return TestClient(app, raise_server_exceptions=False), tokens, registry
+    return TestClient(app, base_url=LOCAL, raise_server_exceptions=False), tokens, registry
 
 
 @pytest.fixture

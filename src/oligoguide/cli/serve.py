@@ -37,37 +37,59 @@ def serve_command(
             min=1_000, help="Largest request body in bytes (default: the service's, 2000000)"
         ),
     ] = None,
+    trusted_proxies: Annotated[
+        str,
+        typer.Option(
+            envvar="OLIGOGUIDE_TRUSTED_PROXIES",
+            help="Comma-separated addresses or networks of reverse proxies whose "
+            "X-Forwarded-For is believed (default: none, the header is ignored)",
+        ),
+    ] = "",
 ) -> None:
     """Start the service; refuses a non-loopback address until a token exists."""
     import uvicorn
+    from pydantic import ValidationError
 
     from oligoguide.service import Settings, StartupRefusedError
     from oligoguide.service.launch import build_app
 
     issuers = json.loads(cds_issuers.read_text()) if cds_issuers else []
-    settings = Settings(
-        host=host,
-        port=port,
-        db_url=db,
-        examples_dir=examples,
-        base_url=base_url,
-        cds_issuers=issuers,
-        **limits(rate_limit, auth_failure_limit, max_body_bytes),
-    )
+    try:
+        settings = Settings(
+            host=host,
+            port=port,
+            db_url=db,
+            examples_dir=examples,
+            base_url=base_url,
+            cds_issuers=issuers,
+            trusted_proxies=trusted_proxies,
+            **limits(rate_limit, auth_failure_limit, max_body_bytes),
+        )
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        typer.echo(f"error: {where}: {first['msg']}", err=True)
+        raise typer.Exit(2) from None
     with fail_on_input_error():
         try:
             app, registry = build_app(settings)
         except StartupRefusedError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from None
-    local = not registry.list_tokens()
+    local = settings.loopback and not registry.has_active_token()
     typer.echo(f"oligoguide serving at {settings.public_url()}  (registry: {registry.url})")
     if local:
         typer.echo(
             "local mode: no API token exists, so loopback callers act as the local "
-            "clinician; create one with `oligoguide token create`"
+            "clinician (requests addressed to other names than localhost, 127.0.0.1 or [::1] "
+            "are refused); create one with `oligoguide token create`"
         )
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    # proxy_headers=False: uvicorn would otherwise take the client address from
+    # X-Forwarded-For sent by any loopback peer; the service reads it itself, and only from
+    # the proxies named in --trusted-proxies (service/middleware.py, client_address).
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False
+    )
 
 
 def limits(

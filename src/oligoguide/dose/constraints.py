@@ -22,9 +22,11 @@ Status = Literal["pass", "fail", "no_sourced_limit"]
 
 
 class DosePoint(BaseModel):
-    """A dose-volume point, e.g. stomach D0.5cc = 20 Gy (see docs/dose.md for metric names)."""
+    """A dose-volume point, e.g. stomach D0.5cc = 20 Gy (see docs/dose.md for metric names).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Strict, like every model read from outside: `"20"` or `true` is not a dose."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     organ: str = Field(min_length=1)
     metric: str = Field(min_length=1)
@@ -32,15 +34,16 @@ class DosePoint(BaseModel):
 
 
 class PriorCourse(BaseModel):
-    """An earlier radiotherapy course with its doses to the organs of this plan."""
+    """An earlier radiotherapy course with its doses to the organs of this plan (strict)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     fractions: int = Field(ge=1)
     total_gy: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     months_since: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     label: str | None = None
-    points: tuple[DosePoint, ...] = ()
+    # A JSON array as read; each point is still validated strictly by DosePoint.
+    points: tuple[DosePoint, ...] = Field(default=(), strict=False)
 
 
 class ConstraintResult(BaseModel):

@@ -8,7 +8,7 @@ from oligoguide.knowledge import default_knowledge_base
 from oligoguide.service import problems
 from oligoguide.service.auth import TokenChecker
 from oligoguide.service.cds_jwt import JwksCache
-from oligoguide.service.middleware import BodyLimit, RateLimit, SecurityHeaders
+from oligoguide.service.middleware import BodyLimit, LoopbackHostOnly, RateLimit, SecurityHeaders
 from oligoguide.service.routes import cds, compute, health
 from oligoguide.service.settings import Settings
 from oligoguide.service.state import ServiceState
@@ -32,17 +32,21 @@ def create_app(settings: Settings, tokens: TokenChecker, registry: object = None
         description="Decision support for oligoprogression: RECIST 1.1, disease state, cited "
         "plans, dose, FHIR/mCODE and CDS Hooks. Supports, does not replace, clinical judgement.",
     )
-    app.state.oligoguide = ServiceState(
+    state = ServiceState(
         settings=settings, tokens=tokens, registry=registry, jwks=JwksCache(settings.cds_issuers)
     )
+    app.state.oligoguide = state
     problems.install(app)
+    # The last added runs first: Host check, body limit, rate limit, security headers.
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         RateLimit,
         per_minute=settings.rate_limit_per_minute,
         auth_failures_per_minute=settings.auth_failure_limit_per_minute,
+        trusted_proxies=settings.trusted_proxy_networks(),
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(LoopbackHostOnly, local_mode=lambda: state.local_mode)
     app.include_router(health.router)
     app.include_router(compute.router)
     app.include_router(cds.router)

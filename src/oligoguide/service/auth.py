@@ -2,8 +2,9 @@
 
 Roles, from least to most: reader (read and compute), clinician (also write cases),
 admin (also manage tokens). With no token issued at all and a loopback bind, the service runs
-in local mode: requests act as the local clinician (start-up says so); any other bind refuses
-to start without tokens (see app.py).
+in local mode: requests act as the local clinician (start-up says so), and only requests
+addressed to a loopback name are answered (`middleware.LoopbackHostOnly`, against DNS
+rebinding); any other bind refuses to start without tokens (see app.py).
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Verify the JWT an EHR sends with a CDS Hooks call (CDS Hooks 2.0.1, "Trusting CDS Clients").
 
 Accepted only: an asymmetric signature (ES384 or RS384) by a key from the JWKS of an issuer on
-the allow-list; `aud` equal to the exact service URL; `exp` in the future; a `jti` not seen
-before (replay cache until expiry). `alg: none`, HMAC and unknown issuers are refused.
+the allow-list; `aud` equal to the exact service URL; `exp` in the future and no more than the
+maximum lifetime (5 minutes by default, see `settings.CDS_MAX_TOKEN_LIFETIME_SECONDS` for the
+source) after `iat`, which is not in the future; a non-empty string `jti` not seen before from
+that issuer (replay cache until expiry). `alg: none`, HMAC and unknown issuers are refused.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 import httpx
 import jwt
 
-from oligoguide.service.settings import CdsIssuer
+from oligoguide.service.settings import CDS_MAX_TOKEN_LIFETIME_SECONDS, CdsIssuer
 
 ALLOWED_ALGORITHMS = ("ES384", "RS384")
 JWKS_TTL_SECONDS = 3600
@@ -59,22 +61,24 @@ class JwksCache:
 
 
 class ReplayCache:
-    """Remembers each jti until its token expires."""
+    """Remembers each jti (per issuer, so one EHR's nonce never blocks another's) until its
+    token expires. A token lives at most the maximum lifetime, so the cache stays small."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.seen: dict[str, float] = {}
         self.clock = clock
         self._lock = threading.Lock()
 
-    def check_and_add(self, jti: str, exp: float) -> None:
+    def check_and_add(self, jti: str, exp: float, iss: str = "") -> None:
         now = self.clock()
+        key = f"{iss}\n{jti}"
         with self._lock:
             for old, until in list(self.seen.items()):
                 if until + LEEWAY_SECONDS < now:
                     del self.seen[old]
-            if jti in self.seen:
+            if key in self.seen:
                 raise JwtRefusedError("token replayed (jti already used)")
-            self.seen[jti] = exp
+            self.seen[key] = exp
 
 
 def _key_for(jwks: Mapping[str, Any], kid: str | None, alg: str) -> Any:
@@ -89,7 +93,11 @@ def _key_for(jwks: Mapping[str, Any], kid: str | None, alg: str) -> Any:
 
 
 def verify_cds_jwt(
-    token: str, audience: str, keys: JwksCache, replay: ReplayCache
+    token: str,
+    audience: str,
+    keys: JwksCache,
+    replay: ReplayCache,
+    max_lifetime: int = CDS_MAX_TOKEN_LIFETIME_SECONDS,
 ) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
@@ -119,5 +127,25 @@ def verify_cds_jwt(
         raise JwtRefusedError(f"aud must be {audience}") from None
     except jwt.PyJWTError as error:
         raise JwtRefusedError(f"invalid token: {error}") from None
-    replay.check_and_add(str(claims["jti"]), float(claims["exp"]))
+    _check_lifetime(claims, max_lifetime)
+    jti = claims["jti"]
+    if not isinstance(jti, str) or not jti.strip():
+        raise JwtRefusedError("jti must be a non-empty string (a nonce unique to this token)")
+    replay.check_and_add(jti, float(claims["exp"]), iss)
     return claims
+
+
+def _check_lifetime(claims: dict[str, Any], max_lifetime: int) -> None:
+    """`exp` no more than `max_lifetime` seconds after `iat`. PyJWT has checked that `exp` is
+    not past and `iat` not in the future (within the leeway), but it reads either from a string
+    or a boolean too: JWT times are JSON numbers (RFC 7519 NumericDate)."""
+    for name in ("exp", "iat"):
+        value = claims[name]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise JwtRefusedError(f"{name} must be a number of seconds since the epoch")
+    lifetime = float(claims["exp"]) - float(claims["iat"])
+    if lifetime > max_lifetime:
+        raise JwtRefusedError(
+            f"token lifetime too long: exp is {lifetime:.0f} s after iat, at most "
+            f"{max_lifetime} s accepted"
+        )

@@ -1,11 +1,17 @@
-"""Cross-cutting HTTP protections: body size limit, rate limit, security headers."""
+"""Cross-cutting HTTP protections: loopback Host in local mode, body size limit, rate limit
+(keyed on the client address, read from X-Forwarded-For only behind a trusted proxy), security
+headers."""
 
 from __future__ import annotations
 
+import ipaddress
 import math
+import re
 import time
 from collections import OrderedDict, deque
+from collections.abc import Callable, Sequence
 
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,6 +31,84 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 DOCS_PATHS = ("/docs", "/redoc", "/openapi.json")
+
+
+_LOOPBACK_HOST = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?", re.IGNORECASE)
+
+
+def loopback_host(scope: Scope) -> bool:
+    """Exactly one Host header, naming localhost, 127.0.0.1 or [::1] (with any port)."""
+    hosts = [value for name, value in scope.get("headers", []) if name == b"host"]
+    return len(hosts) == 1 and _LOOPBACK_HOST.fullmatch(hosts[0].decode("latin-1")) is not None
+
+
+class LoopbackHostOnly:
+    """In local mode, answer only requests addressed to a loopback name (else 421).
+
+    Local mode trusts every caller as the local clinician because only this machine can
+    connect. A web page can break that assumption by DNS rebinding: its own name is made to
+    resolve to 127.0.0.1, and the browser then lets the page read this service's answers, sent
+    with `Host: <the page's name>`. Refusing any other Host closes that door. With tokens the
+    Host does not matter (the page has none), so the check applies in local mode only; the
+    fast path (a loopback Host) asks nothing of the registry."""
+
+    def __init__(self, app: ASGIApp, local_mode: Callable[[], bool]) -> None:
+        self.app = app
+        self.local_mode = local_mode
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and not loopback_host(scope)
+            and await run_in_threadpool(self.local_mode)  # a registry query: off the loop
+        ):
+            response = problem_response(
+                421,
+                "Misdirected request",
+                "in local mode (no API token exists) the service answers only requests "
+                "addressed to localhost, 127.0.0.1 or [::1]: open it by one of these names, "
+                "or create a token (`oligoguide token create`) to serve other names",
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+ProxyNetworks = Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network]
+_MAX_ADDRESS_CHARS = 64
+
+
+def _trusted(address: str, proxies: ProxyNetworks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
+
+
+def client_address(request: Request, proxies: ProxyNetworks) -> str:
+    """The address a request comes from, as limits and locks should see it.
+
+    The peer's address, unless the peer is a configured trusted proxy (settings
+    `trusted_proxies`, OLIGOGUIDE_TRUSTED_PROXIES): then the nearest X-Forwarded-For hop that
+    is not itself a trusted proxy, read from the right. Each trusted proxy appends the address
+    it received the request from, so that hop was written by one of them; the hops to its left
+    are whatever the client sent and are never believed. With no trusted proxy configured (the
+    default) the header is ignored: any client could otherwise name a fresh address with each
+    request and never meet the failed-authentication limit."""
+    peer = request.client.host if request.client else "?"
+    if not proxies or not _trusted(peer, proxies):
+        return peer
+    hops = [
+        hop.strip()
+        for header in request.headers.getlist("x-forwarded-for")
+        for hop in header.split(",")
+        if hop.strip()
+    ]
+    for hop in reversed(hops):
+        if not _trusted(hop, proxies):
+            return hop[:_MAX_ADDRESS_CHARS]
+    return hops[0][:_MAX_ADDRESS_CHARS] if hops else peer
 
 
 class BodyLimit:
@@ -129,7 +213,8 @@ class SlidingWindows:
 class RateLimit(BaseHTTPMiddleware):
     """Sliding one-minute windows, in memory, per process.
 
-    Requests per client: the token's last characters, or the address when no token is sent.
+    Requests per client: the token's last characters, or the address when no token is sent
+    (`client_address`: X-Forwarded-For counts only from a configured trusted proxy).
     Failed authentications (answers 401: no, unknown or revoked credentials, on the API, CDS
     Hooks and UI sign-in alike) per address: an address over that limit is refused before any
     token is checked. Made-up tokens are each a new client for the first window, so without the
@@ -138,13 +223,20 @@ class RateLimit(BaseHTTPMiddleware):
     address is refused whatever it sends, since telling a valid token from a guess would mean
     checking it; the lock lifts when its oldest failure is a minute old."""
 
-    def __init__(self, app: ASGIApp, per_minute: int, auth_failures_per_minute: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        per_minute: int,
+        auth_failures_per_minute: int,
+        trusted_proxies: ProxyNetworks = (),
+    ) -> None:
         super().__init__(app)
         self.requests = SlidingWindows(per_minute)
         self.auth_failures = SlidingWindows(auth_failures_per_minute)
+        self.trusted_proxies = tuple(trusted_proxies)
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        address = request.client.host if request.client else "?"
+        address = client_address(request, self.trusted_proxies)
         auth = request.headers.get("authorization", "")
         client = auth[-12:] if auth else address
         now = time.monotonic()

@@ -801,6 +801,17 @@ class Registry:
             op.detail = f"results={len(tokens)}"
             return tokens
 
+    def has_active_token(self) -> bool:
+        """Whether any token is active: the service asks on each request to know whether it
+        runs in local mode. Not audited: it names no token and reads no clinical data, and one
+        audit row per request would bury the entries that matter (writes, reads of cases,
+        token changes, refused authentications)."""
+        with self._transaction() as session:
+            found = session.execute(
+                select(TokenRow.id).where(TokenRow.revoked_at.is_(None)).limit(1)
+            ).first()
+        return found is not None
+
     # -- deployment secrets --------------------------------------------------------------------
 
     def case_key_secret(self) -> bytes:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from oligoguide.assess import Assessment, assess
 from oligoguide.model import Case
@@ -16,9 +18,10 @@ from oligoguide.render.pdf import render_pdf
 from oligoguide.render.plots import all_figures
 from oligoguide.service.auth import Caller, Role, require
 from oligoguide.service.case_keys import read_keyed_case
+from oligoguide.service.downloads import report_attachment
 from oligoguide.service.problems import ProblemError
 from oligoguide.service.state import current_caller, service_state
-from oligoguide.store import Registry
+from oligoguide.store import CaseRecord, Registry
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 CallerDep = Annotated[Caller, Depends(current_caller)]
@@ -78,14 +81,29 @@ def _save(reg: Registry, case: Case, caller: Caller, version: int) -> Assessment
     return result
 
 
+# The registry writes and the CPU-bound assessment run in a worker thread (the routes are async
+# only to read the body), so one large case never stalls the event loop and `/healthz`.
+
+
+def _create(reg: Registry, case: Case, caller: Caller) -> tuple[CaseRecord, Assessment]:
+    record = reg.create_case(case, caller.name)
+    return record, _save(reg, case, caller, record.version)
+
+
+def _update(
+    reg: Registry, case_id: str, case: Case, caller: Caller, expected: int | None
+) -> tuple[CaseRecord, Assessment]:
+    record = reg.update_case(case_id, case, caller.name, expected)
+    return record, _save(reg, case, caller, record.version)
+
+
 @router.post("", status_code=201, response_model=CaseSaved, summary="Create a case")
 async def create_case(
     request: Request, response: Response, caller: CallerDep, reg: RegistryDep
 ) -> CaseSaved:
     require(caller, Role.CLINICIAN)
     case = await read_keyed_case(request)
-    record = reg.create_case(case, caller.name)
-    result = _save(reg, case, caller, record.version)
+    record, result = await run_in_threadpool(_create, reg, case, caller)
     response.headers["Location"] = f"/v1/cases/{case.case_id}"
     response.headers["ETag"] = f'"{record.version}"'
     return CaseSaved(
@@ -102,25 +120,34 @@ async def update_case(
 ) -> CaseSaved:
     """Send `If-Match: "<version>"` to refuse the write when someone saved a newer version."""
     require(caller, Role.CLINICIAN)
+    expected = _if_match(request)
     case = await read_keyed_case(request)
-    record = reg.update_case(case_id, case, caller.name, _if_match(request))
-    result = _save(reg, case, caller, record.version)
+    record, result = await run_in_threadpool(_update, reg, case_id, case, caller, expected)
     response.headers["ETag"] = f'"{record.version}"'
     return CaseSaved(
         case_id=case_id, version=record.version, content_hash=record.content_hash, assessment=result
     )
 
 
+_IF_MATCH = re.compile(r'(?:W/)?"?([0-9]{1,18})"?')  # ASCII digits, well inside 64 bits
+
+
 def _if_match(request: Request) -> int | None:
+    """The version an edit expects, from `If-Match: "<version>"` (the ETag of a read).
+
+    Anything else is a 400 naming the header, never a 500: thousands of digits (Python refuses
+    to convert them), non-ASCII digits that `str.isdigit` accepts but `int` does not, `*`."""
     header = request.headers.get("if-match")
     if header is None:
         return None
-    value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    found = _IF_MATCH.fullmatch(header.strip())
+    if found is None:
         raise ProblemError(
-            400, "Invalid If-Match", "use the version number from the ETag", pointer=""
+            400,
+            "Invalid If-Match",
+            'If-Match must be the ETag of the version being edited, e.g. If-Match: "3"',
         )
-    return int(value)
+    return int(found.group(1))
 
 
 @router.get("", response_model=CaseList, summary="List and search cases")
@@ -234,5 +261,5 @@ def report(
     digest = hashlib.sha256(body).hexdigest()[:16]
     headers = {"ETag": f'"{digest}"'}
     if fmt == "pdf":
-        headers["Content-Disposition"] = f'attachment; filename="{case_id}-v{record.version}.pdf"'
+        headers |= report_attachment(case_id, record.version, "pdf")  # as the UI names it
     return Response(body, media_type=MEDIA[fmt], headers=headers)

@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from oligoguide.assess import assess
 from oligoguide.fhir.cds_hooks import (
@@ -64,7 +65,13 @@ def _caller(request: Request, state: ServiceState, path: str) -> str:
         )
     audience = f"{state.settings.public_url()}{path}"
     try:
-        claims = verify_cds_jwt(token.strip(), audience, state.jwks, state.replay)
+        claims = verify_cds_jwt(
+            token.strip(),
+            audience,
+            state.jwks,
+            state.replay,
+            max_lifetime=state.settings.cds_max_token_lifetime_seconds,
+        )
     except JwtRefusedError as error:
         raise ProblemError(
             401,
@@ -155,6 +162,12 @@ async def cds_call(service_id: str, request: Request) -> CdsResponse:
         raise ProblemError(
             400, "Wrong hook", f"this service answers {PATIENT_VIEW_SERVICE.hook}", pointer="/hook"
         )
+    # Reading the prefetch (or the EHR's FHIR server), the assessment and the registry writes
+    # block: a worker thread does them, so the event loop keeps serving other requests.
+    return await run_in_threadpool(_answer, body, state, actor)
+
+
+def _answer(body: CdsRequest, state: ServiceState, actor: str) -> CdsResponse:
     case = _case_for(body, state)
     result = assess(case)
     link = _store(state, case, actor)

@@ -1,12 +1,19 @@
-"""Stateless computation: assess a case, describe the knowledge base, radiobiology."""
+"""Stateless computation: assess a case, describe the knowledge base, radiobiology.
+
+Request models are strict: JSON types are taken as sent, never converted (`true` is not 1,
+`"3"` is not 3, `1.0` is not an integer), and a refusal names the field by its JSON pointer
+from the root of the body (`/points/0/metric`). Enumerations alone are read from their JSON
+string (FastAPI validates the parsed body in Python mode, where a strict enum wants a member).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from oligoguide.ask import Answer, ask
 from oligoguide.assess import Assessment, assess
@@ -34,11 +41,12 @@ CallerDep = Annotated[Caller, Depends(current_caller)]
 async def assess_case(request: Request, _: CallerDep) -> Assessment:
     """Send a case as `application/json`, or an mCODE Bundle as `application/fhir+json`."""
     case = await read_keyed_case(request)
-    return assess(case)
+    # CPU-bound: in a worker thread, so a large case never stalls the event loop (/healthz).
+    return await run_in_threadpool(assess, case)
 
 
 class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     question: str = Field(min_length=1, max_length=2000)
     retriever: Literal["lexical", "dense", "hybrid"] = "lexical"
@@ -72,7 +80,7 @@ def kb_summary(_: CallerDep) -> KbSummary:
 
 
 class Schedule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     total_gy: float = Field(gt=0, le=200)
     fractions: int = Field(ge=1, le=60)
@@ -97,9 +105,9 @@ def dose_bed(body: Schedule, _: CallerDep) -> Radiobiology:
 
 
 class ScheduleRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    site: Site
+    site: Site = Field(strict=False)  # its JSON string; any other value is still refused
     diameter_mm: float | None = Field(default=None, gt=0, le=500)
     central: bool = False
     ultracentral: bool = False
@@ -118,16 +126,17 @@ def dose_schedule(body: ScheduleRequest, _: CallerDep) -> ScheduleSuggestion:
 
 
 class CheckRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Points and prior courses are validated here, as part of the body (the dose models are
+    strict), so an error points into the body: `/points/0/metric`, `/prior_courses/1/...`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     total_gy: float | None = Field(default=None, gt=0, le=200)
     fractions: int = Field(ge=1, le=60)
-    points: list[dict[str, Any]] = Field(min_length=1, max_length=200)
-    prior_courses: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
+    points: list[DosePoint] = Field(min_length=1, max_length=200)
+    prior_courses: list[PriorCourse] = Field(default_factory=list, max_length=20)
 
 
 @router.post("/dose/check", response_model=ConstraintReport, summary="Organ-at-risk check")
 def dose_check(body: CheckRequest, _: CallerDep) -> ConstraintReport:
-    points = [DosePoint.model_validate(p) for p in body.points]
-    prior = [PriorCourse.model_validate(p) for p in body.prior_courses]
-    return check_constraints(body.total_gy, body.fractions, points, prior)
+    return check_constraints(body.total_gy, body.fractions, body.points, body.prior_courses)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -11,6 +10,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from oligoguide.assess import Assessment, assess
@@ -19,6 +19,7 @@ from oligoguide.model.vocab import DiseaseState
 from oligoguide.render.plots import all_figures
 from oligoguide.service.auth import Caller, Role
 from oligoguide.service.bodies import MalformedJsonError, parse_json
+from oligoguide.service.downloads import report_attachment
 from oligoguide.service.state import service_state
 from oligoguide.service.ui import case_form as cf
 from oligoguide.service.ui.case_edit import Editing, kept_parts, shown_part, stored_data, with_kept
@@ -113,7 +114,7 @@ async def new_case(ui: UiDep) -> Response:
     except CaseInputError as error:
         return _refused(ui, data, error.issues, 422)
     try:
-        return _store_new(ui, caller, case, "entered")
+        return await run_in_threadpool(_store_new, ui, caller, case, "entered")
     except AlreadyExists:
         issue = InputIssue("/case_id", "a case with this id exists; choose another id")
         return _refused(ui, data, [issue], 409)
@@ -157,7 +158,7 @@ async def edit_case(case_id: str, ui: UiDep) -> Response:
     except VersionConflict as conflict:
         return _conflict(ui, caller, data, editing, conflict)
     how = "edited and re-assessed" if record.version > base else "unchanged; re-assessed"
-    return _assess_and_show(ui, caller, case, record.version, how)
+    return await run_in_threadpool(_assess_and_show, ui, caller, case, record.version, how)
 
 
 def _edited_version(raw: object) -> int:
@@ -226,7 +227,9 @@ def _store_new(ui: Ui, caller: Caller, case: Case, how: str) -> Response:
 
 
 def _assess_and_show(ui: Ui, caller: Caller, case: Case, version: int, how: str) -> Response:
-    """Store the assessment of the version just written, and go to the case page."""
+    """Store the assessment of the version just written, and go to the case page. Blocking
+    (CPU-bound assess, registry writes): async routes call it, or `_store_new`, in a worker
+    thread so that one large case never stalls the event loop."""
     with _store_errors():
         _registry(ui).save_assessment(case.case_id, version, assess(case), caller.name)
     ui.session.flash.append(f"Case {case.case_id} {how} (version {version}).")
@@ -269,7 +272,7 @@ async def import_case(ui: UiDep) -> Response:
     except CaseInputError as error:
         return _import_error(ui, "The file is not a valid case.", 422, error.issues)
     try:
-        response = _store_new(ui, caller, case, "imported")
+        response = await run_in_threadpool(_store_new, ui, caller, case, "imported")
     except AlreadyExists:
         return _import_error(
             ui, f"A case with id {case.case_id} already exists.", 409, existing=case.case_id
@@ -330,9 +333,6 @@ def assessment_view(case_id: str, ui: UiDep) -> Response:
     )
 
 
-_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
 @router.get("/cases/{case_id}/report.html")
 def report_html(case_id: str, ui: UiDep) -> Response:
     from oligoguide.render.html import render_html
@@ -350,6 +350,5 @@ def report_pdf(case_id: str, ui: UiDep) -> Response:
     caller = ui.need()
     record, result = _load(ui, caller, case_id)
     body = render_pdf(result, all_figures(record.case, result))
-    name = _FILENAME.sub("_", f"{case_id}-v{record.version}.pdf")
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    headers = report_attachment(case_id, record.version, "pdf")
     return ui.finish(Response(body, media_type="application/pdf", headers=headers))
