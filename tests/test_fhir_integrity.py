@@ -379,6 +379,44 @@ def _broken_brain_bundle() -> tuple[dict[str, Any], int]:
 FHIR_JSON = {"content-type": "application/fhir+json"}
 
 
+def test_rest_refuses_by_default_and_lists_when_lenient() -> None:
+    pytest.importorskip("fastapi")
+    from service_helpers import client
+
+    bundle, k = _broken_brain_bundle()
+    api = client()
+    refused = api.post("/v1/assess", content=json.dumps(bundle), headers=FHIR_JSON)
+    assert refused.status_code == 422, refused.text
+    pointers = [e["pointer"] for e in refused.json()["errors"]]
+    assert f"/entry/{k}/resource/focus/0/reference" in pointers
+    answered = api.post("/v1/assess?lenient=true", content=json.dumps(bundle), headers=FHIR_JSON)
+    assert answered.status_code == 200, answered.text
+    warnings = answered.json()["warnings"]
+    assert any(f"/entry/{k}/resource/focus/0/reference" in w for w in warnings)
+    assert any("disease state" in w for w in warnings)
+
+
+def test_rest_case_store_keeps_the_warnings_with_the_saved_assessment(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from oligoguide.service import Settings
+    from oligoguide.service.launch import build_app
+
+    bundle, k = _broken_brain_bundle()
+    app, registry = build_app(Settings(db_url=f"sqlite:///{tmp_path / 'r.sqlite3'}"))
+    with TestClient(app, base_url="http://localhost", raise_server_exceptions=False) as api:
+        refused = api.post("/v1/cases", content=json.dumps(bundle), headers=FHIR_JSON)
+        assert refused.status_code == 422, refused.text
+        saved = api.post("/v1/cases?lenient=true", content=json.dumps(bundle), headers=FHIR_JSON)
+        assert saved.status_code == 201, saved.text
+        body = saved.json()
+        assert any(f"/entry/{k}/resource/" in w for w in body["assessment"]["warnings"])
+        stored = api.get(f"/v1/cases/{body['case_id']}/assessments").json()
+        assert any(f"/entry/{k}/resource/" in w for w in stored[-1]["assessment"]["warnings"])
+    registry.close()
+
+
 def test_cli_assess_reads_a_bundle_strictly_or_leniently(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
@@ -399,6 +437,44 @@ def test_cli_assess_reads_a_bundle_strictly_or_leniently(tmp_path: Path) -> None
     clean.write_text(BRAIN.read_text("utf-8"), encoding="utf-8")
     ok = runner.invoke(app, ["assess", str(clean), "--format", "json"])
     assert json.loads(ok.stdout)["disease_state"] == "oligoprogression"
+
+
+def test_cds_hooks_prefetch_is_read_leniently_and_the_card_says_what_was_left_out() -> None:
+    pytest.importorskip("fastapi")
+    from oligoguide.fhir.cds_hooks import SERVICE_ID
+    from service_helpers import client
+
+    bundle, k = _broken_brain_bundle()
+    resources = _as_an_ehr_sends_them(bundle)
+    patient = resources[0]
+    size = resources[k]
+    prefetch = {
+        "patient": patient,
+        "conditions": _searchset([r for r in resources if r["resourceType"] == "Condition"]),
+        "tumors": _searchset([r for r in resources if r["resourceType"] == "BodyStructure"]),
+        "tumorSizes": _searchset([r for r in resources if r["resourceType"] == "Observation"]),
+        "imagingStudies": _searchset(
+            [r for r in resources if r["resourceType"] in ("ImagingStudy", "DiagnosticReport")]
+        ),
+        "medicationRequests": _searchset(
+            [r for r in resources if r["resourceType"] == "MedicationRequest"]
+        ),
+    }
+    body = {
+        "hook": "patient-view",
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "context": {"userId": "Practitioner/1", "patientId": patient["id"]},
+        "prefetch": prefetch,
+    }
+    response = client(cds_allow_unauthenticated=True).post(f"/cds-services/{SERVICE_ID}", json=body)
+    assert response.status_code == 200, response.text
+    cards = response.json()["cards"]
+    assert cards[0]["indicator"] == "warning"
+    assert f"Observation/{size['id']}" in cards[0]["detail"]
+    record = [card for card in cards if "left out" in card["summary"]]
+    assert record
+    assert record[0]["indicator"] == "warning"
+    assert f"Observation/{size['id']}" in record[0]["detail"]
 
 
 def _as_an_ehr_sends_them(bundle: dict[str, Any]) -> list[dict[str, Any]]:

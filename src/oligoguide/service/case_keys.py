@@ -74,8 +74,3 @@ async def read_keyed_input(request: Request, lenient: bool = False) -> ReceivedC
         lambda: bundle_to_case(data, case_key_secret=secret, lenient=lenient)
     )
     return ReceivedCase(reading.case, reading.warnings)
-
-
-async def read_keyed_case(request: Request) -> Case:
-    """The case of `read_keyed_input`, read strictly."""
-    return (await read_keyed_input(request)).case

@@ -12,12 +12,11 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from oligoguide.assess import Assessment, assess
-from oligoguide.model import Case
 from oligoguide.render.html import render_html
 from oligoguide.render.pdf import render_pdf
 from oligoguide.render.plots import all_figures
 from oligoguide.service.auth import Caller, Role, require
-from oligoguide.service.case_keys import read_keyed_case
+from oligoguide.service.case_keys import LenientQuery, ReceivedCase, read_keyed_input
 from oligoguide.service.downloads import report_attachment
 from oligoguide.service.problems import ProblemError
 from oligoguide.service.state import current_caller, service_state
@@ -75,9 +74,10 @@ class AssessmentEntry(BaseModel):
     assessment: dict[str, Any]
 
 
-def _save(reg: Registry, case: Case, caller: Caller, version: int) -> Assessment:
-    result = assess(case)
-    reg.save_assessment(case.case_id, version, result, caller.name)
+def _save(reg: Registry, received: ReceivedCase, caller: Caller, version: int) -> Assessment:
+    """Assess and store; a FHIR Bundle's reading warnings are kept with the assessment."""
+    result = received.assess()
+    reg.save_assessment(received.case.case_id, version, result, caller.name)
     return result
 
 
@@ -85,25 +85,30 @@ def _save(reg: Registry, case: Case, caller: Caller, version: int) -> Assessment
 # only to read the body), so one large case never stalls the event loop and `/healthz`.
 
 
-def _create(reg: Registry, case: Case, caller: Caller) -> tuple[CaseRecord, Assessment]:
-    record = reg.create_case(case, caller.name)
-    return record, _save(reg, case, caller, record.version)
+def _create(reg: Registry, received: ReceivedCase, caller: Caller) -> tuple[CaseRecord, Assessment]:
+    record = reg.create_case(received.case, caller.name)
+    return record, _save(reg, received, caller, record.version)
 
 
 def _update(
-    reg: Registry, case_id: str, case: Case, caller: Caller, expected: int | None
+    reg: Registry, case_id: str, received: ReceivedCase, caller: Caller, expected: int | None
 ) -> tuple[CaseRecord, Assessment]:
-    record = reg.update_case(case_id, case, caller.name, expected)
-    return record, _save(reg, case, caller, record.version)
+    record = reg.update_case(case_id, received.case, caller.name, expected)
+    return record, _save(reg, received, caller, record.version)
 
 
 @router.post("", status_code=201, response_model=CaseSaved, summary="Create a case")
 async def create_case(
-    request: Request, response: Response, caller: CallerDep, reg: RegistryDep
+    request: Request,
+    response: Response,
+    caller: CallerDep,
+    reg: RegistryDep,
+    lenient: LenientQuery = False,
 ) -> CaseSaved:
     require(caller, Role.CLINICIAN)
-    case = await read_keyed_case(request)
-    record, result = await run_in_threadpool(_create, reg, case, caller)
+    received = await read_keyed_input(request, lenient)
+    case = received.case
+    record, result = await run_in_threadpool(_create, reg, received, caller)
     response.headers["Location"] = f"/v1/cases/{case.case_id}"
     response.headers["ETag"] = f'"{record.version}"'
     return CaseSaved(
@@ -116,13 +121,18 @@ async def create_case(
 
 @router.put("/{case_id}", response_model=CaseSaved, summary="Save an edit as a new version")
 async def update_case(
-    case_id: str, request: Request, response: Response, caller: CallerDep, reg: RegistryDep
+    case_id: str,
+    request: Request,
+    response: Response,
+    caller: CallerDep,
+    reg: RegistryDep,
+    lenient: LenientQuery = False,
 ) -> CaseSaved:
     """Send `If-Match: "<version>"` to refuse the write when someone saved a newer version."""
     require(caller, Role.CLINICIAN)
     expected = _if_match(request)
-    case = await read_keyed_case(request)
-    record, result = await run_in_threadpool(_update, reg, case_id, case, caller, expected)
+    received = await read_keyed_input(request, lenient)
+    record, result = await run_in_threadpool(_update, reg, case_id, received, caller, expected)
     response.headers["ETag"] = f'"{record.version}"'
     return CaseSaved(
         case_id=case_id, version=record.version, content_hash=record.content_hash, assessment=result

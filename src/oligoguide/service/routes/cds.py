@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from oligoguide.assess import assess
+from oligoguide.fhir.assess_reading import assess_reading
 from oligoguide.fhir.cds_hooks import (
     PATIENT_VIEW_SERVICE,
     REQUIRED_PREFETCH,
@@ -28,6 +28,7 @@ from oligoguide.fhir.cds_hooks import (
     prefetch_to_bundle,
 )
 from oligoguide.fhir.read import bundle_to_case
+from oligoguide.fhir.reading import BundleReading
 from oligoguide.model import Case
 from oligoguide.model.errors import issues_from_validation
 from oligoguide.service.bodies import json_body
@@ -97,7 +98,9 @@ def _parse(data: Any) -> CdsRequest:
         ) from None
 
 
-def _case_for(request_body: CdsRequest, state: ServiceState) -> Case:
+def _case_for(request_body: CdsRequest, state: ServiceState) -> BundleReading:
+    """The prefetch read leniently (an EHR record is what it is): what it left out is listed
+    in the assessment's warnings and on a card of its own."""
     missing = missing_prefetch(request_body.prefetch)
     prefetch: dict[str, Any] = dict(request_body.prefetch or {})
     if missing:
@@ -115,7 +118,7 @@ def _case_for(request_body: CdsRequest, state: ServiceState) -> Case:
     _same_patient(request_body, prefetch)
     # _same_patient compared the EHR's real ids; the case id is then a keyed pseudonym.
     secret = case_key_secret(state)
-    return bundle_to_case(prefetch_to_bundle(prefetch), case_key_secret=secret).case
+    return bundle_to_case(prefetch_to_bundle(prefetch), case_key_secret=secret, lenient=True)
 
 
 def _same_patient(request_body: CdsRequest, prefetch: dict[str, Any]) -> None:
@@ -168,13 +171,14 @@ async def cds_call(service_id: str, request: Request) -> CdsResponse:
 
 
 def _answer(body: CdsRequest, state: ServiceState, actor: str) -> CdsResponse:
-    case = _case_for(body, state)
-    result = assess(case)
+    reading = _case_for(body, state)
+    case = reading.case
+    result = assess_reading(reading)
     link = _store(state, case, actor)
     if link and state.registry is not None:
         state.registry.save_assessment(case.case_id, None, result, actor)
     report = link or f"{state.settings.public_url()}/v1/assess"
-    return CdsResponse(cards=assessment_to_cards(result, report))
+    return CdsResponse(cards=assessment_to_cards(result, report, reading.left_out))
 
 
 @router.post("/{service_id}/feedback", status_code=200, summary="Card feedback from the EHR")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from oligoguide.ask import Answer, ask
-from oligoguide.assess import Assessment, assess
+from oligoguide.assess import Assessment
 from oligoguide.dose import (
     ConstraintReport,
     DosePoint,
@@ -30,7 +30,7 @@ from oligoguide.dose import (
 from oligoguide.knowledge import default_knowledge_base
 from oligoguide.model.vocab import Site
 from oligoguide.service.auth import Caller
-from oligoguide.service.case_keys import read_keyed_case
+from oligoguide.service.case_keys import LenientQuery, read_keyed_input
 from oligoguide.service.state import current_caller
 
 router = APIRouter(prefix="/v1", tags=["compute"])
@@ -38,11 +38,11 @@ CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
 @router.post("/assess", response_model=Assessment, summary="Assess a case (JSON or FHIR Bundle)")
-async def assess_case(request: Request, _: CallerDep) -> Assessment:
+async def assess_case(request: Request, _: CallerDep, lenient: LenientQuery = False) -> Assessment:
     """Send a case as `application/json`, or an mCODE Bundle as `application/fhir+json`."""
-    case = await read_keyed_case(request)
+    received = await read_keyed_input(request, lenient)
     # CPU-bound: in a worker thread, so a large case never stalls the event loop (/healthz).
-    return await run_in_threadpool(assess, case)
+    return await run_in_threadpool(received.assess)
 
 
 class AskRequest(BaseModel):
