@@ -440,3 +440,30 @@ def test_an_implausible_growth_defers_ablation_and_says_why() -> None:
     assert a.implausible_lesions == ("L1",)
     assert all(str(r.timing) != "now" for r in _local(a, "L1"))
     assert any(r.rule == "caution.implausible_measurement" for r in a.recommendations)
+
+
+# Found by the FHIR property test: a locally recurrent colorectal primary in polyprogression
+# raised the safety guard (curative surgery offered while the disease progresses widely).
+def test_recurrent_primary_in_polyprogression_is_treated_for_symptoms_only() -> None:
+    data = case(
+        [
+            lesion("P1", [30, 30, 32], site="colorectum", primary=True),
+            lesion("L1", [12, 12, 12], site="liver"),
+        ],
+        primary_tumour={"status": "locally_recurrent", "lesion_id": "P1"},
+    ).model_dump(mode="json")
+    data["lesion_groups"] = [
+        {
+            "id": "G1",
+            "site": "lung",
+            "observations": [
+                {"date": scan(1), "count": "multiple", "status": "present"},
+                {"date": scan(2), "count": "multiple", "status": "progressing"},
+            ],
+        }
+    ]
+    a = assess(case_from_data(data))
+    assert a.disease_state == "polyprogression"
+    line = _local(a, "P1")[0]
+    assert str(line.modality) == "observation"
+    assert str(line.timing) == "if_symptomatic"

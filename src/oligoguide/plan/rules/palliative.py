@@ -11,6 +11,7 @@ from __future__ import annotations
 from oligoguide.dose import suggest_schedule
 from oligoguide.model.vocab import (
     DIFFUSE_SITES,
+    DiseaseState,
     Intent,
     LocalModality,
     PrimarySite,
@@ -196,6 +197,9 @@ def intact_primary(ctx: PlanContext, out: Findings) -> None:
         if lesion_id is not None and ctx.lesion(lesion_id).site in DIFFUSE_SITES:
             continue
         symptomatic = bool(symptoms)
+        # a recurrent primary is resected with curative intent only while the metastatic
+        # disease is limited; in polyprogression it is treated for its symptoms only
+        recurrent_local = recurrent and ctx.disease_state != DiseaseState.POLYPROGRESSION
         what = "locally recurrent primary" if recurrent else "intact primary"
         out.drafts.append(
             Draft(
@@ -204,10 +208,12 @@ def intact_primary(ctx: PlanContext, out: Findings) -> None:
                 rule="palliative.primary_tumour",
                 lesion_id=lesion_id,
                 modality=LocalModality.SURGERY
-                if symptomatic or recurrent
+                if symptomatic or recurrent_local
                 else LocalModality.OBSERVATION,
-                alternatives=(LocalModality.CONVENTIONAL_RT,) if symptomatic or recurrent else (),
-                timing=Timing.NOW if symptomatic or recurrent else Timing.IF_SYMPTOMATIC,
+                alternatives=(LocalModality.CONVENTIONAL_RT,)
+                if symptomatic or recurrent_local
+                else (),
+                timing=Timing.NOW if symptomatic or recurrent_local else Timing.IF_SYMPTOMATIC,
                 intent=Intent.PALLIATIVE if symptomatic else None,
                 lead=f"{lesion_id or 'Primary'}: {what}, managed by the colorectal guideline "
                 + (
@@ -216,7 +222,7 @@ def intact_primary(ctx: PlanContext, out: Findings) -> None:
                     "bleeding."
                     if symptomatic
                     else "(site-specific multidisciplinary review)."
-                    if recurrent
+                    if recurrent_local
                     else "(no routine resection while asymptomatic)."
                 ),
                 rationale=f"The {what} is not treated as one more progressing metastasis.",
