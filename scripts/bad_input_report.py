@@ -52,8 +52,10 @@ def main() -> int:
     for name, c in counts.items():
         total += c
         print(f"{name:<18}{sum(c.values()):>7}{c['refused']:>9}{c['warned']:>8}{c['silent']:>8}")
-    print(f"{'all':<18}{sum(total.values()):>7}{total['refused']:>9}{total['warned']:>8}"
-          f"{total['silent']:>8}")
+    print(
+        f"{'all':<18}{sum(total.values()):>7}{total['refused']:>9}{total['warned']:>8}"
+        f"{total['silent']:>8}"
+    )
     for line in silent[:20]:
         print("SILENT", line)
     return 1 if silent else 0
