@@ -157,3 +157,24 @@ def test_ecog_out_of_range_names_the_value() -> None:
     with pytest.raises(CaseInputError) as error:
         bundle_to_case(bundle)
     assert error.value.issues[0].pointer == f"/entry/{i}/resource/valueInteger"
+
+
+# mCODE SecondaryCancerDisorderVS (ICD-10-CM): C79.31 brain, C79.32 cerebral meninges,
+# C79.51 bone, C79.52 bone marrow. Codes are matched exactly (issue 20): marrow is not bone,
+# meninges are not brain.
+@pytest.mark.parametrize(
+    ("code", "site"),
+    [
+        ("C79.31", Site.BRAIN),
+        ("C79.32", Site.LEPTOMENINGES),
+        ("C79.51", Site.BONE),
+        ("C79.52", None),
+        ("C78.01", Site.LUNG),
+        ("C79.72", Site.ADRENAL),
+        ("C79.49", None),
+        ("C78.7", Site.LIVER),
+        ("C78.71", None),  # not a code: no prefix guessing
+    ],
+)
+def test_secondary_icd10_codes_map_exactly(code: str, site: Site | None) -> None:
+    assert c.site_from_secondary_code(c.ICD10_CM, code) == site

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from oligoguide.fhir.icd10_sites import site_from_icd10
 from oligoguide.model.vocab import (
     BiomarkerName,
     BodyRegion,
@@ -280,19 +281,7 @@ def site_from_secondary_code(system: str | None, code: str | None) -> Site | Non
     if code is None:
         return None
     if system == ICD10 or (system or "").startswith("http://hl7.org/fhir/sid/icd-10"):
-        normal = code.upper()
-        if normal.startswith("C79.32"):  # ICD-10-CM cerebral meninges: before C79.3 brain
-            return Site.LEPTOMENINGES
-        if normal.startswith("C77"):
-            return Site.LYMPH_NODE
-        # ICD-10-CM adds digits (C78.01 right lung): compare on the WHO 4-character code.
-        for site in (Site.LUNG, Site.LIVER, Site.BRAIN, Site.BONE, Site.ADRENAL, Site.PLEURA):
-            icd = SITE_CODES[site].secondary_icd10
-            if icd is not None and normal.startswith(icd.code):
-                return site
-        if normal.startswith("C78.6"):
-            return Site.PERITONEUM
-        return None
+        return site_from_icd10(code)
     if system == SNOMED:
         for site in (Site.LUNG, Site.LIVER, Site.BRAIN, Site.BONE, Site.ADRENAL, Site.PLEURA):
             snomed = SITE_CODES[site].secondary_snomed
