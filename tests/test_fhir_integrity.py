@@ -414,6 +414,11 @@ def test_rest_case_store_keeps_the_warnings_with_the_saved_assessment(tmp_path: 
         assert any(f"/entry/{k}/resource/" in w for w in body["assessment"]["warnings"])
         stored = api.get(f"/v1/cases/{body['case_id']}/assessments").json()
         assert any(f"/entry/{k}/resource/" in w for w in stored[-1]["assessment"]["warnings"])
+        # a report made later re-assesses the stored case: the import warnings stay with it
+        report = api.get(f"/v1/cases/{body['case_id']}/report.json").json()
+        assert any(f"/entry/{k}/resource/" in w for w in report["warnings"])
+        html = api.get(f"/v1/cases/{body['case_id']}/report.html").text
+        assert "FHIR Bundle read leniently" in html
     registry.close()
 
 

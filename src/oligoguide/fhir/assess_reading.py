@@ -27,3 +27,15 @@ def assess_reading(
 ) -> Assessment:
     """`assess(reading.case)` with the reading's warnings (`BundleReading.warnings`)."""
     return with_warnings(assess(reading.case, thresholds, today), reading.warnings)
+
+
+#: How every line of `BundleReading.warnings` begins: the mark of an import warning.
+IMPORT_WARNING_PREFIX = "FHIR Bundle"
+
+
+def import_warnings(stored: Assessment | None) -> tuple[str, ...]:
+    """The import warnings of a stored assessment, to carry into a later re-assessment of the
+    same case version (the case itself does not keep what its import left out)."""
+    if stored is None:
+        return ()
+    return tuple(w for w in stored.warnings if w.startswith(IMPORT_WARNING_PREFIX))

@@ -257,6 +257,14 @@ def report(
 ) -> Response:
     record = reg.get_case(case_id, caller.name, version)
     result = assess(record.case)  # the current knowledge base; stored runs stay in /assessments
+    # What a lenient FHIR import left out stays visible in every later report of that version.
+    from oligoguide.fhir.assess_reading import import_warnings, with_warnings
+
+    stored = reg.assessments(case_id, caller.name, record.version)
+    result = with_warnings(
+        result,
+        import_warnings(Assessment.model_validate(stored[0].data) if stored else None),
+    )
     body: bytes
     if fmt == "json":
         body = result.model_dump_json(indent=2).encode()
