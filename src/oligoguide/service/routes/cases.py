@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from oligoguide.assess import Assessment, assess
+from oligoguide.assess import Assessment
 from oligoguide.render.html import render_html
 from oligoguide.render.pdf import render_pdf
 from oligoguide.render.plots import all_figures
@@ -19,6 +19,7 @@ from oligoguide.service.auth import Caller, Role, require
 from oligoguide.service.case_keys import LenientQuery, ReceivedCase, read_keyed_input
 from oligoguide.service.downloads import report_attachment
 from oligoguide.service.problems import ProblemError
+from oligoguide.service.reassess import reassess
 from oligoguide.service.state import current_caller, service_state
 from oligoguide.store import CaseRecord, Registry
 
@@ -256,15 +257,8 @@ def report(
     version: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     record = reg.get_case(case_id, caller.name, version)
-    result = assess(record.case)  # the current knowledge base; stored runs stay in /assessments
-    # What a lenient FHIR import left out stays visible in every later report of that version.
-    from oligoguide.fhir.assess_reading import import_warnings, with_warnings
-
-    stored = reg.assessments(case_id, caller.name, record.version)
-    result = with_warnings(
-        result,
-        import_warnings(Assessment.model_validate(stored[0].data) if stored else None),
-    )
+    # the current knowledge base (stored runs stay in /assessments), with the import's warnings
+    result = reassess(reg, record, caller.name)
     body: bytes
     if fmt == "json":
         body = result.model_dump_json(indent=2).encode()

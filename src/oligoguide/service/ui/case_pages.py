@@ -20,6 +20,7 @@ from oligoguide.render.plots import all_figures
 from oligoguide.service.auth import Caller, Role
 from oligoguide.service.bodies import MalformedJsonError, parse_json
 from oligoguide.service.downloads import report_attachment
+from oligoguide.service.reassess import reassess
 from oligoguide.service.state import service_state
 from oligoguide.service.ui import case_form as cf
 from oligoguide.service.ui.case_edit import Editing, kept_parts, shown_part, stored_data, with_kept
@@ -96,7 +97,8 @@ def case_list(
 def _load(ui: Ui, caller: Caller, case_id: str) -> tuple[CaseRecord, Assessment]:
     with _store_errors():
         record = _registry(ui).get_case(case_id, caller.name)
-    return record, assess(record.case)  # the current knowledge base, like the REST reports
+    # the current knowledge base, like the REST reports, with the import's warnings
+    return record, reassess(_registry(ui), record, caller.name)
 
 
 @router.get("/cases/new")
