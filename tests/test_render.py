@@ -11,7 +11,7 @@ from oligoguide.assess import assess
 from oligoguide.model import load_case
 from oligoguide.render import render_markdown, render_text
 from oligoguide.render.html import render_html
-from oligoguide.render.pdf import render_pdf
+from oligoguide.render.pdf import pdf_problem, render_pdf
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "crc_oligoprogression.json"
 SECTIONS = (
@@ -47,6 +47,8 @@ def test_html_escapes_and_is_self_contained() -> None:
 
 
 def test_pdf_text_shows_the_plan_and_references(tmp_path: Path) -> None:
+    problem = pdf_problem()
+    need(problem is None, f"WeasyPrint's system libraries: {problem}")
     need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) not installed")
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(render_pdf(assess(load_case(EXAMPLE))))

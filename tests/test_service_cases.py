@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from conftest import need
 from oligoguide.assess import assess
 from oligoguide.model import load_case
+from oligoguide.render.pdf import pdf_problem
 from oligoguide.service import Settings
 from oligoguide.service.launch import build_app
 from oligoguide.store import Registry
@@ -149,6 +150,8 @@ def test_reports_in_every_format(
     html = client.get(f"{base}.html", headers=tokens["reader"]).text
     assert "<svg" in html
     assert "References" in html
+    problem = pdf_problem()
+    need(problem is None, f"WeasyPrint's system libraries: {problem}")
     pdf = client.get(f"{base}.pdf", headers=tokens["reader"])
     assert pdf.headers["content-type"] == "application/pdf", pdf.text[:500]
     assert pdf.content.startswith(b"%PDF")

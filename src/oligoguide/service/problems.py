@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oligoguide.model.errors import CaseInputError, OligoguideError, pointer_of
+from oligoguide.render.pdf import PdfUnavailableError
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -99,6 +100,12 @@ def _http(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, str(exc.detail), headers=exc.headers)
 
 
+def _pdf_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    # The PDF engine's system libraries are missing (or it warned): the HTML report still works.
+    assert isinstance(exc, PdfUnavailableError)
+    return problem_response(503, "PDF report unavailable", str(exc))
+
+
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     # Never a traceback to the client; the server log names the type only (no patient data).
     return problem_response(500, "Internal error", f"unexpected {type(exc).__name__}")
@@ -110,5 +117,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ValidationError, _model_validation)
     app.add_exception_handler(ProblemError, _problem)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(PdfUnavailableError, _pdf_unavailable)
     app.add_exception_handler(OligoguideError, _known)
     app.add_exception_handler(Exception, _unexpected)
