@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,8 +11,8 @@ from typing import Annotated
 import typer
 
 from oligoguide.assess import Assessment, assess
-from oligoguide.cli.errors import fail_on_input_error
-from oligoguide.model import CaseInputError, case_json_schema, load_case
+from oligoguide.cli.errors import EXIT_BAD_INPUT, fail_on_input_error
+from oligoguide.model import Case, CaseInputError, case_json_schema, load_case
 from oligoguide.model.errors import InputIssue
 from oligoguide.model.io import MAX_CASE_BYTES, parse_json_text
 from oligoguide.render import render_markdown, render_text
@@ -21,6 +22,11 @@ class OutputFormat(StrEnum):
     TEXT = "text"
     MARKDOWN = "markdown"
     JSON = "json"
+    HTML = "html"  # the UI's report page, self-contained (inline SVG figures)
+    PDF = "pdf"  # the same page printed by WeasyPrint (needs its system libraries)
+
+
+EXIT_PDF_UNAVAILABLE = 3
 
 
 class SchemaName(StrEnum):
@@ -28,7 +34,15 @@ class SchemaName(StrEnum):
     ASSESSMENT = "assessment"
 
 
-def render(assessment: Assessment, fmt: OutputFormat) -> str:
+def render(assessment: Assessment, fmt: OutputFormat, case: Case | None = None) -> str:
+    """A text format of the report; html with the UI's figures when the case is given."""
+    if fmt == OutputFormat.HTML:
+        from oligoguide.render.html import render_html
+        from oligoguide.render.plots import all_figures
+
+        return render_html(assessment, all_figures(case, assessment) if case else ())
+    if fmt == OutputFormat.PDF:
+        raise ValueError("pdf is binary: use render_report")
     if fmt == OutputFormat.JSON:
         return assessment.model_dump_json(indent=2) + "\n"
     if fmt == OutputFormat.MARKDOWN:
@@ -36,7 +50,22 @@ def render(assessment: Assessment, fmt: OutputFormat) -> str:
     return render_text(assessment)
 
 
+def render_report(assessment: Assessment, fmt: OutputFormat, case: Case | None = None) -> bytes:
+    """The report in any format as bytes (pdf raises PdfUnavailableError when it cannot be made)."""
+    if fmt != OutputFormat.PDF:
+        return render(assessment, fmt, case).encode("utf-8")
+    from oligoguide.render.pdf import render_pdf
+    from oligoguide.render.plots import all_figures
+
+    return render_pdf(assessment, all_figures(case, assessment) if case else ())
+
+
 def assess_file(path: Path, lenient: bool = False) -> Assessment:
+    """`read_and_assess` without the case."""
+    return read_and_assess(path, lenient)[1]
+
+
+def read_and_assess(path: Path, lenient: bool = False) -> tuple[Case, Assessment]:
     """A case JSON file, or an mCODE FHIR Bundle (`"resourceType": "Bundle"`), assessed.
 
     A Bundle is read strictly (anything the case would be read without refuses it, naming the
@@ -50,21 +79,31 @@ def assess_file(path: Path, lenient: bool = False) -> Assessment:
         raise CaseInputError([InputIssue("", f"input larger than {MAX_CASE_BYTES} bytes")])
     data = parse_json_text(raw)
     if not (isinstance(data, dict) and data.get("resourceType") == "Bundle"):
-        return assess(load_case(path))  # the core reads it again, its own way
+        case = load_case(path)  # the core reads it again, its own way
+        return case, assess(case)
     try:
         from oligoguide.fhir import assess_reading, bundle_to_case
     except ImportError:  # the FHIR face needs the `service` extra (fhir.resources)
         raise CaseInputError(
             [InputIssue("/resourceType", "reading FHIR Bundles needs the 'service' extra")]
         ) from None
-    return assess_reading(bundle_to_case(data, lenient=lenient))
+    reading = bundle_to_case(data, lenient=lenient)
+    return reading.case, assess_reading(reading)
 
 
 def assess_command(
     case_file: Annotated[
         Path, typer.Argument(help="Case JSON file, or an mCODE FHIR Bundle", show_default=False)
     ],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TEXT,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, markdown, json, or the UI's report as html or pdf (pdf needs WeasyPrint's "
+            "system libraries: Pango, HarfBuzz-subset)",
+        ),
+    ] = OutputFormat.TEXT,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file")] = None,
     lenient: Annotated[
         bool,
@@ -77,12 +116,26 @@ def assess_command(
     ] = False,
 ) -> None:
     """Assess a case: RECIST 1.1, per-lesion progression, disease state and the cited plan."""
+    from oligoguide.render.pdf import PdfUnavailableError
+
     with fail_on_input_error():
-        text = render(assess_file(case_file, lenient), fmt)
+        case, assessment = read_and_assess(case_file, lenient)
+    try:
+        body = render_report(assessment, fmt, case)
+    except PdfUnavailableError as error:
+        typer.echo(f"error: PDF reports are unavailable here: {error.reason}", err=True)
+        typer.echo(f"to enable them, install: {error.hint}", err=True)
+        typer.echo("the html format needs none of it: --format html", err=True)
+        raise typer.Exit(EXIT_PDF_UNAVAILABLE) from None
     if output is None:
-        typer.echo(text, nl=False)
+        if fmt == OutputFormat.PDF and sys.stdout.isatty():
+            typer.echo("error: a PDF is binary: write it with -o FILE", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT)
+        stream = typer.get_binary_stream("stdout")
+        stream.write(body)
+        stream.flush()
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_bytes(body)
 
 
 def schema_command(
