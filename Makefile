@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check bench eval-ask clean
+.PHONY: run test lint typecheck check bench eval-ask clean provision
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench: $(STAMP)
 
 eval-ask: $(STAMP)
 	$(BIN)/python bench/eval_ask.py
+
+# The Debian packages of the outside systems the tests use (installs as root, else prints the command).
+provision:
+	bash scripts/provision.sh
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
