@@ -4,12 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check bench eval-ask clean provision
+.PHONY: run test lint typecheck check bench eval-ask clean provision lock
 
-$(STAMP): pyproject.toml
+LOCK := locks/all-dev.txt
+
+# Every dependency at the exact version and hash of the lock (bash scripts/lock.sh rewrites it),
+# then the project itself, editable, without resolving anything again.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	# compile the cohort screen's rules once (numba caches them; about 20 s)
 	$(BIN)/python -c "from oligoguide.cohort.kernel.batch_rules import warm_up; warm_up()"
 	touch $(STAMP)
@@ -32,7 +36,7 @@ typecheck: $(STAMP)
 	$(BIN)/python -m mypy
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[all,dev,bench]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r locks/bench.txt
 	$(BIN)/python bench/run_all.py
 
 eval-ask: $(STAMP)
@@ -42,5 +46,9 @@ eval-ask: $(STAMP)
 provision:
 	bash scripts/provision.sh
 
+# Rewrite locks/ from pyproject.toml (uv, in .tools/); --upgrade moves to the newest releases.
+lock:
+	bash scripts/lock.sh
+
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .tools build dist .pytest_cache .mypy_cache .ruff_cache
