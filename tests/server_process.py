@@ -45,7 +45,18 @@ class ServerProcess:
         self.log_path = folder / f"server-{self.port}.log"
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [*oligoguide_command(), "serve", "--host", HOST, "--port", str(self.port), *args],
+            # --no-token-local-demo: these tests exercise local mode (no token) themselves;
+            # the one-time token of a plain `serve` is tested in tests/test_serve_token.py
+            [
+                *oligoguide_command(),
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(self.port),
+                "--no-token-local-demo",
+                *args,
+            ],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

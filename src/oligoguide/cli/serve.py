@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from oligoguide.cli.errors import fail_on_input_error
+
+if TYPE_CHECKING:
+    from oligoguide.service import Settings
+    from oligoguide.store import Registry
+
+SESSION_TOKEN_PREFIX = "local-session-"  # one-time tokens of `serve`, revoked when it stops
 
 
 def serve_command(
@@ -45,8 +52,21 @@ def serve_command(
             "X-Forwarded-For is believed (default: none, the header is ignored)",
         ),
     ] = "",
+    no_token_local_demo: Annotated[
+        bool,
+        typer.Option(
+            "--no-token-local-demo",
+            envvar="OLIGOGUIDE_NO_TOKEN_LOCAL_DEMO",
+            help="Only for a purely local demo: with no API token configured, let every loopback "
+            "caller act as the local clinician without a token (by default a one-time access "
+            "token is printed and required, even on loopback)",
+        ),
+    ] = False,
 ) -> None:
-    """Start the service; refuses a non-loopback address until a token exists."""
+    """Start the service; refuses a non-loopback address until a token exists.
+
+    With no API token configured, a one-time clinician token is made, printed (with a sign-in
+    URL) and required for every request, loopback included; it is revoked when serve stops."""
     import uvicorn
     from pydantic import ValidationError
 
@@ -76,20 +96,50 @@ def serve_command(
         except StartupRefusedError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from None
+    revoke_session_tokens(registry)  # left by a serve that did not stop cleanly
+    session = None
+    if settings.loopback and not registry.has_active_token() and not no_token_local_demo:
+        session = start_session_token(registry, settings)
     local = settings.loopback and not registry.has_active_token()
     typer.echo(f"oligoguide serving at {settings.public_url()}  (registry: {registry.url})")
     if local:
         typer.echo(
-            "local mode: no API token exists, so loopback callers act as the local "
-            "clinician (requests addressed to other names than localhost, 127.0.0.1 or [::1] "
-            "are refused); create one with `oligoguide token create`"
+            "local demo mode (--no-token-local-demo): no API token exists, so loopback callers "
+            "act as the local clinician (requests addressed to other names than localhost, "
+            "127.0.0.1 or [::1] are refused); create one with `oligoguide token create`"
         )
-    # proxy_headers=False: uvicorn would otherwise take the client address from
-    # X-Forwarded-For sent by any loopback peer; the service reads it itself, and only from
-    # the proxies named in --trusted-proxies (service/middleware.py, client_address).
-    uvicorn.run(
-        app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False
+    try:
+        # proxy_headers=False: uvicorn would otherwise take the client address from
+        # X-Forwarded-For sent by any loopback peer; the service reads it itself, and only from
+        # the proxies named in --trusted-proxies (service/middleware.py, client_address).
+        uvicorn.run(
+            app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False
+        )
+    finally:
+        if session is not None:
+            registry.revoke_token(session, actor="serve")
+
+
+def start_session_token(registry: Registry, settings: Settings) -> str:
+    """Make, print and return the name of a one-time clinician token for this run."""
+    name = SESSION_TOKEN_PREFIX + secrets.token_hex(4)
+    secret = registry.create_token(name, "clinician", actor="serve")
+    url = settings.public_url()
+    typer.echo(
+        "No API token is configured: this run requires its one-time access token, "
+        "loopback included (revoked when serve stops; --no-token-local-demo opts out)."
     )
+    typer.echo(f"  access token: {secret}")
+    typer.echo(f"  web UI: {url}/ui/sign-in  (paste the token)")
+    typer.echo(f"  API:    curl -H 'Authorization: Bearer {secret}' {url}/v1/cases")
+    return name
+
+
+def revoke_session_tokens(registry: Registry) -> None:
+    """Revoke one-time tokens of earlier runs still active (a killed serve cannot revoke)."""
+    for token in registry.list_tokens(actor="serve"):
+        if token.name.startswith(SESSION_TOKEN_PREFIX) and token.revoked_at is None:
+            registry.revoke_token(token.name, actor="serve")
 
 
 def limits(
