@@ -35,7 +35,7 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from oligoguide.cohort.embedded import copy_screen, install_macros, register_views
+from oligoguide.cohort.duckdb_run import copy_screen, install_macros, register_views
 from oligoguide.cohort.kernel import batch_rules, context, stream
 from oligoguide.cohort.kernel.allocator import run_allocation
 from oligoguide.cohort.kernel.output import WRITE_OPTIONS, Output
