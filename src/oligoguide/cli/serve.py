@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from oligoguide.service import Settings
     from oligoguide.store import Registry
 
-SESSION_TOKEN_PREFIX = "local-session-"  # one-time tokens of `serve`, revoked when it stops
+# The name prefix (not a secret) of the one-time tokens of `serve`, revoked when it stops.
+SESSION_TOKEN_PREFIX = "local-session-"  # nosec B105
 
 
 def serve_command(
