@@ -122,13 +122,13 @@ def test_errors_of_the_model_land_on_their_input() -> None:
 def test_errors_without_an_input_go_to_the_nearest_shown_part() -> None:
     rows = cf.Rows(biomarkers=1, therapies=1, lesions=1, measurements=(1,))
     issues = [
-        InputIssue("/imaging/0/date", "bad"),
-        InputIssue("/lesions/0/adjacent_organs/0", "unknown organ"),
+        InputIssue("/schema_version", "bad"),
+        InputIssue("/lesions/0/colour", "unknown field"),
         InputIssue("", "a case must be a JSON object"),
     ]
     placed = cf.place_errors(issues, rows)
-    assert placed.at[""] == ["imaging/0/date: bad", "a case must be a JSON object"]
-    assert placed.at["/lesions/0"] == ["adjacent_organs/0: unknown organ"]
+    assert placed.at[""] == ["schema_version: bad", "a case must be a JSON object"]
+    assert placed.at["/lesions/0"] == ["colour: unknown field"]
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,10 @@ from oligoguide.model.vocab import (
     BestResponse,
     BiomarkerName,
     BiomarkerStatus,
+    BodyRegion,
     ImagingModality,
     LesionObservation,
+    LocalModality,
     LungZone,
     MetastasisTiming,
     OrganAtRisk,
@@ -49,13 +51,18 @@ def _values(enum: type[StrEnum]) -> tuple[str, ...]:
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text, date, number, select, checkbox, checks, list
+    kind: str = "text"  # text, textarea, date, number, select, checkbox, checks, list
     choices: tuple[str, ...] = ()
     required: bool = False
     hint: str = ""
 
 
-CASE_FIELDS = (Field("case_id", "Case ID", required=True, hint="Unique in the registry"),)
+YES_NO = ("true", "false")
+CASE_FIELDS = (
+    Field("case_id", "Case ID", required=True, hint="Unique in the registry"),
+    Field("baseline_date", "Baseline scan date", "date", hint="Empty: the first scan"),
+    Field("clinically_deteriorating", "Clinically deteriorating?", "select", YES_NO),
+)
 PATIENT = (
     Field("id", "Patient ID", required=True),
     Field("sex", "Sex", "select", _values(Sex)),
@@ -93,7 +100,11 @@ LESION = (
     Field("is_lymph_node", "Lymph node", "checkbox"),
     Field("primary", "Primary tumour", "checkbox"),
     Field("sins_score", "SINS", "number", hint="Spine: 0-18"),
+    Field("symptomatic", "Is the lesion causing symptoms?", "select", YES_NO),
+    Field("measurable", "Measurable (RECIST)?", "select", YES_NO, hint="Empty: from its size"),
+    Field("equivocal", "New lesion, still equivocal", "checkbox"),
     Field("symptoms", "Symptoms", "checks", _values(Symptom)),
+    Field("adjacent_organs", "Next to organs at risk", "checks", _values(OrganAtRisk)),
 )
 MEASUREMENT = (
     Field("date", "Date", "date"),
@@ -105,7 +116,6 @@ MEASUREMENT = (
 
 
 # --- schema version 2: the clinical context ----------------------------------------------------
-YES_NO = ("true", "false")
 PRIMARY_TUMOUR = (
     Field("status", "Primary tumour", "select", _values(PrimaryStatus)),
     Field("date", "Resected or found on", "date"),
@@ -189,8 +199,22 @@ RISK_SCORE = (
     Field("value", "Value", hint="e.g. intermediate, 2"),
     Field("date", "Date", "date"),
 )
+IMAGING = (
+    Field("date", "Date", "date"),
+    Field("modality", "Modality", "select", _values(ImagingModality)),
+    Field("regions", "Regions covered", "checks", _values(BodyRegion)),
+    Field("id", "Study ID", hint="Accession number, optional"),
+    Field("findings", "Findings", "textarea"),
+)
+LOCAL_TREATMENT = (
+    Field("lesion_id", "Lesion ID", hint="One of the lesions above"),
+    Field("modality", "Treatment", "select", _values(LocalModality)),
+    Field("date", "Date", "date"),
+    Field("total_dose_gy", "Total dose (Gy)", "number", hint="Radiotherapy only"),
+    Field("fractions", "Fractions", "number"),
+)
 LIST_FIELDS = {"agents", "basis", "lesion_ids"}
-MULTI_FIELDS = {"classes", "symptoms"}
+MULTI_FIELDS = {"classes", "symptoms", "regions", "adjacent_organs"}
 
 
 @dataclass(frozen=True)
@@ -205,6 +229,21 @@ class Section:
 
 
 SECTIONS = (
+    Section(
+        "imaging",
+        "Imaging studies",
+        "Imaging study",
+        IMAGING,
+        "Every scan done, with the regions it covered (a brain MRI: brain), so the work-up does "
+        "not ask for it again.",
+    ),
+    Section(
+        "local_treatments",
+        "Local treatments of these lesions",
+        "Local treatment",
+        LOCAL_TREATMENT,
+        "Surgery, radiotherapy or ablation of a lesion listed above, by its lesion ID.",
+    ),
     Section(
         "prior_treatment_lines",
         "Earlier systemic lines (dates unknown)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -219,6 +220,7 @@ def _form_page(
         editing=editing,
         version_field=VERSION_FIELD,
         case_link=case_url(editing.case_id) if editing else "",
+        today=dt.date.today().isoformat(),  # date inputs: max, and flagged at once by ui.js
     )
 
 

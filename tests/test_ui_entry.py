@@ -1,0 +1,188 @@
+"""Entering a case through the form (issue 22): imaging studies and the lesion and case flags
+the engine uses are on the form, dates are ISO only, and Enter in a text box saves nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from builders import case, lesion, scan
+from oligoguide.assess import assess
+from oligoguide.model import Case
+from oligoguide.model.case import ImagingStudy, Lesion, LocalTreatment
+from oligoguide.model.vocab import WorkupCode
+from oligoguide.service.ui import case_fields as fields
+from oligoguide.service.ui import case_form as cf
+from oligoguide.service.ui.case_edit import stored_data
+from oligoguide.store import Registry
+from service_helpers import ui_site
+from test_ui_case_edit import CSRF, _read_form, _sign_in
+
+Site = tuple[TestClient, dict[str, str], Registry]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    with ui_site(tmp_path) as opened:
+        yield opened
+
+
+def _nsclc_with_brain_mri(case_id: str = "entry-1") -> Case:
+    """NSCLC oligoprogression in one liver lesion (brain-prone primary) with a recent brain MRI,
+    a treated lesion, an equivocal new lesion and the case-level flags."""
+    return case(
+        [
+            lesion("L1", [30, 20, 28], adjacent_organs=["stomach", "duodenum"], symptomatic=False),
+            lesion("L2", [25, 15, 15]),
+            lesion("L3", [None, None, 8], equivocal=True, measurable=False),
+        ],
+        primary="nsclc",
+        case_id=case_id,
+        imaging=[
+            {
+                "date": scan(2),
+                "modality": "MRI",
+                "regions": ["brain"],
+                "id": "MR-1",
+                "findings": "No brain metastases.",
+            },
+            {"date": scan(2), "modality": "CT", "regions": ["chest", "abdomen"]},
+        ],
+        local_treatments=[
+            {
+                "lesion_id": "L2",
+                "modality": "sbrt",
+                "date": scan(0),
+                "total_dose_gy": 45,
+                "fractions": 3,
+            }
+        ],
+        clinically_deteriorating=False,
+        baseline_date=scan(0),
+    )
+
+
+def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name, value in pairs:
+        out.setdefault(name, []).append(value)
+    return out
+
+
+def _as_form(data: dict[str, Any], csrf: str) -> dict[str, list[str]]:
+    pairs = [("csrf_token", csrf)]
+    for pointer, value in cf.flatten(data).items():
+        for one in value if isinstance(value, list) else [value]:
+            pairs.append((pointer, str(one)))
+    return _grouped(pairs)
+
+
+def _csrf(client: TestClient) -> str:
+    found = CSRF.search(client.get("/ui/cases/new").text)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    ("model", "inputs"),
+    [(ImagingStudy, fields.IMAGING), (LocalTreatment, fields.LOCAL_TREATMENT)],
+)
+def test_imaging_and_local_treatments_are_wholly_on_the_form(
+    model: type[BaseModel], inputs: tuple[cf.Field, ...]
+) -> None:
+    assert set(model.model_fields) == {f.name for f in inputs}
+
+
+def test_every_lesion_field_is_on_the_form() -> None:
+    nested = {"measurements", "oar_distances", "post_treatment_assessment"}
+    assert set(Lesion.model_fields) == {f.name for f in fields.LESION} | nested
+
+
+def test_the_new_form_offers_imaging_and_the_flags(site: Site) -> None:
+    client, tokens, _ = site
+    _sign_in(client, tokens["clinician"])
+    page = client.get("/ui/cases/new").text
+    for name in (
+        "/imaging/0/date",
+        "/imaging/0/modality",
+        "/imaging/0/regions",
+        "/imaging/0/id",
+        "/imaging/0/findings",
+        "/local_treatments/0/lesion_id",
+        "/clinically_deteriorating",
+        "/baseline_date",
+        "/lesions/0/equivocal",
+        "/lesions/0/symptomatic",
+        "/lesions/0/measurable",
+        "/lesions/0/adjacent_organs",
+    ):
+        assert f'name="{name}"' in page, name
+    assert "not on this form" not in page
+    assert "Is the lesion causing symptoms?" in page
+    assert 'id="tpl-imaging"' in page
+
+
+def test_a_case_with_its_imaging_is_entered_whole_and_no_brain_mri_is_asked(site: Site) -> None:
+    client, tokens, registry = site
+    _sign_in(client, tokens["clinician"])
+    entered = _nsclc_with_brain_mri()
+    response = client.post("/ui/cases/new", data=_as_form(stored_data(entered), _csrf(client)))
+    assert response.status_code == 303, response.text
+    stored = registry.get_case("entry-1", "t").case
+    assert stored == entered
+    assert stored.imaging[0].regions[0].value == "brain"
+    assert stored.lesions[2].equivocal
+    assert stored.lesions[0].symptomatic is False
+    assert WorkupCode.BRAIN_MRI not in {r.code for r in assess(stored).recommendations}
+    without = entered.model_copy(update={"imaging": ()})
+    assert WorkupCode.BRAIN_MRI in {r.code for r in assess(without).recommendations}
+
+
+def test_editing_keeps_imaging_and_can_add_a_study(site: Site) -> None:
+    client, tokens, registry = site
+    registry.create_case(_nsclc_with_brain_mri("entry-2"), "seed")
+    _sign_in(client, tokens["clinician"])
+    form = _read_form(client.get("/ui/cases/entry-2/edit").text)
+    pairs = [p for p in form.pairs if not p[0].startswith("/imaging/2/")]
+    pairs += [
+        ("/imaging/2/date", scan(2)),
+        ("/imaging/2/modality", "PET-CT"),
+        ("/imaging/2/regions", "whole_body"),
+    ]
+    response = client.post("/ui/cases/entry-2/edit", data=_grouped(pairs))
+    assert response.status_code == 303, response.text
+    record = registry.get_case("entry-2", "t")
+    assert record.version == 2
+    assert [s.modality.value for s in record.case.imaging] == ["MRI", "CT", "PET-CT"]
+    assert record.case.imaging[0].findings == "No brain metastases."
+
+
+@pytest.mark.parametrize("typed", ["15.01.1960", "01/15/1960", "1960-15-01", "15 Jan 1960"])
+def test_a_date_not_in_iso_form_is_refused_at_its_field(site: Site, typed: str) -> None:
+    client, tokens, registry = site
+    _sign_in(client, tokens["clinician"])
+    data = stored_data(_nsclc_with_brain_mri("entry-3"))
+    data["patient"]["birth_date"] = typed
+    response = client.post("/ui/cases/new", data=_as_form(data, _csrf(client)))
+    assert response.status_code == 422
+    assert re.search(r'id="f-patient-birth_date"[^>]*aria-invalid="true"', response.text)
+    assert registry.list_cases("t", None, None, 10, 0).total == 0
+
+
+def test_a_future_date_is_refused_at_its_field_and_date_inputs_carry_today(site: Site) -> None:
+    client, tokens, registry = site
+    _sign_in(client, tokens["clinician"])
+    page = client.get("/ui/cases/new").text
+    assert re.search(r'name="/patient/birth_date" type="date" max="\d{4}-\d{2}-\d{2}"', page)
+    data = stored_data(_nsclc_with_brain_mri("entry-4"))
+    data["imaging"][0]["date"] = "2999-01-01"
+    response = client.post("/ui/cases/new", data=_as_form(data, _csrf(client)))
+    assert response.status_code == 422
+    assert re.search(r'id="f-imaging-0-date"[^>]*aria-invalid="true"', response.text)
+    assert registry.list_cases("t", None, None, 10, 0).total == 0
