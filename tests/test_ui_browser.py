@@ -327,3 +327,31 @@ def test_keyboard_reaches_content_first(browser: Any, server: Server) -> None:
     assert page.evaluate("document.activeElement.closest('main') !== null")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"  # focus is visible
+
+
+def test_enter_does_not_save_and_a_future_date_is_flagged(browser: Any, server: Server) -> None:
+    from playwright.sync_api import expect
+
+    page = _page(browser)
+    _sign_in(page, server, server.clinician_token)
+    page.goto(server.url + "/ui/cases/new")
+    page.get_by_label("Case ID").fill("enter-half-filled")
+    page.locator("#f-patient-id").fill("P-1")
+    page.locator("#f-patient-id").press("Enter")  # a half-filled case: nothing is saved
+    page.locator("#f-cancer-histology").fill("adenocarcinoma")
+    page.locator("#f-cancer-histology").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("New case")
+    expect(page.locator("#error-summary")).to_have_count(0)
+    assert page.url.endswith("/ui/cases/new")
+    expect(page.locator("#f-patient-id")).to_have_value("P-1")
+    # The date picker's value is ISO whatever the locale; a date after today shows at once.
+    birth = page.locator("#f-patient-birth_date")
+    birth.fill("2999-01-01")
+    birth.dispatch_event("change")
+    expect(page.locator("#f-patient-birth_date-future")).to_contain_text("after today")
+    birth.fill("1960-01-15")
+    birth.dispatch_event("change")
+    expect(page.locator("#f-patient-birth_date-future")).to_have_count(0)
+    page.goto(server.url + "/ui/?q=enter-half-filled")
+    expect(page.get_by_text("enter-half-filled")).to_have_count(0)
+    assert not page.console_errors, page.console_errors

@@ -186,3 +186,19 @@ def test_a_future_date_is_refused_at_its_field_and_date_inputs_carry_today(site:
     assert response.status_code == 422
     assert re.search(r'id="f-imaging-0-date"[^>]*aria-invalid="true"', response.text)
     assert registry.list_cases("t", None, None, 10, 0).total == 0
+
+
+def test_enter_in_a_text_box_saves_nothing(site: Site) -> None:
+    """Implicit submission (Enter in a text box) clicks the form's default button, the first
+    submit button: on the case form it is disabled, so Enter saves nothing, with or without JS."""
+    client, tokens, _ = site
+    _sign_in(client, tokens["clinician"])
+    for page in (client.get("/ui/cases/new").text,):
+        form = page[page.index('id="case-form"') :]
+        first = re.search(r"<button[^>]*>", form)
+        assert first is not None
+        assert 'type="submit"' in first.group(0)
+        assert " disabled" in first.group(0)
+        assert "Pressing Enter does not save" in page
+    script = client.get("/ui/static/ui.js").text
+    assert '"Enter"' in script

@@ -37,6 +37,47 @@
     }
   });
 
+  // Enter in a text box of the case form moves on instead of saving a half-filled case (the
+  // form's disabled default button already stops the submission; this also keeps focus moving).
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !(target instanceof HTMLInputElement)) { return; }
+    if (!target.form || target.form.id !== "case-form") { return; }
+    event.preventDefault();
+  });
+
+  // A date after today is flagged at once, next to its field (the server refuses it too).
+  function checkDate(input) {
+    var max = input.getAttribute("data-max-date");
+    var id = input.id + "-future";
+    var note = document.getElementById(id);
+    var future = Boolean(max && input.value && input.value > max);
+    if (future && !note) {
+      note = document.createElement("p");
+      note.id = id;
+      note.className = "error-message future-date";
+      note.setAttribute("role", "alert");
+      note.textContent = "This date is after today (" + max + "): check it.";
+      input.insertAdjacentElement("afterend", note);
+      var described = input.getAttribute("aria-describedby");
+      input.setAttribute("aria-describedby", described ? described + " " + id : id);
+    } else if (!future && note) {
+      note.parentNode.removeChild(note);
+      var rest = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (x) {
+        return x && x !== id;
+      });
+      if (rest.length) { input.setAttribute("aria-describedby", rest.join(" ")); }
+      else { input.removeAttribute("aria-describedby"); }
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target instanceof HTMLInputElement && target.hasAttribute("data-max-date")) {
+      checkDate(target);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.documentElement.classList.add("js");
     // After a refused save, take keyboard and screen-reader users to the list of problems.
