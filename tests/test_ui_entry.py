@@ -14,12 +14,13 @@ from pydantic import BaseModel
 
 from builders import case, lesion, scan
 from oligoguide.assess import assess
-from oligoguide.model import Case
+from oligoguide.model import Case, CaseInputError, case_from_data
 from oligoguide.model.case import ImagingStudy, Lesion, LocalTreatment
 from oligoguide.model.vocab import WorkupCode
 from oligoguide.service.ui import case_fields as fields
 from oligoguide.service.ui import case_form as cf
 from oligoguide.service.ui.case_edit import stored_data
+from oligoguide.service.ui.wording import missing_item, plain_message
 from oligoguide.store import Registry
 from service_helpers import ui_site
 from test_ui_case_edit import CSRF, _read_form, _sign_in
@@ -202,3 +203,55 @@ def test_enter_in_a_text_box_saves_nothing(site: Site) -> None:
         assert "Pressing Enter does not save" in page
     script = client.get("/ui/static/ui.js").text
     assert '"Enter"' in script
+
+
+def test_errors_are_in_words_from_the_form_labels() -> None:
+    data = {"case_id": "x", "patient": {"id": "p"}, "cancer": {}, "lesions": []}
+    with pytest.raises(CaseInputError) as caught:
+        case_from_data(data, text_values=True)
+    rows = cf.row_counts(data)
+    placed = cf.place_errors(caught.value.issues, rows)
+    assert placed.at["/cancer/primary_site"] == ["Primary site is required"]
+    texts = [f"{where}: {message}" if message else where for _, where, message in placed.summary]
+    assert "Cancer: Primary site is required" in texts
+    assert not any("Field required" in t for t in texts)
+
+
+def test_field_names_in_messages_become_labels() -> None:
+    assert plain_message("a measurement needs diameter_mm or status", "x") == (
+        "a measurement needs Diameter (mm) or status"
+    )
+    assert plain_message("Field required", "Regions covered") == "Regions covered is required"
+
+
+def test_missing_data_is_in_words_and_points_at_the_input() -> None:
+    stored = case(
+        [lesion("L1", [30, 20, 28]), lesion("BR1", [10, 10, 12], site="brain")], primary="nsclc"
+    )
+    item = missing_item("/lesions/BR1/symptomatic", stored)
+    assert item.words == "Is the brain lesion BR1 causing symptoms?"
+    assert item.pointer == "/lesions/1/symptomatic"
+    assert missing_item("/imaging", stored).words == "Imaging studies"
+    assert missing_item("/imaging", stored).pointer == "/imaging/0/date"
+    assert missing_item("/patient/ecog", stored).words == "Patient: ECOG"
+    biomarkers = missing_item("/cancer/biomarkers (EGFR, ALK, ROS1 ...)", stored)
+    assert biomarkers.words == "Biomarkers (drivers) (EGFR, ALK, ROS1 ...)"
+    assert missing_item("confirmatory scan in 4-8 weeks", stored).pointer == ""
+
+
+def test_the_case_page_names_missing_data_in_words_linked_to_the_form(site: Site) -> None:
+    client, tokens, registry = site
+    registry.create_case(
+        case(
+            [lesion("L1", [30, 20, 28]), lesion("BR1", [10, 10, 12], site="brain")],
+            primary="nsclc",
+            case_id="words-1",
+        ),
+        "seed",
+    )
+    _sign_in(client, tokens["clinician"])
+    for path in ("/ui/cases/words-1", "/ui/cases/words-1/assessment"):
+        page = client.get(path).text
+        assert "<strong>/" not in page, path  # no raw pointer
+        assert 'href="/ui/cases/words-1/edit#f-imaging-0-date">Imaging studies</a>' in page
+    assert 'id="f-imaging-0-date"' in client.get("/ui/cases/words-1/edit").text

@@ -114,7 +114,7 @@ def test_errors_of_the_model_land_on_their_input() -> None:
     assert "less than or equal to 4" in placed.at["/patient/ecog"][0]
     assert "greater than or equal to 0" in placed.at["/lesions/0/measurements/1/diameter_mm"][0]
     # A measurement with neither diameter nor status: the model names the row, shown at the row.
-    assert "diameter_mm or status" in placed.at["/lesions/0/measurements/2"][0]
+    assert "Diameter (mm) or status" in placed.at["/lesions/0/measurements/2"][0]
     anchors = [anchor for anchor, _, _ in placed.summary]
     assert "f-lesions-0-measurements-1-diameter_mm" in anchors
 
@@ -127,8 +127,8 @@ def test_errors_without_an_input_go_to_the_nearest_shown_part() -> None:
         InputIssue("", "a case must be a JSON object"),
     ]
     placed = cf.place_errors(issues, rows)
-    assert placed.at[""] == ["schema_version: bad", "a case must be a JSON object"]
-    assert placed.at["/lesions/0"] == ["colour: unknown field"]
+    assert placed.at[""] == ["Schema version: bad", "a case must be a JSON object"]
+    assert placed.at["/lesions/0"] == ["Lesion 1: colour: unknown field"]
 
 
 @pytest.mark.parametrize(

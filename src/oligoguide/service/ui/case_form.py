@@ -39,6 +39,7 @@ from oligoguide.service.ui.case_fields import (
     Field,
     Section,
 )
+from oligoguide.service.ui.wording import REQUIRED, plain_message
 
 MAX_DEPTH = 5
 MAX_NAME = 120
@@ -249,11 +250,19 @@ def place_errors(issues: Iterable[InputIssue], rows: Rows) -> Placed:
         where = issue.pointer
         while where not in known:
             where = _parent(where)
-        text = issue.message
+        parts = [p for p in issue.pointer.split("/") if p]
+        name = parts[-1] if parts else ""
+        owner = parts[-2] if len(parts) > 1 and not parts[-2].isdigit() else ""
+        owner = owner or (parts[-3] if len(parts) > 2 else "")
+        text = plain_message(issue.message, _label(owner, name) if name else "This part")
         if where != issue.pointer:  # shown at a row or section: say which field
-            text = f"{issue.pointer[len(where) :].lstrip('/') or 'this part'}: {issue.message}"
+            text = f"{describe(issue.pointer)}: {text}"
+            placed.summary.append((field_id(where), text, ""))
+        elif issue.message.strip() == REQUIRED:  # 'Cancer: Primary site is required'
+            placed.summary.append((field_id(where), f"{describe(_parent(where))}: {text}", ""))
+        else:
+            placed.summary.append((field_id(where), describe(where), text))
         placed.at.setdefault(where, []).append(text)
-        placed.summary.append((field_id(where), describe(where), text))
     return placed
 
 

@@ -27,6 +27,7 @@ from oligoguide.service.ui import case_form as cf
 from oligoguide.service.ui.case_edit import Editing, kept_parts, shown_part, stored_data, with_kept
 from oligoguide.service.ui.views import lesion_table, plan_view, ref_numbers
 from oligoguide.service.ui.web import Ui, UiDep, UiError
+from oligoguide.service.ui.wording import missing_item
 from oligoguide.store import (
     AlreadyExists,
     CaseNotFound,
@@ -319,6 +320,8 @@ def case_view(case_id: str, ui: UiDep) -> Response:
         history=history,
         flash=ui.session.take_flash(),
         base=case_url(case_id),
+        missing=lambda item: missing_item(item, record.case),
+        form_id=cf.field_id,
     )
 
 
@@ -334,6 +337,8 @@ def assessment_view(case_id: str, ui: UiDep) -> Response:
         plan=plan_view(result),
         numbers=lambda ids: ref_numbers(result, ids),
         base=case_url(case_id),
+        missing=lambda item: missing_item(item, record.case),
+        form_id=cf.field_id,
     )
 
 
