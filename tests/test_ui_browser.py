@@ -335,6 +335,8 @@ def test_enter_does_not_save_and_a_future_date_is_flagged(browser: Any, server: 
     page = _page(browser)
     _sign_in(page, server, server.clinician_token)
     page.goto(server.url + "/ui/cases/new")
+    expect(page.locator("button.enter-guard")).to_be_hidden()  # the disabled default button
+    expect(page.locator("button.enter-guard")).to_be_disabled()
     page.get_by_label("Case ID").fill("enter-half-filled")
     page.locator("#f-patient-id").fill("P-1")
     page.locator("#f-patient-id").press("Enter")  # a half-filled case: nothing is saved

@@ -203,6 +203,7 @@ def test_enter_in_a_text_box_saves_nothing(site: Site) -> None:
         assert "Pressing Enter does not save" in page
     script = client.get("/ui/static/ui.js").text
     assert '"Enter"' in script
+    assert "[hidden] { display: none !important; }" in client.get("/ui/static/ui.css").text
 
 
 def test_errors_are_in_words_from_the_form_labels() -> None:
