@@ -29,6 +29,21 @@ from oligoguide.ask.retrieve import RetrieverKind, get_retriever, rank_statement
 from oligoguide.knowledge import KnowledgeBase, Statement
 from oligoguide.plan.references import number_references
 
+COVERED = (
+    "oligometastatic, oligoprogressive and oligopersistent metastatic cancer: "
+    "metastasis-directed therapy (SBRT, SRS, surgery, ablation), its dose and organ-at-risk "
+    "limits, systemic-therapy decisions around it, work-up, follow-up and the trials behind them"
+)
+#: The section that answers each question type, moved first.
+_TYPE_SECTION = {
+    "false_premise": "correction",
+    "dose": "dose",
+    "definition": "definition",
+    "evidence": "evidence",
+    "follow_up": "followup",
+    "case": "patient",
+}
+TRIAL_TYPES = ("evidence", "false_premise", "guideline", "definition")
 STATES = ("oligoprogression", "polyprogression", "oligopersistence", "oligometastatic")
 FOCUS_INTENTS = ("dose", "followup", "definition", "prognosis", "safety", "workup", "response")
 _INTENT_SECTIONS = {
@@ -118,14 +133,26 @@ def _conflicts(statement_id: str, u: Understood) -> bool:
         return bool(u.drivers) or bool(u.drivers_negated)
     if statement_id == "followup_irecist_confirmation":
         return not immuno and "response" not in u.intents
+    if "irecist" in statement_id or "_io_" in statement_id or "pseudoprogression" in statement_id:
+        # checkpoint-inhibitor response rules only where immunotherapy or iRECIST is asked about
+        return not immuno and "response" not in u.intents
     if statement_id == "her2_breast_brain_no_switch":
         return "HER2" not in u.drivers
     return False
 
 
+def _denied_site(statement: Statement, u: Understood) -> bool:
+    """A statement only about sites the question denies or only suspects is not shown."""
+    ruled = set(u.sites_negated) | set(u.sites_uncertain)
+    if not ruled or not statement.sites or "any" in statement.sites:
+        return False
+    return set(statement.sites) <= ruled and not set(statement.sites) & set(u.sites)
+
+
 def _applicable(statement: Statement, u: Understood, state: str | None) -> bool:
     return (
-        _cancer_fits(statement, u)
+        not _denied_site(statement, u)
+        and _cancer_fits(statement, u)
         and _scenario_fits(statement, u, state)
         and not _conflicts(statement.id, u)
     )
@@ -170,6 +197,38 @@ def compose(
             draft.add_statement("correction", kb.statements[premise.statement])
             corrections.append(Correction(premise=premise.premise, statement_id=premise.statement))
 
+    # 1b. A named trial: its findings, all of them, before anything else.
+    from oligoguide.ask.route import named_trials, trial_sentences
+
+    trials = named_trials(question, kb) if u.question_type in TRIAL_TYPES else []
+    unknown_trial = None
+    if u.question_type == "evidence" and not trials:
+        named = re.search(r"\b(?:[A-Z]{2,}[- ]?[A-Z]*\d+[A-Z0-9-]*|[A-Z]{4,})\b", question)
+        if named is not None and not re.fullmatch(
+            r"NSCLC|SBRT|SABR|WBRT|RECIST|ESTRO|EORTC|ASTRO|ASCO|ESMO|NCCN|EGFR|HER2|PSMA|"
+            r"CRPC|MCRPC|MCRC|BRAF|KRAS|TKIS?|IRECIST|ECOG|EQD2|BED10|PCWG3|OMD",
+            named.group(0),
+        ):
+            unknown_trial = named.group(0)
+            draft.gaps.insert(
+                0,
+                f"No record of {unknown_trial} is held in the knowledge base {kb.version}; "
+                "its results are not given rather than guessed.",
+            )
+    for sentence in trial_sentences(trials, kb):
+        draft.add("evidence", sentence)
+    if u.question_type == "false_premise" and trials and not corrections:
+        negative = [
+            s
+            for s in draft.sections.get("evidence", [])
+            if re.search(r"\bno\b|\bnot\b|phase II\b|no benefit", s.text)
+        ]
+        if negative:
+            draft.sections.setdefault("correction", []).append(negative[0])
+            corrections.append(
+                Correction(premise="the trial named showed a benefit", statement_id=trials[0])
+            )
+
     selected = _select(u, kb, ranked, state)
     sections_of = layout().statement_sections
 
@@ -193,8 +252,26 @@ def compose(
         _patient(assessment, kb, draft, case_note)
 
     # 5. Dose questions: the sourced schedule for each lesion named.
-    if "dose" in u.intents:
-        _dose(u, kb, draft)
+    if u.question_type == "dose":
+        from oligoguide.ask.route import dose_arithmetic, organ_limits
+
+        limits_asked = re.search(
+            r"\blimits?\b|constraints?|tolerance|\bd ?max\b|\bspar\w*|\bcc\b|re-?irradiat",
+            question,
+            re.I,
+        )
+        limits = organ_limits(question, kb)
+        arithmetic = dose_arithmetic(question, kb)
+        shown = [*arithmetic, *(limits if limits_asked else [])]
+        if limits_asked and re.search(r"re-?irradiat|reirradiat|cumulative", question, re.I):
+            shown = [*(limits if limits_asked else []), *arithmetic]
+        for sentence in shown:
+            draft.add("dose", sentence)
+    if "dose" in u.intents or u.question_type == "dose":
+        _dose(question, u, kb, draft)
+    if u.question_type == "dose" and not limits_asked:
+        for sentence in limits:
+            draft.add("dose", sentence)
 
     # 6. Algorithm steps and the other sections, statement by statement.
     for statement_id in selected:
@@ -218,7 +295,31 @@ def compose(
             )
 
     _gaps(u, draft, state)
+    if u.question_type == "dose" and draft.sections.get("dose"):
+        _focus_dose(u, kb, draft)
+    if u.sites_negated:
+        draft.gaps.insert(
+            0,
+            "Denied in the question, so not planned: "
+            + ", ".join(x.replace("_", " ") for x in u.sites_negated)
+            + " (no treatment is proposed for a lesion the text rules out).",
+        )
+    if u.sites_uncertain:
+        draft.gaps.insert(
+            0,
+            "Only suspected in the question, so not planned until confirmed (biopsy or "
+            "dedicated imaging): "
+            + ", ".join(x.replace("_", " ") for x in u.sites_uncertain)
+            + ".",
+        )
+    if u.question_type == "case" and u.not_stated:
+        stated = ", ".join(u.not_stated)
+        draft.gaps.append(f"Not stated in the question (not assumed): {stated}.")
     order = list(titles)
+    first = _TYPE_SECTION.get(u.question_type)
+    if first in order and draft.sections.get(first):
+        order.remove(first)
+        order.insert(0, first)
     sections = tuple(
         Section(title=titles[key], key=key, sentences=tuple(draft.sections[key]))
         for key in order
@@ -227,6 +328,8 @@ def compose(
     references = _references(sections, kb)
     return Answer(
         question=question,
+        question_type=u.question_type,
+        lead=_lead(u, sections, assessment, corrections, draft.gaps),
         understood=u,
         answer=AnswerBody(sections=sections),
         references=references,
@@ -239,6 +342,64 @@ def compose(
         disease_state=state if assessment is None else str(assessment.disease_state),
         retriever=str(retriever),
     )
+
+
+def _focus_dose(u: Understood, kb: KnowledgeBase, draft: _Draft) -> None:
+    """A computed dose answer shows the arithmetic, the tables and the statements about the
+    site asked; general management paragraphs are not repeated under it."""
+    for key in list(draft.sections):
+        if key in ("dose", "correction"):
+            continue
+        kept = []
+        for sentence in draft.sections[key]:
+            kind, _, ref = sentence.source.partition(":")
+            statement = kb.statements.get(ref.split("#")[0]) if kind != "evidence" else None
+            if statement is not None and set(statement.sites) & set(u.sites):
+                kept.append(sentence)
+        draft.sections[key] = kept
+
+
+def _lead(
+    u: Understood,
+    sections: tuple[Section, ...],
+    assessment: Any | None,
+    corrections: list[Correction],
+    gaps: list[str] | None = None,
+) -> str:
+    """The first sentence: the answer to the question asked."""
+    first = next((sec.sentences[0].text for sec in sections if sec.sentences), "")
+    unknown = [g for g in gaps or () if g.startswith("No record of ")]
+    if u.question_type == "evidence" and unknown:
+        return unknown[0]
+    if u.question_type == "false_premise" and corrections:
+        return f"No: {first}"
+    if (
+        u.question_type == "case"
+        and assessment is not None
+        and (not u.diffuse_sites or str(assessment.disease_state) == "polyprogression")
+    ):
+        state = str(assessment.disease_state).replace("_", " ")
+        recs = [r.text for r in assessment.recommendations]
+        head = f"The engine classifies the described patient as {state}"
+        return f"{head}: {recs[0]}" if recs else f"{head}."
+    if u.question_type == "case" and assessment is None and u.sites_uncertain and not u.lesions:
+        sites = ", ".join(x.replace("_", " ") for x in u.sites_uncertain)
+        return (
+            f"Not yet: the {sites} lesion is only suspected; confirm it first (dedicated imaging "
+            "such as MRI, or biopsy) before any local treatment. " + first
+        ).strip()
+    if (
+        u.question_type == "case"
+        and u.diffuse_sites
+        and (assessment is None or str(assessment.disease_state) != "polyprogression")
+    ):
+        return (
+            "Multiple or uncounted lesions ("
+            + ", ".join(x.replace("_", " ") for x in u.diffuse_sites)
+            + ") mean polyprogression, not oligoprogression: change the systemic therapy; "
+            "ablative local treatment of every lesion is not recommended. " + first
+        ).strip()
+    return first
 
 
 def _query(question: str, u: Understood) -> str:
@@ -263,21 +424,20 @@ def _focus_sections(u: Understood) -> set[str]:
 
 
 def _out_of_scope(u: Understood) -> bool:
-    if not u.in_domain:
-        return True
-    if u.uncovered_topics and not u.premises:
-        # in the oncology domain but about a topic the base holds nothing on
-        return "management" not in u.intents or not any(s in STATES for s in u.scenarios)
-    return False
+    return u.question_type == "out_of_scope"
 
 
 def _not_covered(
     question: str, u: Understood, kb: KnowledgeBase, ranked: list[str], retriever: RetrieverKind
 ) -> Answer:
     closest = tuple(dict.fromkeys(kb.statements[s].topic for s in ranked[:3]))
-    topics = ", ".join(u.uncovered_topics) or "this question"
+    topics = ", ".join(t.replace("_", " ") for t in u.uncovered_topics) or "this question"
+    reason = f"it is about {topics}" if u.uncovered_topics else "it is not about metastatic cancer"
+    lead = f"Out of scope: oligoguide does not answer this because {reason}; it covers {COVERED}."
     return Answer(
         question=question,
+        question_type="out_of_scope",
+        lead=lead,
         understood=u,
         answer=AnswerBody(),
         references=(),
@@ -286,6 +446,7 @@ def _not_covered(
         not_covered=True,
         closest_topics=closest if u.in_domain else (),
         gaps=(
+            lead,
             f"The knowledge base {kb.version} holds no statement on {topics}; "
             "no answer is given rather than an unsupported one.",
         ),
@@ -402,21 +563,43 @@ def _patient(assessment: Any, kb: KnowledgeBase, draft: _Draft, note: str | None
         draft.gaps.append(f"Missing for the plan: {missing.item}: {missing.reason}")
 
 
-def _dose(u: Understood, kb: KnowledgeBase, draft: _Draft) -> None:
+_ULTRACENTRAL = re.compile(
+    r"ultra-?\s?central|abutt\w*|touching|invad\w*|overlap\w* (?:the )?(?:proximal bronchial tree|"
+    r"pbt|trachea|main ?stem|o?esophag\w*)",
+    re.IGNORECASE,
+)
+_CENTRAL = re.compile(
+    r"\bcentral\b|within 2 ?cm of the (?:proximal bronchial tree|pbt|mediastin\w*|trachea)|"
+    r"proximal bronchial tree|\bpbt\b|mediastin\w*|(?:1|1\.5|2) ?cm from the",
+    re.IGNORECASE,
+)
+
+
+def _dose(question: str, u: Understood, kb: KnowledgeBase, draft: _Draft) -> None:
     from oligoguide.dose import DoseInputError, suggest_schedule
 
     lesions = [(m.site, m.size_mm) for m in u.lesions if m.site]
     if not lesions:
         lesions = [(site, None) for site in u.sites]
+    ultracentral = bool(_ULTRACENTRAL.search(question))
+    central = ultracentral or bool(_CENTRAL.search(question))
     for site, size in lesions:
         try:
-            suggestion = suggest_schedule(site, size, lesion_count=u.lesion_count)
+            suggestion = suggest_schedule(
+                site,
+                size,
+                lesion_count=u.lesion_count,
+                central=central and site == "lung",
+                ultracentral=ultracentral and site == "lung",
+            )
         except DoseInputError:
             continue
         if not suggestion.found or suggestion.source not in kb.evidence:
             draft.gaps.append(f"No sourced dose schedule for {site} in the knowledge base.")
             continue
         assert suggestion.source is not None
+        for caution in suggestion.cautions:
+            draft.gaps.append(caution)
         where = f"a {size:g} mm {site} lesion" if size else f"a {site} lesion"
         text = (
             f"For {where}, the sourced schedule is {suggestion.total_gy:g} Gy in "
@@ -540,10 +723,12 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
     only what the question says is filled in. Returns None when the question does not name a
     supported primary, a current therapy and at least one lesion.
     """
-    from oligoguide.model.vocab import BiomarkerName, PrimarySite, TherapyClass
+    from oligoguide.model.vocab import BiomarkerName, PrimarySite, Site, TherapyClass
 
     primary = next((c for c in u.cancers if c in {p.value for p in PrimarySite}), None)
-    if primary is None or not u.lesions or not (u.therapies or u.therapy_classes):
+    if primary is None or not (u.lesions or u.diffuse_sites):
+        return None
+    if not (u.therapies or u.therapy_classes):
         return None
     start = dt.date(2025, 1, 6)
     now = start + dt.timedelta(weeks=12)
@@ -573,7 +758,24 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
         if u.symptomatic is not None and site == "brain":
             entry["symptomatic"] = u.symptomatic
         lesions.append(entry)
-    if not lesions:
+    groups: list[dict[str, Any]] = []
+    sites = {s.value for s in Site}
+    for index, site in enumerate(u.diffuse_sites, start=1):
+        count: int | str = (
+            u.lesion_count if u.lesion_count is not None and u.lesion_count > 5 else "multiple"
+        )
+        groups.append(
+            {
+                "id": f"G{index}",
+                "site": site if site in sites else "other",
+                "description": "multiple lesions described in the question",
+                "observations": [
+                    {"date": start.isoformat(), "count": 0, "status": "absent"},
+                    {"date": now.isoformat(), "count": count, "status": "new"},
+                ],
+            }
+        )
+    if not lesions and not groups:
         return None
     biomarkers = [
         {"name": d, "status": "positive"}
@@ -601,6 +803,18 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
         ],
         "lesions": lesions,
     }
+    if groups:
+        data["lesion_groups"] = groups
+    if "brain" in u.sites_negated:
+        # a described negative brain MRI is imaging done, not a gap in the work-up
+        data["imaging"] = [
+            {
+                "date": now.isoformat(),
+                "modality": "MRI",
+                "regions": ["brain"],
+                "findings": "no brain metastases (as stated in the question)",
+            }
+        ]
     note = (
         "The plan for the described patient comes from a partial case built from the question "
         "(placeholder scan dates 12 weeks apart; only the named lesions); complete the case "

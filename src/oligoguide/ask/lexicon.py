@@ -85,7 +85,9 @@ def lexicon() -> Lexicon:
     drugs = tuple(
         Drug(
             name=name,
-            pattern=compile_alias(name),
+            pattern=compile_alias(
+                "(?:" + "|".join([info.get("name_pattern", name), *info.get("aliases", ())]) + ")"
+            ),
             driver=info.get("driver"),
             therapy_class=info["class"],
             cancer=info.get("cancer"),

@@ -14,6 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from oligoguide.plan.models import Reference
 
 Confidence = Literal["high", "moderate", "low", "none"]
+QuestionType = Literal[
+    "definition",
+    "guideline",
+    "evidence",
+    "dose",
+    "follow_up",
+    "case",
+    "false_premise",
+    "out_of_scope",
+]
 
 
 class _Out(BaseModel):
@@ -53,6 +63,20 @@ class Understood(_Out):
         default=False, description="The question describes a concrete patient"
     )
     in_domain: bool = True
+    question_type: QuestionType = "guideline"
+    sites_negated: tuple[str, ...] = Field(
+        default=(), description="Sites the question denies ('brain MRI negative', 'no liver mets')"
+    )
+    sites_uncertain: tuple[str, ...] = Field(
+        default=(), description="Sites only hedged ('suspicious for', 'possible', 'equivocal')"
+    )
+    diffuse_sites: tuple[str, ...] = Field(
+        default=(),
+        description="Sites with uncounted or many lesions ('innumerable', 'multiple new')",
+    )
+    not_stated: tuple[str, ...] = Field(
+        default=(), description="For a described patient: what the text does not say"
+    )
 
 
 class Sentence(_Out):
@@ -85,6 +109,8 @@ class Correction(_Out):
 
 class Answer(_Out):
     question: str
+    question_type: QuestionType = "guideline"
+    lead: str = Field(default="", description="The first sentence: the answer to the question")
     understood: Understood
     answer: AnswerBody
     references: tuple[AnswerReference, ...]
