@@ -1,0 +1,49 @@
+"""`ask` on unseen questions (tests/data/ask_unseen/, written without reading the ask code).
+
+Per-type agreement, element recall and first-sentence agreement are reported as measured (run
+with `-s`, or `python bench/eval_ask.py --unseen`); only two things are asserted, on both the
+development and the held-out half: no answer states anything the item forbids (`must_not`),
+and no question crashes. The held-out half is scored here as figures only; tuning uses the
+development half alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from oligoguide.ask.unseen import UnseenReport, load_unseen, normalise_type, score_unseen
+
+DATA = Path(__file__).parent / "data" / "ask_unseen"
+
+
+def _report(part: str) -> UnseenReport:
+    path = DATA / f"{part}.yaml"
+    if not path.exists():
+        pytest.skip(f"{path} not written yet")
+    items = load_unseen(path)
+    if not items:
+        pytest.skip(f"{path} holds no question")
+    return score_unseen(items)
+
+
+@pytest.mark.parametrize("part", ["dev", "heldout"])
+def test_unseen_no_forbidden_statement_and_no_crash(part: str) -> None:
+    report = _report(part)
+    print(f"\n{part}: {report.summary(None)}")
+    for kind, summary in report.by_type(None).items():
+        print(f"  {kind}: {summary}")
+    crashed = [(r.id, r.error) for r in report.results if r.error is not None]
+    assert not crashed
+    assert report.summary(None)["must_not_hits"] == 0, (
+        f"{part}: {report.summary(None)['must_not_hits']} forbidden statement(s)"
+    )
+
+
+def test_type_names_are_normalised() -> None:
+    assert normalise_type("Follow-up") == "follow_up"
+    assert normalise_type("guideline / management") == "guideline"
+    assert normalise_type("false premise") == "false_premise"
+    assert normalise_type("out-of-scope") == "out_of_scope"
+    assert normalise_type("case") == "case"
