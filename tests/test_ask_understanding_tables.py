@@ -200,6 +200,22 @@ CONTEXT: list[tuple[str, set[str], set[str], set[str]]] = [
     ("new liver lesion", {"liver"}, set(), set()),
     ("growing adrenal metastasis", {"adrenal"}, set(), set()),
     ("brain met no longer responding", {"brain"}, set(), set()),
+    ("no liver metastases on MRI", set(), {"liver"}, set()),
+    ("PET: no distant disease, solitary adrenal met", {"adrenal"}, set(), set()),
+    ("bone scan negative", set(), {"bone"}, set()),
+    ("CT chest clear, no lung nodules", set(), {"lung"}, set()),
+    ("brain: no new lesions", set(), {"brain"}, set()),
+    ("no nodal disease", set(), {"lymph_node"}, set()),
+    ("adrenal ruled out by biopsy", set(), {"adrenal"}, set()),
+    ("liver lesion likely a haemangioma", set(), {"liver"}, set()),
+    ("adrenal nodule consistent with adenoma", set(), {"adrenal"}, set()),
+    ("liver lesion consistent with metastasis", {"liver"}, set(), set()),
+    ("probable bone metastasis", set(), set(), {"bone"}),
+    ("questionable lung nodule", set(), set(), {"lung"}),
+    ("brain MRI negative for metastases", set(), {"brain"}, set()),
+    ("liver mets excluded on MRI", set(), {"liver"}, set()),
+    ("new liver lesion, brain MRI clear", {"liver"}, {"brain"}, set()),
+    ("equivocal bone scan uptake in the rib", set(), set(), {"bone"}),
 ]
 
 # diffuse burden words make polyprogression

@@ -25,6 +25,8 @@ def render_answer_text(answer: Answer, width: int = 100) -> str:
             for w in answer.warnings
         ]
         out.append("")
+    if answer.lead and not answer.not_covered:
+        out += [textwrap.fill(f"ANSWER ({answer.question_type}): {answer.lead}", width), ""]
     if answer.not_covered:
         out.append("NOT COVERED")
         out += [textwrap.fill(g, width) for g in answer.gaps]
@@ -60,6 +62,8 @@ def render_answer_markdown(answer: Answer) -> str:
     out = [f"## {answer.question}", ""]
     if answer.warnings:
         out += [f"> **Warning:** {w}" for w in answer.warnings] + [""]
+    if answer.lead and not answer.not_covered:
+        out += [f"**Answer ({answer.question_type.replace('_', ' ')}):** {answer.lead}", ""]
     if answer.not_covered:
         out += ["**Not covered by the knowledge base.**", ""]
         out += [f"- {g}" for g in answer.gaps]

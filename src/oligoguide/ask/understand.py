@@ -420,8 +420,20 @@ def _context(text: str, span: tuple[int, int]) -> str:
         return "negated"
     if _PRE_HEDGE.search(window) or _POST_HEDGE.match(after):
         return "hedged"
-    # a cue right after a comma still modifies the target: "adrenal lesion, indeterminate"
-    tail = text[span[1] : span[1] + 40]
+    # a cue right after a comma or colon still modifies the target: "adrenal lesion,
+    # indeterminate", "brain: no new lesions"; a benign reading denies a metastasis
+    tail = text[span[1] : span[1] + 60]
+    if re.match(r"^\s*:\s*(?:no|negative|clear|unremarkable|normal)\b", tail, re.I):
+        return "negated"
+    if re.match(
+        r"^(?:\s+(?:lesions?|nodules?|uptake|finding))?\s*,?\s*(?:is\s+|are\s+)?"
+        r"(?:likely|probably|consistent with|in keeping with|compatible with)\s+(?:an?\s+)?"
+        r"(?:benign|ha?emangioma\w*|cysts?|granuloma\w*|fibrosis|scar\w*|atelecta\w*|"
+        r"degenerative|inflammat\w*|infect\w*|fnh|adenoma|post-?(?:radiation|treatment))\b",
+        tail,
+        re.I,
+    ):
+        return "negated"
     lesion_word = r"(?:\s+(?:lesions?|metastas[ie]s|mets?|nodules?|deposits?))?"
     if re.match(rf"^{lesion_word}\s*,\s*(?:negative|ruled out|excluded)\b", tail, re.I):
         return "negated"
