@@ -2,7 +2,8 @@
 
 The export is `synth --format fhir` (seed 20240601). Each patient's resources are read by the
 FHIR adapter (`bundle_to_case`, whose FHIR model validation is most of the cost) and written as
-table rows. The screen of those tables is not timed here: the cohort benchmark measures it. Medians of `--repeats` runs, one process, the two ways interleaved.
+table rows. The screen of those tables is not timed here: the cohort benchmark measures it.
+Medians of `--repeats` runs, one process, the two ways interleaved.
 
     .venv/bin/python bench/fhir_bench.py [--patients 3000] [--repeats 3]
 """
