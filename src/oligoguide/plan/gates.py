@@ -16,9 +16,9 @@ from oligoguide.model.case_context import SurgicalOpinion
 from oligoguide.model.vocab import (
     DiseaseState,
     ImagingModality,
+    OrganAtRisk,
     PrimarySite,
     Site,
-    TherapyClass,
     Timing,
 )
 from oligoguide.model.vocab_context import EMERGENCY_SYMPTOMS, PrimaryStatus, Symptom
@@ -205,13 +205,21 @@ def palliative_symptoms(lesion: Lesion) -> set[Symptom]:
     return set(lesion.symptoms) & PALLIATE
 
 
+#: Within this distance (mm) an organ at risk counts as abutting the lesion: an oligoguide
+#: default for "touching or next to", not a guideline number.
+ABUTTING_MM = 5.0
+
+
+def abutting_organs(lesion: Lesion) -> set[OrganAtRisk]:
+    """Organs at risk recorded next to the lesion, or measured within ABUTTING_MM of it."""
+    return set(lesion.adjacent_organs) | {
+        d.organ for d in lesion.oar_distances if d.distance_mm <= ABUTTING_MM
+    }
+
+
 def psma_only(lesion: Lesion) -> bool:
     seen = [m.modality for m in lesion.measurements]
     return bool(seen) and all(m == ImagingModality.PSMA_PET for m in seen)
-
-
-def on_class(ctx: PlanContext, cls: TherapyClass) -> bool:
-    return cls in ctx.current_classes
 
 
 def latest_opinion(case: Case, lesion_id: str) -> SurgicalOpinion | None:

@@ -14,7 +14,7 @@ from oligoguide.model.vocab import (
 )
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.models import Recommendation
-from oligoguide.plan.rules.local import NO_DOSE
+from oligoguide.plan.rules.local_limits import NO_DOSE
 
 ABLATIVE = frozenset(LocalModality) - {LocalModality.OBSERVATION, LocalModality.CONVENTIONAL_RT}
 WBRT_NEVER_FIRST_UP_TO = 4  # SRS, not WBRT, for up to 4 brain metastases (ASTRO 2022)

@@ -8,44 +8,32 @@ from oligoguide.model.vocab import (
     DiseaseState,
     LocalModality,
     LungZone,
-    OrganAtRisk,
     PrimarySite,
     RecommendationCategory,
     Site,
-    Timing,
 )
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
 from oligoguide.plan.gates import (
     POOR_ECOG,
+    abutting_organs,
     converted_to_resectable,
-    latest_opinion,
-    psma_only,
     read_gates,
 )
-from oligoguide.plan.models import Dose, ExcludedOption
+from oligoguide.plan.models import Dose
 from oligoguide.plan.rules.base import Findings
+from oligoguide.plan.rules.local_limits import (
+    BRAIN_SURGERY_MM,
+    LIVER_ABLATION_MM,
+    NO_DOSE,
+    exclude_unfit,
+    lesion_timing,
+    size_text,
+)
 from oligoguide.response.models import LesionTrajectory
 
-#: Above this diameter ASTRO 2022 prefers resection for a brain metastasis.
-BRAIN_SURGERY_MM = 40.0
-#: Liver lesions up to this size are candidates for thermal ablation (CLOCC-era practice).
-LIVER_ABLATION_MM = 30.0
-#: What a stereotactic recommendation says when it cannot carry a dose (checked by safety.py).
-NO_DOSE = "dose not sized here (no sourced schedule for this lesion), set by the treating team"
 #: More brain metastases than this are outside the ASTRO 2022 SRS recommendations.
 BRAIN_SRS_MAX = 10
-
-
-#: Thermal-ablation candidates: COLLISION enrolled colorectal liver metastases up to 3 cm.
-THERMAL_ABLATION = (LocalModality.RFA, LocalModality.MWA, LocalModality.CRYOABLATION)
-#: Airway and oesophagus: a node or lung lesion touching them is treated as ultracentral.
-ULTRACENTRAL_ORGANS = (
-    OrganAtRisk.TRACHEA_LARGE_BRONCHUS,
-    OrganAtRisk.ESOPHAGUS,
-)
-#: Within this distance (mm) an organ at risk counts as abutting the lesion.
-ABUTTING_MM = 5.0
 
 
 def targets_for_local_therapy(ctx: PlanContext) -> list[LesionTrajectory]:
@@ -92,10 +80,6 @@ def _diameter(t: LesionTrajectory) -> float | None:
     return t.latest_mm if t.latest_mm else None
 
 
-def _size(t: LesionTrajectory) -> str:
-    return "size not recorded" if t.latest_mm is None else f"{t.latest_mm:g} mm"
-
-
 def local_therapy(ctx: PlanContext, out: Findings) -> None:
     lesions = targets_for_local_therapy(ctx)
     if not lesions:
@@ -118,8 +102,8 @@ def local_therapy(ctx: PlanContext, out: Findings) -> None:
         handler = _BY_SITE.get(t.site, _sbrt_generic)
         handler(ctx, t, out)
         for draft in out.drafts[first:]:
-            _exclude_unfit(ctx, t, draft)
-            draft.timing = _timing(ctx, t, gates.ablative_timing())
+            exclude_unfit(ctx, t, draft)
+            draft.timing = lesion_timing(ctx, t, gates.ablative_timing())
 
 
 def _sbrt_draft(
@@ -139,7 +123,7 @@ def _sbrt_draft(
         lesion_id=t.id,
         modality=LocalModality.SBRT,
         alternatives=alternatives,
-        rationale=f"{t.id} ({t.site.value}, {_size(t)}): {why}; {_frame(ctx)}.",
+        rationale=f"{t.id} ({t.site.value}, {size_text(t)}): {why}; {_frame(ctx)}.",
         dose=_dose(suggestion),
     )
     if suggestion.found and suggestion.total_gy and suggestion.fractions:
@@ -160,13 +144,7 @@ def _adjacent_organs(
 ) -> None:
     """Name the organ-at-risk limits that govern the schedule: for the proposed fraction count,
     or for 1, 3 and 5 fractions when no schedule is sourced (the team then sizes the dose)."""
-    lesion = ctx.lesion(t.id)
-    organs = dict.fromkeys(
-        [
-            *lesion.adjacent_organs,
-            *(d.organ for d in lesion.oar_distances if d.distance_mm <= ABUTTING_MM),
-        ]
-    )
+    organs = sorted(abutting_organs(ctx.lesion(t.id)))  # sorted: the same text on every run
     tables = default_dose_tables()
     for organ in organs:
         name = organ.value.replace("_", " ")
@@ -272,12 +250,12 @@ def _liver(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         modality=LocalModality.SURGERY,
         alternatives=alternatives,
         lead=f"{t.id}: resection if feasible.",
-        rationale=f"{t.id} (liver, {_size(t)}): {_frame(ctx)}; resection first where the future "
-        "liver remnant allows.",
+        rationale=f"{t.id} (liver, {size_text(t)}): {_frame(ctx)}; resection first where the "
+        "future liver remnant allows.",
     )
     if small:
         resection.notes.append(
-            f"At {_size(t)} (<= {LIVER_ABLATION_MM:g} mm) thermal ablation is an alternative."
+            f"At {size_text(t)} (<= {LIVER_ABLATION_MM:g} mm) thermal ablation is an alternative."
         )
         resection.extra_citations = tuple(ctx.kb.statement("liver_thermal_ablation").evidence)
     out.drafts.append(resection)
@@ -315,7 +293,7 @@ def _brain(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
                 modality=LocalModality.SURGERY,
                 alternatives=(LocalModality.SRS,),
                 lead=f"{t.id}: neurosurgical resection.",
-                rationale=f"{t.id} (brain, {_size(t)}) is over {BRAIN_SURGERY_MM:g} mm.",
+                rationale=f"{t.id} (brain, {size_text(t)}) is over {BRAIN_SURGERY_MM:g} mm.",
             )
         )
         return
@@ -330,7 +308,7 @@ def _brain(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         modality=LocalModality.SRS,
         alternatives=(LocalModality.SURGERY,),
         dose=_dose(suggestion),
-        rationale=f"{t.id} (brain, {_size(t)}); {count} brain metastasis(es) in all; "
+        rationale=f"{t.id} (brain, {size_text(t)}); {count} brain metastasis(es) in all; "
         f"{_frame(ctx)}.",
     )
     if suggestion.found and suggestion.total_gy and suggestion.fractions:
@@ -412,68 +390,3 @@ _BY_SITE = {
 }
 
 RULES = (local_therapy,)
-
-
-def _timing(ctx: PlanContext, t: LesionTrajectory, gated: Timing) -> Timing:
-    """A lesion that threatens function is treated now even while progression awaits
-    confirmation (iRECIST allows treatment for clinical need); a lesion whose measurement looks
-    implausible waits until it is checked."""
-    if t.id in ctx.implausible_lesions and gated == Timing.NOW:
-        return Timing.AFTER_CONFIRMATION
-    lesion = ctx.lesion(t.id)
-    if gated == Timing.AFTER_CONFIRMATION and (lesion.symptomatic or lesion.symptoms):
-        return Timing.NOW
-    if gated == Timing.NOW and psma_only(lesion):
-        return Timing.AFTER_CONFIRMATION  # the MDT trials staged without PSMA-PET
-    return gated
-
-
-def _exclude_unfit(ctx: PlanContext, t: LesionTrajectory, draft: Draft) -> None:
-    """Apply the size and location limits to the lead modality and to every alternative."""
-    reasons: dict[LocalModality, str] = {}
-    if t.site == Site.LIVER and (t.latest_mm is None or t.latest_mm > LIVER_ABLATION_MM):
-        for m in THERMAL_ABLATION:
-            reasons[m] = (
-                f"thermal ablation: {_size(t)}; ablation is for lesions up to "
-                f"{LIVER_ABLATION_MM:g} mm (COLLISION)"
-            )
-    hollow = {
-        OrganAtRisk.DUODENUM,
-        OrganAtRisk.STOMACH,
-        OrganAtRisk.COLON,
-        OrganAtRisk.JEJUNUM_ILEUM,
-    }
-    lesion = ctx.lesion(t.id)
-    near = set(lesion.adjacent_organs) | {
-        d.organ for d in lesion.oar_distances if d.distance_mm <= ABUTTING_MM
-    }
-    if t.site == Site.LIVER and near & hollow:
-        for m in THERMAL_ABLATION:
-            reasons.setdefault(
-                m,
-                "thermal ablation: the lesion abuts bowel, which heat can perforate "
-                "(interventional practice; not a sourced threshold in the knowledge base)",
-            )
-    if t.site == Site.BRAIN and t.latest_mm is not None and t.latest_mm > BRAIN_SURGERY_MM:
-        reasons[LocalModality.SRS] = (
-            f"single-fraction SRS: {_size(t)} is over {BRAIN_SURGERY_MM:g} mm (RTOG 90-05 treated "
-            "lesions up to 40 mm); fractionated stereotactic RT only if resection is not possible"
-        )
-    opinion = latest_opinion(ctx.case, t.id)
-    if opinion is not None and opinion.resectability.value == "unresectable":
-        reasons[LocalModality.SURGERY] = "surgery: the surgeon judged the lesion unresectable"
-    if not reasons:
-        return
-    kept = tuple(m for m in draft.alternatives if m not in reasons)
-    draft.excluded += [
-        ExcludedOption(modality=m, reason=why)
-        for m, why in reasons.items()
-        if m in draft.alternatives or m == draft.modality
-    ]
-    draft.alternatives = kept
-    if draft.modality in reasons and kept:
-        draft.notes.append(f"{draft.modality.value} ruled out ({reasons[draft.modality]}).")
-        draft.modality, draft.alternatives = kept[0], kept[1:]
-        draft.lead = f"{t.id}: {draft.modality.value} (first choice ruled out)."
-        if draft.dose is None and draft.modality in (LocalModality.SBRT, LocalModality.SRS):
-            draft.lead += f" {NO_DOSE}."

@@ -105,6 +105,21 @@ def painful_lesions(ctx: PlanContext, out: Findings) -> None:
         )
 
 
+def _symptoms_only(statement: str, rule: str, lesion_id: str, lead: str, why: str) -> Draft:
+    """A lesion's line with no local treatment now: palliative treatment only for symptoms."""
+    return Draft(
+        category=RecommendationCategory.LOCAL_THERAPY,
+        statement_id=statement,
+        rule=rule,
+        lesion_id=lesion_id,
+        modality=LocalModality.OBSERVATION,
+        timing=Timing.IF_SYMPTOMATIC,
+        intent=Intent.PALLIATIVE,
+        lead=lead,
+        rationale=why,
+    )
+
+
 def unfit_lesions(ctx: PlanContext, out: Findings) -> None:
     """Poor performance status: every progressing lesion keeps a line, treated only for symptoms."""
     if not read_gates(ctx).poor_fitness:
@@ -116,17 +131,13 @@ def unfit_lesions(ctx: PlanContext, out: Findings) -> None:
         if t.id in planned:
             continue
         out.drafts.append(
-            Draft(
-                category=RecommendationCategory.LOCAL_THERAPY,
-                statement_id="poor_ps_supportive_care",
-                rule="palliative.unfit_for_ablation",
-                lesion_id=t.id,
-                modality=LocalModality.OBSERVATION,
-                timing=Timing.IF_SYMPTOMATIC,
-                intent=Intent.PALLIATIVE,
-                lead=f"{t.id} ({t.site.value}): no ablative treatment; palliative radiotherapy "
+            _symptoms_only(
+                "poor_ps_supportive_care",
+                "palliative.unfit_for_ablation",
+                t.id,
+                f"{t.id} ({t.site.value}): no ablative treatment; palliative radiotherapy "
                 "only if it causes symptoms.",
-                rationale=f"ECOG {ctx.case.patient.ecog}: outside the trials of ablative therapy.",
+                f"ECOG {ctx.case.patient.ecog}: outside the trials of ablative therapy.",
             )
         )
 
@@ -165,17 +176,13 @@ def leptomeningeal(ctx: PlanContext, out: Findings) -> None:
         )
     for lesion in diffuse:
         out.drafts.append(
-            Draft(
-                category=RecommendationCategory.LOCAL_THERAPY,
-                statement_id="leptomeningeal_not_oligo",
-                rule="palliative.leptomeningeal_no_srs",
-                lesion_id=lesion.id,
-                modality=LocalModality.OBSERVATION,
-                timing=Timing.IF_SYMPTOMATIC,
-                intent=Intent.PALLIATIVE,
-                lead=f"{lesion.id}: no stereotactic treatment of leptomeningeal disease; "
+            _symptoms_only(
+                "leptomeningeal_not_oligo",
+                "palliative.leptomeningeal_no_srs",
+                lesion.id,
+                f"{lesion.id}: no stereotactic treatment of leptomeningeal disease; "
                 "involved-field radiotherapy only for symptoms, decided with neuro-oncology.",
-                rationale=why,
+                why,
             )
         )
 

@@ -19,7 +19,7 @@ from oligoguide.model.vocab import (
 from oligoguide.model.vocab_context import Comorbidity
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
-from oligoguide.plan.gates import psma_only, read_gates
+from oligoguide.plan.gates import abutting_organs, psma_only, read_gates
 from oligoguide.plan.rules.base import Findings, caution_draft
 
 #: Organs whose wall a stereotactic dose can perforate or make bleed (serial, hollow).
@@ -43,7 +43,6 @@ SERIAL = HOLLOW | {
     OrganAtRisk.BRAINSTEM,
     OrganAtRisk.OPTIC_PATHWAY,
 }
-ABUTTING_MM = 5.0
 BOWEL = frozenset(
     {
         OrganAtRisk.DUODENUM,
@@ -160,6 +159,8 @@ def anti_vegf(ctx: PlanContext, out: Findings) -> None:
 
 def _sbrt_vegf_risk(ctx: PlanContext, lesion_id: str) -> bool:
     lesion = ctx.lesion(lesion_id)
+    # within 2 cm: an oligoguide margin for "near" the bowel or airways (Barney 2013 and
+    # Haseltine 2016 describe targets next to bowel and the bronchial tree, not a distance)
     near = set(lesion.adjacent_organs) | {
         d.organ for d in lesion.oar_distances if d.distance_mm <= 20
     }
@@ -175,11 +176,7 @@ def organ_at_risk_priority(ctx: PlanContext, out: Findings) -> None:
         if d.lesion_id is None or d.modality not in (LocalModality.SBRT, LocalModality.SRS):
             continue
         lesion = ctx.lesion(d.lesion_id)
-        touching = {o for o in lesion.adjacent_organs if o in SERIAL} | {
-            x.organ
-            for x in lesion.oar_distances
-            if x.distance_mm <= ABUTTING_MM and x.organ in SERIAL
-        }
+        touching = abutting_organs(lesion) & SERIAL
         if not touching:
             continue
         names = ", ".join(sorted(o.value.replace("_", " ") for o in touching))
