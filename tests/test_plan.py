@@ -391,6 +391,24 @@ def test_lesion_next_to_the_duodenum_names_the_tg101_limits() -> None:
     sbrt = next(r for r in local_for(assess(c), "H") if r.modality == LocalModality.SBRT)
     assert sbrt.dose is not None
     assert sbrt.dose.fractions == 3
-    assert "D5cc < 16.5 Gy" in sbrt.rationale
-    assert "D10cc < 11.4 Gy" in sbrt.rationale
+    duodenum = {x.metric: x for x in sbrt.dose.organ_limits if x.organ == "duodenum"}
+    assert duodenum["D5cc"].limit_gy == 16.5 and duodenum["D5cc"].adjacent
+    assert duodenum["D10cc"].limit_gy == 11.4
+    assert duodenum["Dmax"].limit_gy == 22.2
+    assert "duodenum" in sbrt.rationale and "priority over target coverage" in sbrt.rationale
+    # TG-101 liver (the organ every liver SBRT irradiates): 700 cc below 19.2 Gy in 3 fractions.
+    liver = {x.metric: x for x in sbrt.dose.organ_limits if x.organ == "liver"}
+    assert liver["CV700cc"].limit_gy == 19.2 and not liver["CV700cc"].adjacent
     assert "benedict_2010_tg101" in sbrt.citations
+
+
+def test_spine_sbrt_lists_cord_and_thecal_sac_limits_for_its_fractions() -> None:
+    # Spine SBRT 24 Gy/2 (SC.24, Sahgal 2021). Thecal-sac Dmax in 2 fractions 17.0 Gy (Sahgal
+    # 2013, as adopted by HyTEC); TG-101 gives cord limits only for 1, 3 and 5 fractions, so the
+    # cord is named as having no sourced limit in 2 fractions.
+    c = case([lesion("S", [20, 20, 26], "spine"), lesion("P", [20, 15, 15], "lung")])
+    sbrt = next(r for r in local_for(assess(c), "S") if r.modality == LocalModality.SBRT)
+    assert sbrt.dose is not None and sbrt.dose.fractions == 2
+    sac = {x.metric: x.limit_gy for x in sbrt.dose.organ_limits if x.organ == "thecal_sac"}
+    assert sac == {"Dmax": 17.0}
+    assert sbrt.dose.organ_note is not None and "spinal cord" in sbrt.dose.organ_note

@@ -20,12 +20,33 @@ class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class OrganLimit(_Out):
+    """A constraint-table limit that applies to a schedule, for an organ near the lesion."""
+
+    organ: str
+    metric: str
+    fractions: int
+    limit_gy: float
+    endpoint: str
+    source: str = Field(description="Evidence id of the limit")
+    verified: bool
+    adjacent: bool = Field(
+        description="Recorded next to the lesion (its limit takes priority over coverage)"
+    )
+
+
 class Dose(_Out):
     total_gy: float
     fractions: int
     bed10: float
     eqd2_10: float
     source: str = Field(description="Evidence id of the schedule")
+    organ_limits: tuple[OrganLimit, ...] = Field(
+        default=(), description="Limits for this fraction count of the organs near the lesion"
+    )
+    organ_note: str | None = Field(
+        default=None, description="Organs without a sourced limit, or none recorded"
+    )
 
 
 class ExcludedOption(_Out):

@@ -30,6 +30,7 @@ from oligoguide.plan.rules.local_limits import (
     lesion_timing,
     size_text,
 )
+from oligoguide.plan.rules.organ_limits import organ_limits
 from oligoguide.response.models import LesionTrajectory
 
 #: More brain metastases than this are outside the ASTRO 2022 SRS recommendations.
@@ -61,9 +62,27 @@ def targets_for_local_therapy(ctx: PlanContext) -> list[LesionTrajectory]:
     return []
 
 
-def _dose(suggestion: ScheduleSuggestion) -> Dose | None:
-    block = suggestion.dose()
-    return None if block is None else Dose.model_validate(block)
+def _dose(ctx: PlanContext, t: LesionTrajectory, suggestion: ScheduleSuggestion) -> Dose | None:
+    """The schedule with the organ-at-risk limits that apply to it near this lesion."""
+    base = suggestion.dose()
+    if base is None or suggestion.fractions is None:
+        return None
+    limits, note = organ_limits(ctx.lesion(t.id), t.site, suggestion.fractions)
+    plain = Dose.model_validate(base)
+    return Dose(
+        total_gy=plain.total_gy,
+        fractions=plain.fractions,
+        bed10=plain.bed10,
+        eqd2_10=plain.eqd2_10,
+        source=plain.source,
+        organ_limits=limits,
+        organ_note=note,
+    )
+
+
+def _cite_limits(draft: Draft) -> None:
+    if draft.dose is not None:
+        draft.extra_citations += tuple(dict.fromkeys(x.source for x in draft.dose.organ_limits))
 
 
 def _frame(ctx: PlanContext) -> str:
@@ -124,7 +143,7 @@ def _sbrt_draft(
         modality=LocalModality.SBRT,
         alternatives=alternatives,
         rationale=f"{t.id} ({t.site.value}, {size_text(t)}): {why}; {_frame(ctx)}.",
-        dose=_dose(suggestion),
+        dose=_dose(ctx, t, suggestion),
     )
     if suggestion.found and suggestion.total_gy and suggestion.fractions:
         draft.lead = (
@@ -136,22 +155,31 @@ def _sbrt_draft(
     draft.notes += suggestion.cautions
     _prior_radiation(ctx, t, draft)
     _adjacent_organs(ctx, t, draft, suggestion.fractions)
+    _cite_limits(draft)
     return draft
 
 
 def _adjacent_organs(
     ctx: PlanContext, t: LesionTrajectory, draft: Draft, fractions: int | None
 ) -> None:
-    """Name the organ-at-risk limits that govern the schedule: for the proposed fraction count,
-    or for 1, 3 and 5 fractions when no schedule is sourced (the team then sizes the dose)."""
+    """Say which organs next to the lesion govern the schedule. With a sourced schedule their
+    limits are listed with the dose (organ_limits); without one, the limits for 1, 3 and 5
+    fractions are named here so that the team can size the dose."""
     organs = sorted(abutting_organs(ctx.lesion(t.id)))  # sorted: the same text on every run
+    if fractions is not None:
+        if organs:
+            names = ", ".join(o.value.replace("_", " ") for o in organs)
+            draft.notes.append(
+                f"{t.id} lies next to the {names}: the limits listed with the dose take "
+                "priority over target coverage."
+            )
+        return
     tables = default_dose_tables()
     for organ in organs:
         name = organ.value.replace("_", " ")
-        counts = (fractions,) if fractions is not None else (1, 3, 5)
         limits = [
             limit
-            for n in counts
+            for n in (1, 3, 5)
             for metric in tables.metrics_for(organ.value)
             if (limit := tables.limit(organ.value, metric, n)) is not None
         ]
@@ -162,14 +190,9 @@ def _adjacent_organs(
             )
             continue
         shown = ", ".join(f"{x.metric} < {x.limit_gy:g} Gy in {x.fractions} fx" for x in limits)
-        lead = (
-            f"in {fractions} fractions keep"
-            if fractions is not None
-            else "no schedule is sourced here; size it so as to keep"
-        )
         draft.notes.append(
-            f"{t.id} lies next to the {name}: {lead} {shown} ({limits[0].source}); this limit "
-            "takes priority over target coverage."
+            f"{t.id} lies next to the {name}: no schedule is sourced here; size it so as to keep "
+            f"{shown} ({limits[0].source}); this limit takes priority over target coverage."
         )
         draft.extra_citations += (limits[0].source,)
 
@@ -307,7 +330,7 @@ def _brain(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         lesion_id=t.id,
         modality=LocalModality.SRS,
         alternatives=(LocalModality.SURGERY,),
-        dose=_dose(suggestion),
+        dose=_dose(ctx, t, suggestion),
         rationale=f"{t.id} (brain, {size_text(t)}); {count} brain metastasis(es) in all; "
         f"{_frame(ctx)}.",
     )
@@ -325,6 +348,8 @@ def _brain(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         )
     draft.notes += suggestion.cautions
     _prior_radiation(ctx, t, draft)
+    _adjacent_organs(ctx, t, draft, suggestion.fractions)
+    _cite_limits(draft)
     out.drafts.append(draft)
 
 
