@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oligoguide.dose import ScheduleSuggestion, default_dose_tables, suggest_schedule
+from oligoguide.dose import ScheduleSuggestion, suggest_schedule
 from oligoguide.model.vocab import (
     DIFFUSE_SITES,
     DiseaseState,
@@ -16,11 +16,9 @@ from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
 from oligoguide.plan.gates import (
     POOR_ECOG,
-    abutting_organs,
     converted_to_resectable,
     read_gates,
 )
-from oligoguide.plan.models import Dose
 from oligoguide.plan.rules.base import Findings
 from oligoguide.plan.rules.local_limits import (
     BRAIN_SURGERY_MM,
@@ -30,7 +28,11 @@ from oligoguide.plan.rules.local_limits import (
     lesion_timing,
     size_text,
 )
-from oligoguide.plan.rules.organ_limits import organ_limits
+from oligoguide.plan.rules.organ_limits import (
+    adjacent_organ_notes,
+    cite_limits,
+    dose_with_limits,
+)
 from oligoguide.response.models import LesionTrajectory
 
 #: More brain metastases than this are outside the ASTRO 2022 SRS recommendations.
@@ -60,29 +62,6 @@ def targets_for_local_therapy(ctx: PlanContext) -> list[LesionTrajectory]:
             and ctx.lesion(t.id).post_treatment_assessment is None
         ]
     return []
-
-
-def _dose(ctx: PlanContext, t: LesionTrajectory, suggestion: ScheduleSuggestion) -> Dose | None:
-    """The schedule with the organ-at-risk limits that apply to it near this lesion."""
-    base = suggestion.dose()
-    if base is None or suggestion.fractions is None:
-        return None
-    limits, note = organ_limits(ctx.lesion(t.id), t.site, suggestion.fractions)
-    plain = Dose.model_validate(base)
-    return Dose(
-        total_gy=plain.total_gy,
-        fractions=plain.fractions,
-        bed10=plain.bed10,
-        eqd2_10=plain.eqd2_10,
-        source=plain.source,
-        organ_limits=limits,
-        organ_note=note,
-    )
-
-
-def _cite_limits(draft: Draft) -> None:
-    if draft.dose is not None:
-        draft.extra_citations += tuple(dict.fromkeys(x.source for x in draft.dose.organ_limits))
 
 
 def _frame(ctx: PlanContext) -> str:
@@ -143,7 +122,7 @@ def _sbrt_draft(
         modality=LocalModality.SBRT,
         alternatives=alternatives,
         rationale=f"{t.id} ({t.site.value}, {size_text(t)}): {why}; {_frame(ctx)}.",
-        dose=_dose(ctx, t, suggestion),
+        dose=dose_with_limits(ctx, t, suggestion),
     )
     if suggestion.found and suggestion.total_gy and suggestion.fractions:
         draft.lead = (
@@ -154,47 +133,9 @@ def _sbrt_draft(
         draft.lead = f"{t.id}: SBRT; {NO_DOSE}."
     draft.notes += suggestion.cautions
     _prior_radiation(ctx, t, draft)
-    _adjacent_organs(ctx, t, draft, suggestion.fractions)
-    _cite_limits(draft)
+    adjacent_organ_notes(ctx, t, draft, suggestion.fractions)
+    cite_limits(draft)
     return draft
-
-
-def _adjacent_organs(
-    ctx: PlanContext, t: LesionTrajectory, draft: Draft, fractions: int | None
-) -> None:
-    """Say which organs next to the lesion govern the schedule. With a sourced schedule their
-    limits are listed with the dose (organ_limits); without one, the limits for 1, 3 and 5
-    fractions are named here so that the team can size the dose."""
-    organs = sorted(abutting_organs(ctx.lesion(t.id)))  # sorted: the same text on every run
-    if fractions is not None:
-        if organs:
-            names = ", ".join(o.value.replace("_", " ") for o in organs)
-            draft.notes.append(
-                f"{t.id} lies next to the {names}: the limits listed with the dose take "
-                "priority over target coverage."
-            )
-        return
-    tables = default_dose_tables()
-    for organ in organs:
-        name = organ.value.replace("_", " ")
-        limits = [
-            limit
-            for n in (1, 3, 5)
-            for metric in tables.metrics_for(organ.value)
-            if (limit := tables.limit(organ.value, metric, n)) is not None
-        ]
-        if not limits:
-            draft.notes.append(
-                f"{t.id} lies next to the {name}: no sourced limit for this schedule; the safety "
-                "of a stereotactic dose is unknown."
-            )
-            continue
-        shown = ", ".join(f"{x.metric} < {x.limit_gy:g} Gy in {x.fractions} fx" for x in limits)
-        draft.notes.append(
-            f"{t.id} lies next to the {name}: no schedule is sourced here; size it so as to keep "
-            f"{shown} ({limits[0].source}); this limit takes priority over target coverage."
-        )
-        draft.extra_citations += (limits[0].source,)
 
 
 def _prior_radiation(ctx: PlanContext, t: LesionTrajectory, draft: Draft) -> None:
@@ -330,7 +271,7 @@ def _brain(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         lesion_id=t.id,
         modality=LocalModality.SRS,
         alternatives=(LocalModality.SURGERY,),
-        dose=_dose(ctx, t, suggestion),
+        dose=dose_with_limits(ctx, t, suggestion),
         rationale=f"{t.id} (brain, {size_text(t)}); {count} brain metastasis(es) in all; "
         f"{_frame(ctx)}.",
     )
@@ -348,8 +289,8 @@ def _brain(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         )
     draft.notes += suggestion.cautions
     _prior_radiation(ctx, t, draft)
-    _adjacent_organs(ctx, t, draft, suggestion.fractions)
-    _cite_limits(draft)
+    adjacent_organ_notes(ctx, t, draft, suggestion.fractions)
+    cite_limits(draft)
     out.drafts.append(draft)
 
 

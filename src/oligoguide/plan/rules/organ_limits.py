@@ -8,11 +8,14 @@ next to the lesion come first: their limit takes priority over target coverage.
 
 from __future__ import annotations
 
-from oligoguide.dose import default_dose_tables
+from oligoguide.dose import ScheduleSuggestion, default_dose_tables
 from oligoguide.model.case import Lesion
 from oligoguide.model.vocab import LungZone, OrganAtRisk, Site
+from oligoguide.plan.context import PlanContext
+from oligoguide.plan.drafts import Draft
 from oligoguide.plan.gates import abutting_organs
-from oligoguide.plan.models import OrganLimit
+from oligoguide.plan.models import Dose, OrganLimit
+from oligoguide.response.models import LesionTrajectory
 
 # Organs irradiated whenever a lesion at this site gets stereotactic treatment (oligoguide's list,
 # from the organs the TG-101 tables name for these sites; benedict_2010_tg101). Other organs are
@@ -84,3 +87,66 @@ def organ_limits(
             "of this schedule for them is not known from the tables."
         )
     return tuple(limits), " ".join(notes) or None
+
+
+def dose_with_limits(
+    ctx: PlanContext, t: LesionTrajectory, suggestion: ScheduleSuggestion
+) -> Dose | None:
+    """The schedule with the organ-at-risk limits that apply to it near this lesion."""
+    base = suggestion.dose()
+    if base is None or suggestion.fractions is None:
+        return None
+    limits, note = organ_limits(ctx.lesion(t.id), t.site, suggestion.fractions)
+    plain = Dose.model_validate(base)
+    return Dose(
+        total_gy=plain.total_gy,
+        fractions=plain.fractions,
+        bed10=plain.bed10,
+        eqd2_10=plain.eqd2_10,
+        source=plain.source,
+        organ_limits=limits,
+        organ_note=note,
+    )
+
+
+def cite_limits(draft: Draft) -> None:
+    if draft.dose is not None:
+        draft.extra_citations += tuple(dict.fromkeys(x.source for x in draft.dose.organ_limits))
+
+
+def adjacent_organ_notes(
+    ctx: PlanContext, t: LesionTrajectory, draft: Draft, fractions: int | None
+) -> None:
+    """Say which organs next to the lesion govern the schedule. With a sourced schedule their
+    limits are listed with the dose (organ_limits); without one, the limits for 1, 3 and 5
+    fractions are named here so that the team can size the dose."""
+    organs = sorted(abutting_organs(ctx.lesion(t.id)))  # sorted: the same text on every run
+    if fractions is not None:
+        if organs:
+            names = ", ".join(o.value.replace("_", " ") for o in organs)
+            draft.notes.append(
+                f"{t.id} lies next to the {names}: the limits listed with the dose take "
+                "priority over target coverage."
+            )
+        return
+    tables = default_dose_tables()
+    for organ in organs:
+        name = organ.value.replace("_", " ")
+        limits = [
+            limit
+            for n in (1, 3, 5)
+            for metric in tables.metrics_for(organ.value)
+            if (limit := tables.limit(organ.value, metric, n)) is not None
+        ]
+        if not limits:
+            draft.notes.append(
+                f"{t.id} lies next to the {name}: no sourced limit for this schedule; the safety "
+                "of a stereotactic dose is unknown."
+            )
+            continue
+        shown = ", ".join(f"{x.metric} < {x.limit_gy:g} Gy in {x.fractions} fx" for x in limits)
+        draft.notes.append(
+            f"{t.id} lies next to the {name}: no schedule is sourced here; size it so as to keep "
+            f"{shown} ({limits[0].source}); this limit takes priority over target coverage."
+        )
+        draft.extra_citations += (limits[0].source,)
