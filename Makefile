@@ -41,6 +41,7 @@ bench: $(STAMP)
 
 eval-ask: $(STAMP)
 	$(BIN)/python bench/eval_ask.py
+	$(BIN)/python bench/eval_ask.py --unseen
 
 # The Debian packages of the outside systems the tests use (installs as root, else prints the command).
 provision:

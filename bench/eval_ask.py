@@ -1,4 +1,5 @@
-"""`make eval-ask`: evaluate `oligoguide ask` on tests/data/ask_eval.yaml, per retriever.
+"""`make eval-ask`: evaluate `oligoguide ask` on tests/data/ask_eval.yaml, per retriever, and
+(`--unseen`) on the unseen questions of tests/data/ask_unseen/.
 
 Prints statement recall, citation precision/recall, refusal and false-premise shares, retrieval
 recall@5 and latency per question (median, p90; warm indexes, one process, measured side by side).
@@ -17,44 +18,73 @@ DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "ask_eval.yaml"
 UNSEEN = Path(__file__).resolve().parents[1] / "tests" / "data" / "ask_unseen"
 
 
+HALVES = {"dev": ("dev.yaml", "set2_dev.yaml"), "heldout": ("heldout.yaml", "set2_heldout.yaml")}
+COLUMNS = (
+    "n",
+    "type_agreement",
+    "element_recall",
+    "citation_recall",
+    "first_sentence",
+    "must_not_hits",
+    "refusal_accuracy",
+    "latency_p50_ms",
+)
+
+
+def _print_table(title: str, rows: dict[str, dict[str, float | int]]) -> None:
+    print(f"\n{title}")
+    print(f"{'':16}" + "".join(f"{c[:15]:>16}" for c in COLUMNS))
+    for label, summary in rows.items():
+        cells = "".join(
+            f"{summary[c]:16.3f}" if isinstance(summary[c], float) else f"{summary[c]:16}"
+            for c in COLUMNS
+        )
+        print(f"{label:16}" + cells)
+
+
 def unseen(show_dev_misses: bool = False) -> int:
-    """`--unseen`: per-type scores on the unseen dev and held-out halves, as measured.
+    """`--unseen`: scores on the unseen dev and held-out halves, originals and paraphrases.
 
-    Misses are listed for the dev half only (`--misses`); the held-out half is reported as
-    figures, never question by question, so it cannot be tuned on.
+    Each half is the first set's file (80 questions, 55/25) plus the second set's (90, split at
+    random 45/45). Misses are listed for the dev half only (`--misses`); the held-out half is
+    reported as figures, never question by question, so it cannot be tuned on.
     """
-    from oligoguide.ask.unseen import load_unseen, score_unseen
+    from oligoguide.ask.unseen import UnseenReport, load_unseen, score_unseen
 
-    cols = ("n", "type_agreement", "element_recall", "first_sentence", "must_not_hits", "errors")
-    for part in ("dev", "heldout"):
-        path = UNSEEN / f"{part}.yaml"
-        if not path.exists():
-            print(f"{part}: {path} not found")
-            continue
-        report = score_unseen(load_unseen(path))
+    for half, files in HALVES.items():
+        report = UnseenReport()
+        per_file: dict[str, UnseenReport] = {}
+        for name in files:
+            path = UNSEEN / name
+            if path.exists():
+                per_file[name] = score_unseen(load_unseen(path))
+                report.results += per_file[name].results
         for label, paraphrase in (("original", False), ("paraphrases", True)):
-            rows = report.by_type(paraphrase)
-            if not rows:
-                continue
-            print(f"\n{part} ({label})")
-            print(f"{'type':16}" + "".join(f"{c:>16}" for c in cols))
-            for kind, summary in [*rows.items(), ("ALL", report.summary(paraphrase))]:
-                cells = "".join(
-                    f"{summary[c]:16.3f}" if isinstance(summary[c], float) else f"{summary[c]:16}"
-                    for c in cols
-                )
-                print(f"{kind:16}" + cells)
-        if part == "dev" and show_dev_misses:
+            rows = {name: r.summary(paraphrase) for name, r in per_file.items()}
+            rows |= {f"  {kind}": s for kind, s in report.by_type(paraphrase).items()}
+            rows["ALL"] = report.summary(paraphrase)
+            _print_table(f"{half} ({label})", rows)
+        if half == "dev" and show_dev_misses:
             for r in report.results:
-                if r.found < r.expected or r.first_ok is False or r.forbidden or r.error:
+                if (
+                    r.found < r.expected
+                    or r.first_ok is False
+                    or r.forbidden
+                    or r.error
+                    or (not r.refusal_ok)
+                    or r.cited < r.cite_expected
+                ):
                     print(
                         "  miss",
                         r.id,
+                        "para" if r.paraphrase else "orig",
                         r.type,
                         "->",
                         r.predicted_type,
                         f"{r.found}/{r.expected}",
+                        f"cite {r.cited}/{r.cite_expected}",
                         "first" if r.first_ok is False else "",
+                        "refusal" if not r.refusal_ok else "",
                         r.forbidden or "",
                         r.error or "",
                     )

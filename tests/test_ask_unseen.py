@@ -28,7 +28,7 @@ def _report(part: str) -> UnseenReport:
     return score_unseen(items)
 
 
-@pytest.mark.parametrize("part", ["dev", "heldout"])
+@pytest.mark.parametrize("part", ["dev", "heldout", "set2_dev", "set2_heldout"])
 def test_unseen_no_forbidden_statement_and_no_crash(part: str) -> None:
     report = _report(part)
     print(f"\n{part}: {report.summary(None)}")
@@ -39,6 +39,19 @@ def test_unseen_no_forbidden_statement_and_no_crash(part: str) -> None:
     assert report.summary(None)["must_not_hits"] == 0, (
         f"{part}: {report.summary(None)['must_not_hits']} forbidden statement(s)"
     )
+
+
+def test_items_carry_paraphrases_citations_and_refusals() -> None:
+    # The evaluation set: at least 150 questions, each with 2 paraphrases; the second
+    # set lists the citations a specialist expects and whether the question is to be refused.
+    items = {
+        p: load_unseen(DATA / f"{p}.yaml") for p in ("dev", "heldout", "set2_dev", "set2_heldout")
+    }
+    assert sum(len(v) for v in items.values()) >= 150
+    assert all(len(i.paraphrases) == 2 for v in items.values() for i in v)
+    second = items["set2_dev"] + items["set2_heldout"]
+    assert any(i.refuse for i in second)
+    assert all(i.refuse == (i.type == "out_of_scope") for i in second)
 
 
 def test_type_names_are_normalised() -> None:

@@ -392,13 +392,16 @@ def test_lesion_next_to_the_duodenum_names_the_tg101_limits() -> None:
     assert sbrt.dose is not None
     assert sbrt.dose.fractions == 3
     duodenum = {x.metric: x for x in sbrt.dose.organ_limits if x.organ == "duodenum"}
-    assert duodenum["D5cc"].limit_gy == 16.5 and duodenum["D5cc"].adjacent
+    assert duodenum["D5cc"].limit_gy == 16.5
+    assert duodenum["D5cc"].adjacent
     assert duodenum["D10cc"].limit_gy == 11.4
     assert duodenum["Dmax"].limit_gy == 22.2
-    assert "duodenum" in sbrt.rationale and "priority over target coverage" in sbrt.rationale
+    assert "duodenum" in sbrt.rationale
+    assert "priority over target coverage" in sbrt.rationale
     # TG-101 liver (the organ every liver SBRT irradiates): 700 cc below 19.2 Gy in 3 fractions.
     liver = {x.metric: x for x in sbrt.dose.organ_limits if x.organ == "liver"}
-    assert liver["CV700cc"].limit_gy == 19.2 and not liver["CV700cc"].adjacent
+    assert liver["CV700cc"].limit_gy == 19.2
+    assert not liver["CV700cc"].adjacent
     assert "benedict_2010_tg101" in sbrt.citations
 
 
@@ -408,7 +411,9 @@ def test_spine_sbrt_lists_cord_and_thecal_sac_limits_for_its_fractions() -> None
     # cord is named as having no sourced limit in 2 fractions.
     c = case([lesion("S", [20, 20, 26], "spine"), lesion("P", [20, 15, 15], "lung")])
     sbrt = next(r for r in local_for(assess(c), "S") if r.modality == LocalModality.SBRT)
-    assert sbrt.dose is not None and sbrt.dose.fractions == 2
+    assert sbrt.dose is not None
+    assert sbrt.dose.fractions == 2
     sac = {x.metric: x.limit_gy for x in sbrt.dose.organ_limits if x.organ == "thecal_sac"}
     assert sac == {"Dmax": 17.0}
-    assert sbrt.dose.organ_note is not None and "spinal cord" in sbrt.dose.organ_note
+    assert sbrt.dose.organ_note is not None
+    assert "spinal cord" in sbrt.dose.organ_note

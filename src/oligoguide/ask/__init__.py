@@ -20,6 +20,7 @@ from oligoguide.ask.compose import build_case, compose
 from oligoguide.ask.models import Answer, Section, Sentence, Understood
 from oligoguide.ask.render import render_answer_markdown, render_answer_text
 from oligoguide.ask.retrieve import DEFAULT_RETRIEVER, RetrieverKind
+from oligoguide.ask.spelling import correct
 from oligoguide.ask.understand import understand
 from oligoguide.knowledge import default_knowledge_base, overdue_caution
 from oligoguide.model.errors import OligoguideError
@@ -60,7 +61,8 @@ def ask(
             f"question: {len(question)} characters, at most {MAX_QUESTION_CHARS} are accepted"
         )
     kb = default_knowledge_base()
-    understood = understand(text)
+    read = correct(text)  # misspellings corrected; the answer still echoes the question as typed
+    understood = understand(read)
     assessment = None
     note = None
     if understood.patient_specific:
@@ -74,6 +76,8 @@ def ask(
                 assessment = assess(case_from_data(data), today=today)
             except OligoguideError as error:
                 note = f"No plan could be built from the question: {error}"
-    answer = compose(text, understood, kb, RetrieverKind(retriever), assessment, note)
+    answer = compose(read, understood, kb, RetrieverKind(retriever), assessment, note)
+    if read != text:
+        answer = answer.model_copy(update={"question": text})
     stale = overdue_caution(kb.manifest, today)
     return answer if stale is None else answer.model_copy(update={"warnings": (stale,)})

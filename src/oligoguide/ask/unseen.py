@@ -3,18 +3,23 @@
 Each item: `id`, `question`, `type`, `must_include` (regexes a specialist expects in the answer),
 `first_sentence_must` (regex(es) the first sentence must match), `must_not` (regexes that must
 never appear), `source`; optionally `paraphrases` (the same question typed differently, scored
-against the same expectations).
+against the same expectations; also read from `paraphrases.yaml` beside the files, by id),
+`cite` (DOIs as `doi:10...` or PMIDs as `pmid:123` a specialist expects among the references)
+and `refuse` (whether the question should be refused; default: its type is out_of_scope).
 
 What is scored is what the answer says: its first sentence (`Answer.lead`, cut at the first
 sentence end), its section sentences and its gaps (refusals and what is missing are said there);
 not the question echoed back and not the reference titles. Figures are reported as measured:
-per question type, type agreement, element recall (share of `must_include` found), first-sentence
-agreement and `must_not` hits.
+per question type, type agreement, element recall (share of `must_include` found), citation
+recall (share of `cite` found among the references, over items that list any), first-sentence
+agreement, `must_not` hits, refusal accuracy and the in-process latency of each answer.
 """
 
 from __future__ import annotations
 
 import re
+import statistics
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -65,25 +70,41 @@ class UnseenItem:
     first_sentence_must: tuple[str, ...]
     must_not: tuple[str, ...]
     paraphrases: tuple[str, ...] = ()
+    cite: tuple[str, ...] = ()
+    refuse: bool = False
+
+
+def _paraphrases_beside(path: Path) -> dict[str, list[str]]:
+    extra = path.parent / "paraphrases.yaml"
+    if not extra.exists():
+        return {}
+    raw = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
+    return {str(k): _as_list(v) for k, v in raw.items()}
 
 
 def load_unseen(path: Path) -> list[UnseenItem]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     if isinstance(raw, dict):
         raw = raw.get("questions") or raw.get("items") or []
+    beside = _paraphrases_beside(path)
     items: list[UnseenItem] = []
     for i, row in enumerate(raw):
         if not isinstance(row, dict) or not row.get("question"):
             continue
+        item_id = str(row.get("id", i))
+        kind = normalise_type(row.get("type", ""))
+        refuse = row.get("refuse")
         items.append(
             UnseenItem(
-                id=str(row.get("id", i)),
+                id=item_id,
                 question=str(row["question"]),
-                type=normalise_type(row.get("type", "")),
+                type=kind,
                 must_include=tuple(_as_list(row.get("must_include"))),
                 first_sentence_must=tuple(_as_list(row.get("first_sentence_must"))),
                 must_not=tuple(_as_list(row.get("must_not"))),
-                paraphrases=tuple(_as_list(row.get("paraphrases"))),
+                paraphrases=tuple(_as_list(row.get("paraphrases")) or beside.get(item_id, [])),
+                cite=tuple(re.sub(r"\s+", "", c).lower() for c in _as_list(row.get("cite"))),
+                refuse=bool(refuse) if refuse is not None else kind == "out_of_scope",
             )
         )
     return items
@@ -123,6 +144,10 @@ class ItemResult:
     first_ok: bool | None
     forbidden: tuple[str, ...]
     error: str | None = None
+    cited: int = 0
+    cite_expected: int = 0
+    refusal_ok: bool = True
+    latency_ms: float = 0.0
 
 
 @dataclass
@@ -137,14 +162,22 @@ class UnseenReport:
         items = list(rows)
         expected = sum(r.expected for r in items)
         firsts = [r.first_ok for r in items if r.first_ok is not None]
+        cite_expected = sum(r.cite_expected for r in items)
         return {
             "n": len(items),
             "type_agreement": (
                 sum(r.type == r.predicted_type for r in items) / len(items) if items else 0.0
             ),
             "element_recall": sum(r.found for r in items) / expected if expected else 1.0,
+            "citation_recall": (
+                sum(r.cited for r in items) / cite_expected if cite_expected else float("nan")
+            ),
             "first_sentence": sum(firsts) / len(firsts) if firsts else 1.0,
             "must_not_hits": sum(len(r.forbidden) for r in items),
+            "refusal_accuracy": (
+                sum(r.refusal_ok for r in items) / len(items) if items else float("nan")
+            ),
+            "latency_p50_ms": statistics.median(r.latency_ms for r in items) if items else 0.0,
             "errors": sum(r.error is not None for r in items),
         }
 
@@ -158,9 +191,21 @@ class UnseenReport:
         return {kind: self._summary(rows) for kind, rows in sorted(groups.items())}
 
 
+def _reference_ids(answer: Answer) -> set[str]:
+    found: set[str] = set()
+    for ref in answer.references:
+        if ref.doi:
+            doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", ref.doi.strip().lower())
+            found.add(f"doi:{doi}")
+        if ref.pmid:
+            found.add(f"pmid:{str(ref.pmid).strip()}")
+    return found
+
+
 def _score(item: UnseenItem, question: str, paraphrase: bool) -> ItemResult:
     from oligoguide.ask import ask
 
+    start = time.perf_counter()
     try:
         answer = ask(question)
     except Exception as error:  # a crash is a result to report, not to hide
@@ -174,7 +219,10 @@ def _score(item: UnseenItem, question: str, paraphrase: bool) -> ItemResult:
             False,
             (),
             error=f"{type(error).__name__}: {error}",
+            cite_expected=len(item.cite),
+            refusal_ok=False,
         )
+    latency_ms = (time.perf_counter() - start) * 1000
     text = answer_text(answer)
     first = first_sentence(answer)
     found = sum(_search(p, text) for p in item.must_include)
@@ -184,6 +232,7 @@ def _score(item: UnseenItem, question: str, paraphrase: bool) -> ItemResult:
         else None
     )
     forbidden = tuple(p for p in item.must_not if _search(p, text))
+    references = _reference_ids(answer)
     return ItemResult(
         item.id,
         item.type,
@@ -193,6 +242,10 @@ def _score(item: UnseenItem, question: str, paraphrase: bool) -> ItemResult:
         len(item.must_include),
         first_ok,
         forbidden,
+        cited=sum(c in references for c in item.cite),
+        cite_expected=len(item.cite),
+        refusal_ok=answer.not_covered == item.refuse,
+        latency_ms=latency_ms,
     )
 
 
