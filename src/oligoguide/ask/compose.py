@@ -25,6 +25,7 @@ from oligoguide.ask.models import (
     Sentence,
     Understood,
 )
+from oligoguide.ask.premises import trial_premises
 from oligoguide.ask.retrieve import RetrieverKind, get_retriever, rank_statements
 from oligoguide.knowledge import KnowledgeBase, Statement
 from oligoguide.plan.references import number_references
@@ -190,17 +191,29 @@ def compose(
     draft = _Draft()
     titles = layout().section_titles
 
-    # 1. False premises are corrected first, from the statement that says otherwise.
+    # 1. False premises are corrected first, from the statement (or the finding, or the trial
+    # population) that says otherwise.
+    from oligoguide.ask.route import finding_sentence, named_trials, trial_sentences
+
     corrections: list[Correction] = []
     for premise in lexicon().premises:
-        if premise.id in u.premises and premise.statement in kb.statements:
+        if premise.id not in u.premises:
+            continue
+        if premise.statement is not None and premise.statement in kb.statements:
             draft.add_statement("correction", kb.statements[premise.statement])
             corrections.append(Correction(premise=premise.premise, statement_id=premise.statement))
+        elif premise.evidence is not None and premise.finding is not None:
+            draft.add("correction", finding_sentence(kb, premise.evidence, premise.finding))
+            corrections.append(Correction(premise=premise.premise, evidence_id=premise.evidence))
+    named_ids = named_trials(question, kb)
+    for sentence, correction in trial_premises(question, u, named_ids, kb):
+        draft.add("correction", sentence)
+        corrections.append(correction)
+    if corrections and u.question_type != "false_premise":
+        u = u.model_copy(update={"question_type": "false_premise"})
 
     # 1b. A named trial: its findings, all of them, before anything else.
-    from oligoguide.ask.route import named_trials, trial_sentences
-
-    trials = named_trials(question, kb) if u.question_type in TRIAL_TYPES else []
+    trials = named_ids if u.question_type in TRIAL_TYPES else []
     unknown_trial = None
     if u.question_type == "evidence" and not trials:
         named = re.search(r"\b(?:[A-Z]{2,}[- ]?[A-Z]*\d+[A-Z0-9-]*|[A-Z]{4,})\b", question)

@@ -26,10 +26,14 @@ def _group(raw: dict[str, list[str]]) -> dict[str, tuple[Pattern, ...]]:
 
 @dataclass(frozen=True)
 class Premise:
+    """A false premise; corrected by a statement, or by one finding of an evidence item."""
+
     id: str
-    statement: str
+    statement: str | None
     premise: str
     groups: tuple[tuple[Pattern, ...], ...]
+    evidence: str | None = None
+    finding: int | None = None
 
     def matches(self, text: str) -> bool:
         return all(any(p.search(text) for p in group) for group in self.groups)
@@ -97,9 +101,11 @@ def lexicon() -> Lexicon:
     premises = tuple(
         Premise(
             id=p["id"],
-            statement=p["statement"],
+            statement=p.get("statement"),
             premise=p["premise"],
             groups=tuple(tuple(compile_alias(a) for a in group) for group in p["all"]),
+            evidence=p.get("evidence"),
+            finding=p.get("finding"),
         )
         for p in raw["premises"]
     )

@@ -104,7 +104,10 @@ AnswerReference = Reference
 
 class Correction(_Out):
     premise: str
-    statement_id: str
+    statement_id: str | None = Field(default=None, description="The correcting statement")
+    evidence_id: str | None = Field(
+        default=None, description="Or the evidence item whose finding or population corrects it"
+    )
 
 
 class Answer(_Out):

@@ -296,9 +296,12 @@ def organ_limits(question: str, kb: KnowledgeBase) -> list[Sentence]:
 
 
 def _source_name(kb: KnowledgeBase, evidence_id: str) -> str:
+    """First author's surname and year ("van der Lei 2025", "Palma 2019")."""
     evidence = kb.evidence[evidence_id]
-    first = evidence.citation.authors.split(",")[0].split(" ")[0]
-    return f"{first} {evidence.citation.year}"
+    words = evidence.citation.authors.split(",")[0].split()
+    if len(words) > 1 and words[-1].isupper() and len(words[-1]) <= 3:
+        words = words[:-1]  # the initials
+    return f"{' '.join(words)} {evidence.citation.year}"
 
 
 _TRIALS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -328,20 +331,26 @@ def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def trial_name(kb: KnowledgeBase, evidence_id: str) -> str:
+    """First author and year, with the trial's acronym when its title gives one."""
+    name = _source_name(kb, evidence_id)
+    title = kb.evidence[evidence_id].citation.title
+    acronym = re.search(r"\(([A-Z][A-Z0-9-]{2,})\)|\[([A-Z]{3,})\]", title)
+    return f"{name} ({acronym.group(1) or acronym.group(2)})" if acronym else name
+
+
+def finding_sentence(kb: KnowledgeBase, evidence_id: str, index: int) -> Sentence:
+    """One finding of an evidence item, named by its first author, year and acronym."""
+    return Sentence(
+        text=f"{trial_name(kb, evidence_id)}: {kb.evidence[evidence_id].findings[index]}",
+        citations=(evidence_id,),
+        source=f"evidence:{evidence_id}#{index}",
+    )
+
+
 def trial_sentences(ids: list[str], kb: KnowledgeBase) -> list[Sentence]:
-    out: list[Sentence] = []
-    for evidence_id in ids:
-        evidence = kb.evidence[evidence_id]
-        name = _source_name(kb, evidence_id)
-        acronym = re.search(r"\(([A-Z][A-Z0-9-]{2,})\)|\[([A-Z]{3,})\]", evidence.citation.title)
-        if acronym:
-            name += f" ({acronym.group(1) or acronym.group(2)})"
-        for index, finding in enumerate(evidence.findings):
-            out.append(
-                Sentence(
-                    text=f"{name}: {finding}",
-                    citations=(evidence_id,),
-                    source=f"evidence:{evidence_id}#{index}",
-                )
-            )
-    return out
+    return [
+        finding_sentence(kb, evidence_id, index)
+        for evidence_id in ids
+        for index in range(len(kb.evidence[evidence_id].findings))
+    ]

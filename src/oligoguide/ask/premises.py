@@ -1,0 +1,103 @@
+"""False premises about a trial: a question claiming a trial showed something in a setting the
+trial did not study ("STOMP proved MDT works in CRPC", "Gomez showed LCT helps oligoprogression",
+"COLLISION showed ablation equals resection, so RFA for a 5 cm lesion").
+
+The trial's population comes from its evidence item; what it did not study is in
+data/trial_settings.yaml. Only a question that asserts a result ("showed", "proved", "since")
+is corrected; a plain question about the trial is an evidence question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from oligoguide.ask.models import Correction, Sentence, Understood
+from oligoguide.ask.route import trial_name
+from oligoguide.knowledge import KnowledgeBase
+
+_ASSERTS = re.compile(
+    r"\b(?:show(?:s|ed|n)?|prove[sdn]?|proving|demonstrat\w+|establish\w+|found|confirm\w*)\b|"
+    r"^\s*(?:since|given|as)\b|\bso (?:i|we)\b|\bright\?|\bcorrect\?|\bequal\w*\b|\b=\s",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    key: str
+    label: str
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class _Settings:
+    claims: tuple[_Claim, ...]
+    excluded: dict[str, tuple[str, ...]]
+    max_lesion_mm: dict[str, float]
+
+
+@cache
+def _settings() -> _Settings:
+    text = (
+        resources.files("oligoguide.ask")
+        .joinpath("data", "trial_settings.yaml")
+        .read_text(encoding="utf-8")
+    )
+    raw = yaml.safe_load(text)
+    claims = tuple(
+        _Claim(key, info["label"], tuple(re.compile(p, re.IGNORECASE) for p in info["patterns"]))
+        for key, info in raw["claims"].items()
+    )
+    trials = raw["trials"]
+    return _Settings(
+        claims=claims,
+        excluded={k: tuple(v.get("not", ())) for k, v in trials.items()},
+        max_lesion_mm={
+            k: float(v["max_lesion_mm"]) for k, v in trials.items() if "max_lesion_mm" in v
+        },
+    )
+
+
+def trial_premises(
+    question: str, u: Understood, trials: list[str], kb: KnowledgeBase
+) -> list[tuple[Sentence, Correction]]:
+    """A correction for each named trial whose population excludes what the question claims."""
+    if not trials or not _ASSERTS.search(question):
+        return []
+    settings = _settings()
+    claimed = [c for c in settings.claims if any(p.search(question) for p in c.patterns)]
+    sizes = [m.size_mm for m in u.lesions if m.size_mm is not None]
+    out: list[tuple[Sentence, Correction]] = []
+    for evidence_id in trials:
+        population = kb.evidence[evidence_id].population
+        if not population:
+            continue
+        wrong = [c for c in claimed if c.key in settings.excluded.get(evidence_id, ())]
+        limit = settings.max_lesion_mm.get(evidence_id)
+        too_large = [s for s in sizes if limit is not None and s > limit]
+        if not wrong and not too_large:
+            continue
+        name = trial_name(kb, evidence_id)
+        if wrong:
+            labels = " or ".join(c.label for c in wrong)
+            text = (
+                f"{name} enrolled {population[0].lower()}{population[1:]}; it did not study "
+                f"{labels}, so its result is not evidence for that setting."
+            )
+            premise = f"{name} showed a result in {labels}"
+        else:
+            text = (
+                f"{name} enrolled {population[0].lower()}{population[1:]}; a lesion of "
+                f"{max(too_large) / 10:g} cm is outside it, so its result does not apply."
+            )
+            premise = f"{name} applies to lesions larger than it enrolled"
+        sentence = Sentence(
+            text=text, citations=(evidence_id,), source=f"evidence:{evidence_id}#population"
+        )
+        out.append((sentence, Correction(premise=premise, evidence_id=evidence_id)))
+    return out
