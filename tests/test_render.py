@@ -15,11 +15,14 @@ from oligoguide.render.pdf import pdf_problem, render_pdf
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "crc_oligoprogression.json"
 SECTIONS = (
+    "Patient and report",
     "Bottom line",
+    "Plan",
     "Disease state and why",
-    "Step 2 - Local treatment",
+    "RECIST 1.1 time points",
+    "Step 1 - Work-up and tumour-board review",
+    "Step 2 - Local treatment, lesion by lesion",
     "Step 3 - Systemic therapy",
-    "Evidence",
     "Follow-up",
     "References",
 )
@@ -35,7 +38,8 @@ def test_markdown_has_the_answer_layout_in_order() -> None:
 
 def test_text_cites_with_reference_numbers() -> None:
     text = render_text(assess(load_case(EXAMPLE)))
-    assert "L5: SBRT 48 Gy in 4 fractions" in text
+    assert "L5 - SBRT" in text  # the details name the lesion and the modality
+    assert "48 Gy in 4 fractions; BED10 105.6 Gy" in text  # the plan table's dose
     assert "] (grade" in text
 
 
@@ -56,7 +60,9 @@ def test_pdf_text_shows_the_plan_and_references(tmp_path: Path) -> None:
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Bottom line" in text
-    assert "SBRT 48 Gy in 4 fractions" in text
+    flat = " ".join(text.split())
+    assert "L5 SBRT 48 Gy/4 fx" in flat  # the bottom line
+    assert "L5 - SBRT" in flat  # the details
     assert "References" in text
     assert "doi:10.1016/j.annonc.2022.10.003" in text.replace("\n", "")
 

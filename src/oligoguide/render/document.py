@@ -1,8 +1,11 @@
-"""The answer layout users know, built once and written out by each format.
+"""The report layout, built once and written out by each format (text, markdown, HTML, PDF).
 
-Bottom line, disease state and why, the plan step by step, evidence with its numbers, prognostic
-factors, safety, follow-up, what is missing, numbered references, knowledge-base version and a
-disclaimer. Each sentence that rests on evidence carries its reference numbers.
+A tumour-board report read in two minutes: a header (patient, cancer, therapy, where the report
+came from), the bottom line, the plan as a table (one row per recommendation), then the details:
+disease state and why, RECIST time points, each part of the plan with its statement, reasons and
+caveats said once, organ-at-risk limits, context, follow-up, missing data, warnings, plots and
+numbered references (DOI and PubMed). Clinical text carries reference numbers, never internal
+names (see `oligoguide.render.wording`).
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from dataclasses import dataclass, field
 
 from oligoguide.assess import Assessment
 from oligoguide.knowledge import KnowledgeBase, default_knowledge_base
-from oligoguide.model.vocab import RecommendationCategory
-from oligoguide.plan import Recommendation
+from oligoguide.model.case import Case
+from oligoguide.render.header import ReportMeta, header_rows
+from oligoguide.render.plan_parts import PLAN_HEADER, PlanParts
+from oligoguide.render.wording import Wording, missing_words, words
 
-#: How many findings of each evidence item the evidence section quotes.
-FINDINGS_PER_ITEM = 2
+#: Explanations the report shows as a table instead (the RECIST time points).
+SHOWN_AS_TABLE = frozenset({"recist_timepoint"})
 
 
 @dataclass
@@ -24,106 +29,131 @@ class Table:
     rows: list[list[str]]
 
 
+@dataclass(frozen=True)
+class RefEntry:
+    number: int
+    text: str
+    doi: str | None
+    pmid: str | None
+
+    @property
+    def doi_url(self) -> str | None:
+        return f"https://doi.org/{self.doi}" if self.doi else None
+
+    @property
+    def pubmed_url(self) -> str | None:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else None
+
+
 @dataclass
 class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
     table: Table | None = None
+    kind: str = "detail"  # header | bottom_line | plan | detail | references | about
 
 
 @dataclass
 class Document:
     title: str
     sections: list[Section]
+    references: list[RefEntry] = field(default_factory=list)
+
+    def section(self, kind: str) -> Section | None:
+        return next((s for s in self.sections if s.kind == kind), None)
 
 
 def _fmt(value: float | None, suffix: str = "") -> str:
     return "-" if value is None else f"{value:g}{suffix}"
 
 
-class _Cite:
-    def __init__(self, a: Assessment) -> None:
-        self.numbers = {r.id: r.number for r in a.references}
-
-    def __call__(self, ids: tuple[str, ...] | list[str]) -> str:
-        numbers = sorted({self.numbers[i] for i in ids if i in self.numbers})
-        return f" [{', '.join(map(str, numbers))}]" if numbers else ""
-
-
-def _recommendation(r: Recommendation, cite: _Cite) -> str:
-    text = f"{r.text}{cite(r.citations)} (grade {r.strength.value})"
-    if r.dose:
-        text += (
-            f" Dose: {r.dose.total_gy:g} Gy in {r.dose.fractions} fraction(s), BED10 "
-            f"{r.dose.bed10:g} Gy, EQD2 {r.dose.eqd2_10:g} Gy."
-        )
-    if r.alternatives:
-        text += f" Alternatives: {', '.join(m.value for m in r.alternatives)}."
-    text += f" Why: {r.rationale}"
-    if r.caveat:
-        text += f" Caveat: {r.caveat}"
-    return text
-
-
-STEPS = (
-    ("Step 1 - Work-up and review", RecommendationCategory.WORKUP),
-    ("Step 2 - Local treatment, lesion by lesion", RecommendationCategory.LOCAL_THERAPY),
-    ("Step 3 - Systemic therapy", RecommendationCategory.SYSTEMIC),
-    ("Cautions", RecommendationCategory.CAUTION),
-)
-
-
-def build_document(a: Assessment, kb: KnowledgeBase | None = None) -> Document:
+def build_document(
+    a: Assessment,
+    kb: KnowledgeBase | None = None,
+    case: Case | None = None,
+    meta: ReportMeta | None = None,
+) -> Document:
     kb = kb or default_knowledge_base()
-    cite = _Cite(a)
-    sections = [Section("Bottom line", paragraphs=[a.bottom_line])]
+    w = Wording(a, kb)
+    plan = PlanParts(a, kb, w)
+    header = [[label, value] for label, value in header_rows(a, case, meta or ReportMeta())]
+    sections = [
+        Section("Patient and report", table=Table(["", ""], header), kind="header"),
+        Section("Bottom line", paragraphs=[w.clean(a.bottom_line)], kind="bottom_line"),
+    ]
+    rows = plan.table_rows()
+    if rows:
+        sections.append(Section("Plan", table=Table(PLAN_HEADER, rows), kind="plan"))
+    sections += [_state(a, w), _timepoints(a), _lesions(a)]
+    sections += [Section(title, bullets=paragraphs) for title, paragraphs in plan.details()]
+    for note in a.context:
+        text = f"{w.clean(note.text)}{w.cite(note.citations)}"
+        sections.append(
+            Section(
+                note.title, paragraphs=[text + (f" {w.clean(note.caveat)}" if note.caveat else "")]
+            )
+        )
+    sections.append(_follow_up(a, w))
+    if a.missing_data:
+        sections.append(
+            Section(
+                "Missing data",
+                bullets=[f"{missing_words(m.item)}: {w.clean(m.reason)}" for m in a.missing_data],
+            )
+        )
+    if a.warnings:
+        sections.append(Section("Warnings", bullets=[w.clean(x) for x in a.warnings]))
+    references = [
+        RefEntry(r.number, kb.evidence[r.id].citation.formatted(), r.doi, r.pmid)
+        for r in a.references
+    ]
+    sections.append(
+        Section("References", bullets=[_reference_text(r) for r in references], kind="references")
+    )
+    sections.append(
+        Section(
+            "About",
+            paragraphs=[f"{a.disclaimer} Output contract {a.contract_version}."],
+            kind="about",
+        )
+    )
+    return Document(f"oligoguide assessment - case {a.case_id}", sections, references)
+
+
+def _reference_text(r: RefEntry) -> str:
+    links = [f"doi:{r.doi}" if r.doi else "", r.pubmed_url or ""]
+    return f"{r.number}. {r.text} " + " ".join(x for x in links if x)
+
+
+def _state(a: Assessment, w: Wording) -> Section:
+    label = words(a.disease_state.value)
     state = Section("Disease state and why")
-    label = a.disease_state.value.replace("_", " ")
     state.paragraphs.append(
         f"State: {label}."
         + (f" ESTRO/EORTC class: {a.estro_eortc_class.label}." if a.estro_eortc_class else "")
-        + (f" Current systemic therapy: {a.current_therapy}." if a.current_therapy else "")
     )
-    state.bullets = [f"{e.text}{cite(e.citations)}" for e in a.explanations]
-    sections.append(state)
-    sections.append(_timepoints(a))
-    sections.append(_lesions(a))
-    for title, category in STEPS:
-        recs = [r for r in a.recommendations if r.category == category]
-        if recs:
-            sections.append(Section(title, bullets=[_recommendation(r, cite) for r in recs]))
-    sections.append(_evidence(a, kb, cite))
-    for note in a.context:
-        text = f"{note.text}{cite(note.citations)}" + (f" {note.caveat}" if note.caveat else "")
-        sections.append(Section(note.title, paragraphs=[text]))
+    state.bullets = [
+        f"{w.clean(e.text)}{w.cite(e.citations)}"
+        for e in a.explanations
+        if e.rule not in SHOWN_AS_TABLE
+    ]
+    return state
+
+
+def _follow_up(a: Assessment, w: Wording) -> Section:
     follow = Section("Follow-up")
     if a.follow_up:
         weeks = a.follow_up.imaging_interval_weeks
         interval = f"Imaging every {weeks[0]:g}-{weeks[1]:g} weeks. " if weeks else ""
-        follow.paragraphs.append(f"{interval}{a.follow_up.text}{cite(a.follow_up.citations)}")
+        follow.paragraphs.append(
+            f"{interval}{w.clean(a.follow_up.text)}{w.cite(a.follow_up.citations)}"
+        )
     else:
         follow.paragraphs.append(
             "No sourced follow-up interval applies: set it at the tumour board."
         )
-    sections.append(follow)
-    if a.missing_data:
-        sections.append(
-            Section("Missing data", bullets=[f"{m.item}: {m.reason}" for m in a.missing_data])
-        )
-    if a.warnings:
-        sections.append(Section("Warnings", bullets=list(a.warnings)))
-    sections.append(Section("References", bullets=[f"{r.number}. {r.text}" for r in a.references]))
-    sections.append(
-        Section(
-            "About",
-            paragraphs=[
-                f"Knowledge base version {a.kb_version}; output contract {a.contract_version}.",
-                a.disclaimer,
-            ],
-        )
-    )
-    return Document(title=f"oligoguide assessment - case {a.case_id}", sections=sections)
+    return follow
 
 
 def _timepoints(a: Assessment) -> Section:
@@ -148,8 +178,8 @@ def _lesions(a: Assessment) -> Section:
     rows = [
         [
             les.id,
-            les.site.value,
-            les.status.value,
+            words(les.site.value),
+            words(les.status.value),
             _fmt(les.latest_mm),
             _fmt(les.nadir_mm),
             _fmt(les.change_from_nadir_pct, "%"),
@@ -168,16 +198,3 @@ def _lesions(a: Assessment) -> Section:
     ]
     header = ["lesion", "site", "status", "latest mm", "nadir mm", "vs nadir", "flags"]
     return Section("Lesions", table=Table(header, rows))
-
-
-def _evidence(a: Assessment, kb: KnowledgeBase, cite: _Cite) -> Section:
-    section = Section("Evidence")
-    for ref in a.references:
-        item = kb.evidence[ref.id]
-        findings = " ".join(item.findings[:FINDINGS_PER_ITEM])
-        section.bullets.append(
-            f"{item.citation.authors.split(',')[0]} {item.citation.year} "
-            f"({item.kind.value.replace('_', ' ')}, level {item.level.value}): {findings}"
-            f"{cite([ref.id])}"
-        )
-    return section

@@ -1,9 +1,9 @@
-"""Markdown: the answer document for tumour-board notes and EHR text fields."""
+"""Markdown: the report for tumour-board notes and EHR text fields."""
 
 from __future__ import annotations
 
 from oligoguide.assess import Assessment
-from oligoguide.render.document import Table, build_document
+from oligoguide.render.document import RefEntry, Section, Table, build_document
 
 
 def _escape(cell: str) -> str:
@@ -16,15 +16,31 @@ def _table(table: Table) -> list[str]:
     return out
 
 
+def _reference(r: RefEntry) -> str:
+    links = [
+        f"[doi:{r.doi}]({r.doi_url})" if r.doi else "",
+        f"[PubMed]({r.pubmed_url})" if r.pmid else "",
+    ]
+    return f"{r.number}. {r.text} " + " ".join(x for x in links if x)
+
+
+def _section(section: Section, references: list[RefEntry]) -> list[str]:
+    if section.kind == "header" and section.table:
+        return [f"- **{label}:** {_escape(value)}" for label, value in section.table.rows]
+    if section.kind == "references":
+        return [_reference(r) for r in references]
+    lines = [*section.paragraphs]
+    if section.paragraphs and (section.bullets or section.table):
+        lines.append("")
+    lines += [f"- {b}" for b in section.bullets]
+    if section.table:
+        lines += _table(section.table)
+    return lines
+
+
 def render_markdown(a: Assessment) -> str:
     doc = build_document(a)
     lines = [f"# {doc.title}"]
     for section in doc.sections:
-        lines += ["", f"## {section.title}", ""]
-        lines += [*section.paragraphs]
-        if section.paragraphs and (section.bullets or section.table):
-            lines.append("")
-        lines += [f"- {b}" for b in section.bullets]
-        if section.table:
-            lines += _table(section.table)
+        lines += ["", f"## {section.title}", "", *_section(section, doc.references)]
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ from typing import Any
 
 from oligoguide.assess import Assessment
 from oligoguide.model.errors import OligoguideError
+from oligoguide.render.header import ReportMeta
 from oligoguide.render.html import render_html
 
 # What enables PDF reports on Debian/Ubuntu (the HTML report needs none of it).
@@ -73,12 +74,14 @@ def pdf_problem() -> str | None:
     return None
 
 
-def render_pdf(a: Assessment, figures: Sequence[str] = ()) -> bytes:
+def render_pdf(a: Assessment, figures: Sequence[str] = (), meta: ReportMeta | None = None) -> bytes:
+    """The HTML report (see render_html for `figures` and `meta`) as a PDF with page numbers."""
     weasyprint = _weasyprint()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            pdf = weasyprint.HTML(string=render_html(a, figures), url_fetcher=_no_fetch).write_pdf()
+            page = weasyprint.HTML(string=render_html(a, figures, meta), url_fetcher=_no_fetch)
+            pdf = page.write_pdf()
         except OSError as error:  # a library found at import but failing now
             raise PdfUnavailableError(f"WeasyPrint failed ({error})") from None
     if caught:

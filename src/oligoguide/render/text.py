@@ -1,4 +1,4 @@
-"""Plain text: the answer document for terminals and notes."""
+"""Plain text: the report for terminals and notes."""
 
 from __future__ import annotations
 
@@ -18,11 +18,28 @@ def _table(table: Table) -> list[str]:
     return out
 
 
+def _pairs(table: Table) -> list[str]:
+    width = max(len(label) for label, _ in table.rows) + 2
+    return [
+        line
+        for label, value in table.rows
+        for line in textwrap.wrap(
+            value,
+            WIDTH,
+            initial_indent=f"  {label + ':':<{width}}",
+            subsequent_indent=" " * (width + 2),
+        )
+    ]
+
+
 def render_text(a: Assessment) -> str:
     doc = build_document(a)
     lines = [doc.title, "=" * len(doc.title)]
     for section in doc.sections:
         lines += ["", section.title.upper()]
+        if section.kind == "header" and section.table:
+            lines += _pairs(section.table)
+            continue
         for paragraph in section.paragraphs:
             lines += textwrap.wrap(paragraph, WIDTH)
         for bullet in section.bullets:

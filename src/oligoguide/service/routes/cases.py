@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from oligoguide.assess import Assessment
+from oligoguide.render.header import ReportMeta
 from oligoguide.render.html import render_html
 from oligoguide.render.pdf import render_pdf
 from oligoguide.render.plots import all_figures
@@ -266,10 +267,13 @@ def report(
         from oligoguide.fhir.write import assessment_to_bundle
 
         body = json.dumps(assessment_to_bundle(result, record.case), indent=2).encode()
-    elif fmt == "html":
-        body = render_html(result, all_figures(record.case, result)).encode()
     else:
-        body = render_pdf(result, all_figures(record.case, result))
+        figures = all_figures(record.case, result)
+        meta = ReportMeta(record.version, record.created_by, caller.name)
+        if fmt == "html":
+            body = render_html(result, figures, meta).encode()
+        else:
+            body = render_pdf(result, figures, meta)
     digest = hashlib.sha256(body).hexdigest()[:16]
     headers = {"ETag": f'"{digest}"'}
     if fmt == "pdf":

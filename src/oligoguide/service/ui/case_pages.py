@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 from oligoguide.assess import Assessment, assess
 from oligoguide.model import Case, CaseInputError, InputIssue, case_from_data
 from oligoguide.model.vocab import DiseaseState
+from oligoguide.render.header import ReportMeta
 from oligoguide.render.plots import all_figures
 from oligoguide.service.auth import Caller, Role
 from oligoguide.service.bodies import MalformedJsonError, parse_json
@@ -348,7 +349,8 @@ def report_html(case_id: str, ui: UiDep) -> Response:
 
     caller = ui.need()
     record, result = _load(ui, caller, case_id)
-    body = render_html(result, all_figures(record.case, result))
+    meta = ReportMeta(record.version, record.created_by, caller.name)
+    body = render_html(result, all_figures(record.case, result), meta)
     return ui.finish(Response(body, media_type="text/html; charset=utf-8"))
 
 
@@ -358,6 +360,7 @@ def report_pdf(case_id: str, ui: UiDep) -> Response:
 
     caller = ui.need()
     record, result = _load(ui, caller, case_id)
-    body = render_pdf(result, all_figures(record.case, result))
+    meta = ReportMeta(record.version, record.created_by, caller.name)
+    body = render_pdf(result, all_figures(record.case, result), meta)
     headers = report_attachment(case_id, record.version, "pdf")
     return ui.finish(Response(body, media_type="application/pdf", headers=headers))
