@@ -328,6 +328,15 @@ def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
     for token in re.findall(r"\b[A-Z][A-Z0-9-]{3,}\b", question):
         key = token.lower().replace("-", "")
         found += [i for i in kb.evidence if key in i.replace("_", "") and len(key) >= 5]
+    for author, year in re.findall(
+        r"\b([A-Z][a-z]{2,})(?: et al\.?)?,? \(?((?:19|20)\d{2})\)?", question
+    ):
+        found += [
+            i
+            for i, e in kb.evidence.items()
+            if e.citation.year == int(year)
+            and _source_name(kb, i).lower().startswith(author.lower())
+        ]
     return list(dict.fromkeys(found))
 
 
@@ -349,8 +358,17 @@ def finding_sentence(kb: KnowledgeBase, evidence_id: str, index: int) -> Sentenc
 
 
 def trial_sentences(ids: list[str], kb: KnowledgeBase) -> list[Sentence]:
-    return [
-        finding_sentence(kb, evidence_id, index)
-        for evidence_id in ids
-        for index in range(len(kb.evidence[evidence_id].findings))
-    ]
+    """Each named study's findings, its headline first, then who it enrolled."""
+    out: list[Sentence] = []
+    for evidence_id in ids:
+        evidence = kb.evidence[evidence_id]
+        findings = [finding_sentence(kb, evidence_id, i) for i in range(len(evidence.findings))]
+        if evidence.population:
+            population = Sentence(
+                text=f"{trial_name(kb, evidence_id)} enrolled: {evidence.population}.",
+                citations=(evidence_id,),
+                source=f"evidence:{evidence_id}#population",
+            )
+            findings.insert(min(1, len(findings)), population)
+        out += findings
+    return out

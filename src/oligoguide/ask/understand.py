@@ -89,6 +89,11 @@ _DIFFUSE = re.compile(
     r"(?:\w+\s+)?(?:lesions|metastases|mets|nodules|deposits|spots|sites))\b",
     re.IGNORECASE,
 )
+_UNCOUNTED = re.compile(
+    r"\b(?:innumerable|countless|numerous|widespread|diffuse|disseminated|miliary|myriad|"
+    r"too (?:many|numerous) to count|carcinomatosis|dozens?)\b",
+    re.IGNORECASE,
+)
 _DISTANCE_AFTER = re.compile(
     r"^\s*(?:away\s+)?(?:from|of the|to the|off|beyond|margin|clearance)\b", re.IGNORECASE
 )
@@ -127,6 +132,24 @@ _TRIAL = re.compile(
     r"\b(?:sabr-?comet\w*|comet-?\d|curb|stop trial|(?-i:STOP)|nrg[- ]?lu\d+|sindas|oriole|stomp|"
     r"estro[- /]eortc|estro[- /]astro|pcwg3?|tg-?101|hytec)\b",
     re.IGNORECASE,
+)
+# A study named by acronym with digits (JLGK0901, N0574, RTOG 0813), a known trial acronym, or
+# first author and year ("Timmerman 2006", "Chang et al 2009"); case-sensitive where it must be.
+_NAMED_STUDY = re.compile(
+    r"\b(?:sabr-?comet\w*|comet-?\d+|curb|stop trial|nrg[- ]?lu\d+|sindas|oriole|stomp|"
+    r"collision|sunset|hilus|gomez)\b|"
+    r"(?-i:\b[A-Z]{2,}[- ]?[A-Z]*\d{3,}[A-Z0-9-]*\b)|(?-i:\bSTOP\b)|"
+    r"(?-i:\b(?!(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Since|In|From|Until)\b)[A-Z][a-z]{2,}(?: et al\.?)?,? \(?(?:19|20)\d{2}\)?)",
+    re.IGNORECASE,
+)
+_CONSTRAINT_Q = re.compile(
+    r"\b(?:tg-?101|hytec|quantec|dmax|d\d+(?:\.\d+)?\s?cc|v\d+|constraints?|limits?|tolerance|"
+    r"organs? at risk|oar)\b",
+    re.IGNORECASE,
+)
+_ARITHMETIC = re.compile(
+    r"\b(?:bed\d*|eqd2\w*|calculat\w*|comput\w*|convert\w*|sum|add up|cumulative)\b", re.I
 )
 _DEFINE_STRICT = re.compile(
     r"\bdefin\w+|\bmeaning\b|\bwhat does .* mean|\bwhat (?:is|are) (?:an? |the )?"
@@ -258,7 +281,18 @@ def understand(question: str) -> Understood:
     lesions = _lesions(text, site_text, all_site_spans, site_spans, hedged)
     hedged = [h for h in dict.fromkeys(hedged) if h not in {m.site for m in lesions}]
     diffuse = _diffuse(site_text, site_spans)
-    if count is not None and count > 5 and not diffuse:
+    # Up to 10 counted brain metastases are still for SRS (ASTRO 2022, conditionally for 5-10),
+    # not polyprogression; uncounted ("numerous", "miliary") ones are.
+    brain_srs_count = (
+        bool(sites)
+        and set(sites) <= {"brain"}
+        and count is not None
+        and count <= 10
+        and not _UNCOUNTED.search(text)
+    )
+    if brain_srs_count:
+        diffuse = [d for d in diffuse if d != "brain"]
+    elif count is not None and count > 5 and not diffuse:
         diffuse = list(sites[:1])
     ecog_match = _ECOG.search(text)
     symptomatic: bool | None = None
@@ -290,7 +324,8 @@ def understand(question: str) -> Understood:
         intents.remove("definition")
     states = {"oligoprogression", "polyprogression", "oligopersistence", "oligometastatic"}
     if patient_specific and (lesions or count) and not states & set(scenarios) and classes:
-        scenarios.append("oligoprogression" if (count or len(lesions)) <= 5 else "polyprogression")
+        few = (count or len(lesions)) <= 5 or brain_srs_count
+        scenarios.append("oligoprogression" if few else "polyprogression")
     ecog = None if ecog_match is None else int(ecog_match.group(1))
     premise_ids = premises
     question_type = _classify(
@@ -497,6 +532,9 @@ def _classify(
         return "case"
     if _DEFINE_STRICT.search(text):
         return "definition"
+    named = _NAMED_STUDY.search(text)
+    if named and not _ARITHMETIC.search(text) and not _CONSTRAINT_Q.search(text):
+        return "evidence"  # "SINDAS: what RT dose was given?", "Timmerman 2006 - why..."
     if _DOSE_Q.search(text):
         return "dose"
     if _FOLLOW_Q.search(text) or ("followup" in intents and "management" not in intents):
