@@ -22,7 +22,7 @@ from oligoguide.knowledge import KnowledgeBase
 
 _ASSERTS = re.compile(
     r"\b(?:show(?:s|ed|n)?|prove[sdn]?|proving|demonstrat\w+|establish\w+|found|confirm\w*)\b|"
-    r"^\s*(?:since|given|as)\b|\bso (?:i|we)\b|\bright\?|\bcorrect\?|\bequal\w*\b|\b=\s",
+    r"^\s*(?:since|given|as)\b|\bso (?:i|we)\b|\bright\?|\bcorrect\?|\bequal\w*\b|\s=\s|->",
     re.IGNORECASE,
 )
 

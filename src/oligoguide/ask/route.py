@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from oligoguide.ask.models import Sentence
 from oligoguide.knowledge import KnowledgeBase
 
+_COUNT_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "ten": 10,
+}  # fmt: skip
 _COURSE = re.compile(
-    r"(\d+(?:[.,]\d+)?)\s*gy\s*(?:in|/|over|x|×|delivered in|given in)\s*(\d{1,2})\s*"
-    r"(?:fractions?|fx|#|fr|daily fractions?)?\b",
+    r"(\d+(?:[.,]\d+)?)\s*gy\s*(?:in|/|over|x|×|delivered in|given in)\s*"
+    r"(\d{1,2}|one|two|three|four|five|six|eight|ten)\s*"
+    r"(?:fractions?|fracs?|fxs?|#|fr|daily fractions?)?\b",
     re.IGNORECASE,
 )
 _PER_FRACTION = re.compile(
@@ -29,12 +33,13 @@ _SINGLE = re.compile(
     re.IGNORECASE,
 )
 _ALPHA_BETA = re.compile(
-    r"(?:α/β|alpha/beta|alpha-beta|a/b|αβ|alpha beta|ab ratio)\s*(?:ratio)?\s*(?:of|=|:)?\s*"
+    r"(?:α/β|alpha/beta|alpha-beta|a/b|αβ|alpha beta|ab ratio|\bab(?=\s*\d))\s*(?:ratio)?\s*"
+    r"(?:of|=|:)?\s*"
     r"(\d+(?:[.,]\d+)?)",
     re.IGNORECASE,
 )
 _SUM = re.compile(
-    r"\bsum\b|\bcumulative\b|\btotal\b|\bcombined\b|\bplus\b|\bre-?irradiat\w*|\breirradiat\w*|"
+    r"\bsum\b|\bcumulative\b|\btotal\b|\bcombined\b|\bplus\b|\bre-?irradiat\w*|\breirradiat\w*|\bre-?rt\b|"
     r"\bprevious(?:ly)?\b|\bprior\b|\badd(?:ed|ing)?\b|\bboth courses\b",
     re.IGNORECASE,
 )
@@ -104,7 +109,8 @@ def courses(question: str) -> list[Course]:
         return all(span[1] <= a or span[0] >= b for a, b in taken)
 
     for m in _COURSE.finditer(question):
-        total, n = _num(m.group(1)), int(m.group(2))
+        count = m.group(2).lower()
+        total, n = _num(m.group(1)), _COUNT_WORDS.get(count) or int(count)
         if 0 < total <= 200 and 1 <= n <= 45:
             found.append((m.start(), Course(total, n)))
             taken.append(m.span())
@@ -267,7 +273,9 @@ def organ_limits(question: str, kb: KnowledgeBase) -> list[Sentence]:
         if (
             rule is not None
             and rule.source in kb.evidence
-            and re.search(r"re-?irradiat|reirradiat|cumulative|previous|prior", question, re.I)
+            and re.search(
+                r"re-?irradiat|reirradiat|re-?rt\b|cumulative|previous|prior", question, re.I
+            )
         ):
             text = (
                 f"Re-irradiation of the {rule.organ.replace('_', ' ')}: cumulative {rule.metric} "

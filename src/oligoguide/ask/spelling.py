@@ -1,12 +1,13 @@
 """Spelling tolerance for typed questions ("metastsis", "stereotatic", "negitive").
 
-A word of five or more letters that is not in the vocabulary (every word of the knowledge base's
-statements, caveats and evidence, the lexicon's plain aliases and data/spelling.yaml) is replaced
-by the closest vocabulary word when one is within one edit (two for words of eight or more
-letters; a transposition counts as one edit, optimal string alignment). Ties go to the word the
-knowledge base uses most. All-capital words (acronyms, trial names) and words with digits are
-never touched, and nothing is corrected when no candidate is close: a misread word is better left
-alone than turned into another word.
+A word of five or more letters that is neither in the domain vocabulary (every word of the
+knowledge base's statements, caveats and evidence, the lexicon's plain aliases and
+data/spelling.yaml) nor an English word (pyspellchecker's English word list) is replaced by the
+closest domain word when one is within one edit (two for words of eight or more letters; a
+transposition counts as one edit, optimal string alignment). Ties go to the word the knowledge
+base uses most. All-capital words (acronyms, trial names) and words with digits are never
+touched, and nothing is corrected when no candidate is close: a misread word is better left alone
+than turned into another word.
 """
 
 from __future__ import annotations
@@ -20,12 +21,18 @@ from importlib import resources
 import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from spellchecker import SpellChecker
 
 from oligoguide.knowledge import default_knowledge_base
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 _PLAIN = re.compile(r"^[a-z][a-z -]*$")
 MIN_LENGTH = 5
+
+
+@cache
+def _english() -> frozenset[str]:
+    return frozenset(SpellChecker(language="en", distance=1).word_frequency.keys())
 
 
 @dataclass(frozen=True)
@@ -82,10 +89,10 @@ def _plain_strings(node: object) -> list[str]:
 def correct_word(word: str) -> str:
     """The vocabulary word closest to `word`, or `word` itself when none is close enough."""
     lower = word.lower()
-    if len(word) < MIN_LENGTH or word.isupper() or not word.isalpha():
+    if len(word) < MIN_LENGTH or word.isupper() or not word.replace("-", "").isalpha():
         return word
     vocabulary = _vocabulary()
-    if lower in vocabulary.words:
+    if lower in vocabulary.words or lower in _english():
         return word
     limit = 2 if len(word) >= 8 else 1
     candidates = [

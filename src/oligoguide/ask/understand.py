@@ -105,7 +105,8 @@ _DISTANCE_BEFORE = re.compile(
 _DOSE_Q = re.compile(
     r"\b(?:bed\d*|eqd2\w*|gy|cgy|dose|doses|dosing|fractions?|fractionation|fx|schedule|"
     r"constraints?|tolerance|dmax|d0\.\d+\s?cc|d\d+(?:\.\d+)?\s?cc|v\d+|mean lung dose|mld|"
-    r"alpha/beta|α/β|a/b|re-?irradiat\w*|reirradiat\w*|cumulative|oar|organs? at risk|"
+    r"alpha/beta|α/β|a/b|re-?irradiat\w*|reirradiat\w*|re-?rt|cumulative|oar|organs? at risk|"
+    r"equivalent dose in 2|fracs?|"
     r"hytec|tg-?101|quantec|spared|sparing|critical volume)\b",
     re.IGNORECASE,
 )
