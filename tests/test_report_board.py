@@ -213,17 +213,60 @@ def test_unverified_sources_are_said_in_words() -> None:
 
 def test_tumour_board_review_is_a_step_of_the_plan_not_a_work_up_test() -> None:
     page = _report(CRC)[2]
-    plan = page.split('<table class="plan">', 1)[1].split("</table>", 1)[0]
-    rows = [
-        [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", r)]
-        for r in re.findall(r"<tr>(.*?)</tr>", plan, flags=re.S)
-    ]
+    rows = _table_rows(page, '<table class="plan">')
     steps = [row[0] for row in rows if row]
     assert "Tumour-board review" in steps
     review = steps.index("Tumour-board review")
     assert all(s == "Work-up" for s in steps[:review])
     assert "Work-up" not in steps[review + 1 :]
     assert steps[review + 1 :].count("Local treatment") == 3  # L2 surgery or SBRT, L5 SBRT
+
+
+# -- organs at risk -------------------------------------------------------------------------
+
+
+def _table_rows(page: str, after: str) -> list[list[str]]:
+    """The body rows of the first table after the heading `after`, as cell texts."""
+    table = page.split(after, 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [
+        [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", r)]
+        for r in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+    ]
+
+
+def test_sbrt_rows_show_the_organ_limits_for_their_fraction_count() -> None:
+    # CRC L2: SBRT 60 Gy in 3 fractions; no organ recorded next to it, so the liver's own
+    # limit applies: TG-101 critical volume 700 cc, 19.2 Gy in 3 fractions (constraints.yaml).
+    _, a, page = _report(CRC)
+    tg101 = next(r.number for r in a.references if r.id == "benedict_2010_tg101")
+    rows = _table_rows(page, "<h2>Step 2 - Local treatment, lesion by lesion</h2>")
+    assert [
+        "L2",
+        "liver",
+        "CV700cc",
+        "19.2 Gy in 3 fx",
+        "basic liver function",
+        f"[{tg101}]",
+    ] in rows
+    text = visible(page)
+    assert text.count("record adjacent organs (or their distances)") == 1  # L2 and L5, once
+    assert "No sourced limit in 4 fractions for: lung" in text  # L5: SBRT 48 Gy in 4
+
+
+def test_an_organ_next_to_the_lesion_is_listed_first_and_marked() -> None:
+    data = load_case(CRC).model_dump(mode="json")
+    for lesion in data["lesions"]:
+        if lesion["id"] == "L2":
+            lesion["adjacent_organs"] = ["stomach"]
+    case = Case.model_validate(data)
+    a = assess(case)
+    rows = _table_rows(render_html(a, all_figures(case, a), META), "<h2>Step 2 - Local treatment")
+    # TG-101 stomach limits in 3 fractions (constraints.yaml): D10cc 16.5 Gy, Dmax 22.2 Gy.
+    organs = [(r[1], r[2], r[3]) for r in rows if r[0] == "L2"]
+    assert organs[:2] == [
+        ("stomach (next to the lesion)", "D10cc", "16.5 Gy in 3 fx"),
+        ("stomach (next to the lesion)", "Dmax", "22.2 Gy in 3 fx"),
+    ]
 
 
 # -- references and plots --------------------------------------------------------------------

@@ -16,7 +16,7 @@ from oligoguide.assess import Assessment
 from oligoguide.knowledge import KnowledgeBase, default_knowledge_base
 from oligoguide.model.case import Case
 from oligoguide.render.header import ReportMeta, header_rows
-from oligoguide.render.plan_parts import PLAN_HEADER, PlanParts
+from oligoguide.render.plan_parts import LOCAL_STEP, ORGAN_HEADER, PLAN_HEADER, PlanParts
 from oligoguide.render.wording import Wording, missing_words, words
 
 #: Explanations the report shows as a table instead (the RECIST time points).
@@ -86,7 +86,12 @@ def build_document(
     if rows:
         sections.append(Section("Plan", table=Table(PLAN_HEADER, rows), kind="plan"))
     sections += [_state(a, w), _timepoints(a), _lesions(a)]
-    sections += [Section(title, bullets=paragraphs) for title, paragraphs in plan.details()]
+    for title, paragraphs in plan.details():
+        sections.append(Section(title, bullets=paragraphs))
+        if title == LOCAL_STEP:
+            sections[-1].bullets += plan.organ_notes()
+            organs = plan.organ_rows()
+            sections[-1].table = Table(ORGAN_HEADER, organs) if organs else None
     for note in a.context:
         text = f"{w.clean(note.text)}{w.cite(note.citations)}"
         sections.append(

@@ -8,6 +8,7 @@ even when several recommendations rest on it (a re-biopsy and a plasma ctDNA tes
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from oligoguide.assess import Assessment
@@ -24,6 +25,8 @@ from oligoguide.render.wording import UNVERIFIED, Wording, words
 
 Category = RecommendationCategory
 PLAN_HEADER = ["Step", "Lesion", "What", "Timing", "Dose", "Strength"]
+ORGAN_HEADER = ["Lesion", "Organ at risk", "Metric", "Limit", "Endpoint", "Source"]
+LOCAL_STEP = "Step 2 - Local treatment, lesion by lesion"
 TIMING_WORDS = {
     Timing.URGENT: "urgent: today",
     Timing.NOW: "now",
@@ -33,7 +36,7 @@ TIMING_WORDS = {
 }
 DETAIL_TITLES = (  # the steps as the plan page names them
     ("Step 1 - Work-up and tumour-board review", (Category.WORKUP, Category.FOLLOW_UP)),
-    ("Step 2 - Local treatment, lesion by lesion", (Category.LOCAL_THERAPY,)),
+    (LOCAL_STEP, (Category.LOCAL_THERAPY,)),
     ("Step 3 - Systemic therapy", (Category.SYSTEMIC,)),
     ("Cautions", (Category.CAUTION,)),
 )
@@ -162,3 +165,37 @@ class PlanParts:
             if paragraphs:
                 out.append((title, paragraphs))
         return out
+
+    def _dosed(self) -> list[Recommendation]:
+        return [r for r in self.a.recommendations if r.dose is not None]
+
+    def organ_rows(self) -> list[list[str]]:
+        """The organ-at-risk limits of each dosed (SBRT/SRS) recommendation, for its schedule's
+        fraction count, with the source as a reference."""
+        rows = []
+        for r in self._dosed():
+            assert r.dose is not None
+            for limit in r.dose.organ_limits:
+                organ = words(limit.organ) + (" (next to the lesion)" if limit.adjacent else "")
+                value = f"{limit.limit_gy:g} Gy in {limit.fractions} fx"
+                source = self.w.source(limit.source)
+                if not limit.verified:
+                    source += f" ({UNVERIFIED})"
+                rows.append(
+                    [r.lesion_id or "-", organ, limit.metric, value, limit.endpoint, source]
+                )
+        return rows
+
+    def organ_notes(self) -> list[str]:
+        """The dose notes ('no organ recorded next to this lesion'...): each sentence once, with
+        the lesions it is about."""
+        by_sentence: dict[str, list[str]] = {}
+        for r in self._dosed():
+            assert r.dose is not None
+            for sentence in re.split(r"(?<=\.)\s+", r.dose.organ_note or ""):
+                if sentence:
+                    by_sentence.setdefault(sentence, []).append(r.lesion_id or "-")
+        return [
+            f"Organs at risk, {', '.join(dict.fromkeys(lesions))}: {self.w.clean(sentence)}"
+            for sentence, lesions in by_sentence.items()
+        ]

@@ -22,6 +22,7 @@ _FLAGS = (
     (re.compile(r"\bverified: false\b"), UNVERIFIED),
     (re.compile(r"\(unverified\)"), f"({UNVERIFIED})"),
 )
+_BRACKETED = re.compile(r"\((\[[\d, ]+\])\)")  # '([11])', once an id became a number
 _FIELD_WORDS = {"symptomatic": "is it causing symptoms?", "last_doses": "date of the last dose"}
 _NAME = re.compile(r"\b[a-z][a-z0-9]*(?:[._][a-z0-9]+)+\b")  # snake_case or dotted.rule names
 
@@ -40,8 +41,14 @@ class Wording:
         numbers = sorted({self.numbers[i] for i in ids if i in self.numbers})
         return f" [{', '.join(map(str, numbers))}]" if numbers else ""
 
+    def source(self, evidence_id: str) -> str:
+        """An evidence record as the report names it: [n], else first author and year."""
+        return self._say(evidence_id)
+
     def _name(self, match: re.Match[str]) -> str:
-        name = match.group(0)
+        return self._say(match.group(0))
+
+    def _say(self, name: str) -> str:
         if name in self.numbers:
             return f"[{self.numbers[name]}]"
         evidence = self._kb.evidence.get(name)
@@ -60,7 +67,7 @@ class Wording:
         """The sentence with ids as reference numbers, topics or words, and flags in words."""
         for pattern, words in _FLAGS:
             text = pattern.sub(words, text)
-        return _NAME.sub(self._name, text)
+        return _BRACKETED.sub(r"\1", _NAME.sub(self._name, text))
 
 
 def words(value: str) -> str:
