@@ -103,7 +103,7 @@ _DISTANCE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _DOSE_Q = re.compile(
-    r"\b(?:bed\d*|eqd2\w*|gy|cgy|dose|doses|dosing|fractions?|fractionation|fx|schedule|"
+    r"(?<![a-z])c?gy\b|\b(?:bed\d*|eqd2\w*|dose|doses|dosing|fractions?|fractionation|fx|schedule|"
     r"constraints?|tolerance|dmax|d0\.\d+\s?cc|d\d+(?:\.\d+)?\s?cc|v\d+|mean lung dose|mld|"
     r"alpha/beta|α/β|a/b|re-?irradiat\w*|reirradiat\w*|re-?rt|cumulative|oar|organs? at risk|"
     r"equivalent dose in 2|fracs?|"
@@ -125,7 +125,7 @@ _PRESUPPOSE = re.compile(
     re.IGNORECASE,
 )
 _RT_DOSE = re.compile(
-    r"\b(?:gy|cgy|bed\d*|eqd2|fractions?|fx|sbrt|sabr|srs|radiotherapy|radiation|"
+    r"(?<![a-z])c?gy\b|\b(?:bed\d*|eqd2|fractions?|fx|sbrt|sabr|srs|radiotherapy|radiation|"
     r"constraints?|spinal cord|cord|o?esophag\w*|plexus|organs? at risk|oar|dmax|tg-?101|hytec)\b",
     re.IGNORECASE,
 )
@@ -519,7 +519,13 @@ def _classify(
     states = {"oligoprogression", "polyprogression", "oligopersistence", "oligometastatic"}
     if not in_domain:
         return "out_of_scope"
-    if uncovered and not premises and ("management" not in intents or not states & set(scenarios)):
+    described_metastatic = patient_specific and re.search(r"\bmets?\b|metasta\w*", text, re.I)
+    if (
+        uncovered
+        and not premises
+        and not described_metastatic  # "relapsed with mets after adjuvant osimertinib, now..."
+        and ("management" not in intents or not states & set(scenarios))
+    ):
         return "out_of_scope"
     if premises or (_TRIAL.search(text) and _PRESUPPOSE.search(text)):
         return "false_premise"
