@@ -342,7 +342,7 @@ def compose(
     return Answer(
         question=question,
         question_type=u.question_type,
-        lead=_lead(u, sections, assessment, corrections, draft.gaps),
+        lead=_lead(question, u, sections, assessment, corrections, draft.gaps),
         understood=u,
         answer=AnswerBody(sections=sections),
         references=references,
@@ -372,7 +372,31 @@ def _focus_dose(u: Understood, kb: KnowledgeBase, draft: _Draft) -> None:
         draft.sections[key] = kept
 
 
+_SAFETY_ASK = re.compile(
+    r"\b(?:ok|okay|safe\w*|risk\w*|while on|concurrent\w*|together with|hold|pause|stop|"
+    r"interrupt\w*|toxicit\w*|danger\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_concern(question: str, u: Understood, recommendations: list[str]) -> str | None:
+    """When the question asks whether something is safe ("SBRT ok while on Avastin?"), the plan's
+    recommendation about that drug or organ answers it first."""
+    if not _SAFETY_ASK.search(question):
+        return None
+    organs = {o.replace("_", " ") for m in u.lesions for o in m.adjacent_organs}
+    words = [*u.therapies, *u.therapy_classes, *organs]
+    drug_words = {"bevacizumab": ("anti-vegf", "bevacizumab"), "anti_vegf": ("anti-vegf",)}
+    keys = {w.lower() for w in words} | {k for w in words for k in drug_words.get(w.lower(), ())}
+    for text in recommendations:
+        lower = text.lower()
+        if any(k and k in lower for k in keys) and not lower.startswith("continue"):
+            return text
+    return None
+
+
 def _lead(
+    question: str,
     u: Understood,
     sections: tuple[Section, ...],
     assessment: Any | None,
@@ -394,6 +418,9 @@ def _lead(
         state = str(assessment.disease_state).replace("_", " ")
         recs = [r.text for r in assessment.recommendations]
         head = f"The engine classifies the described patient as {state}"
+        concern = _asked_concern(question, u, recs)
+        if concern is not None:
+            return f"{head}. {concern}"
         return f"{head}: {recs[0]}" if recs else f"{head}."
     if u.question_type == "case" and assessment is None and u.sites_uncertain and not u.lesions:
         sites = ", ".join(x.replace("_", " ") for x in u.sites_uncertain)
@@ -768,6 +795,8 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
         entry: dict[str, Any] = {"id": f"L{index}", "site": site, "measurements": measurements}
         if lesion.site == "lymph_node":
             entry["is_lymph_node"] = True
+        if lesion.adjacent_organs:
+            entry["adjacent_organs"] = list(lesion.adjacent_organs)
         if u.symptomatic is not None and site == "brain":
             entry["symptomatic"] = u.symptomatic
         lesions.append(entry)

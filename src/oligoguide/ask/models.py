@@ -35,6 +35,9 @@ class LesionMention(_Out):
     size_mm: float | None = None
     new: bool = False
     growing: bool = False
+    adjacent_organs: tuple[str, ...] = Field(
+        default=(), description="Organs at risk its clause puts next to it ('abuts the duodenum')"
+    )
 
 
 class Understood(_Out):

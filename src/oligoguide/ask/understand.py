@@ -98,8 +98,8 @@ _DISTANCE_AFTER = re.compile(
     r"^\s*(?:away\s+)?(?:from|of the|to the|off|beyond|margin|clearance)\b", re.IGNORECASE
 )
 _DISTANCE_BEFORE = re.compile(
-    r"(?:within|distance of|distance|less than|more than|>|<|≥|≤|at least|margin of|"
-    r"abutting within)\s*$",
+    r"(?:within|distance of|distance|less than|more than|(?<![-=])>|<(?![-=])|≥|≤|at least|"
+    r"margin of|abutting within)\s*$",
     re.IGNORECASE,
 )
 _DOSE_Q = re.compile(
@@ -364,20 +364,78 @@ def understand(question: str) -> Understood:
     )
 
 
-def _sizes(text: str) -> list[tuple[re.Match[str], float]]:
-    """Sizes in mm/cm; "1.5 and 2 cm" is two sizes, "2.1 x 1.8 cm" one (the longest)."""
-    out: list[tuple[re.Match[str], float]] = []
+# "abuts D3 duodenum", "touching the oesophagus", "2 mm from the cord": organs at risk next to a
+# lesion, named as in the dose-constraint tables (model.vocab.OrganAtRisk).
+_NEXT_TO = re.compile(
+    r"\b(?:abut\w*|touch\w*|adjacent to|next to|close to|against|contact\w* with|invad\w*|"
+    r"involv\w*|compress\w*|within \d+(?:[.,]\d+)?\s*(?:mm|cm) (?:of|from)|"
+    r"\d+(?:[.,]\d+)?\s*mm (?:from|to))\b",
+    re.IGNORECASE,
+)
+_ORGANS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (organ, re.compile(pattern, re.IGNORECASE))
+    for organ, pattern in (
+        ("duodenum", r"\b(?:d[1-4] )?duoden\w*"),
+        ("jejunum_ileum", r"\b(?:small )?bowel\b|\bjejun\w*|\bile(?:um|al)\b"),
+        ("colon", r"\bcolon\b|\bsigmoid\b"),
+        ("stomach", r"\bstomach\b|\bgastric\b"),
+        ("esophagus", r"\bo?esophag\w*"),
+        ("spinal_cord", r"\b(?:spinal )?cord\b"),
+        ("brachial_plexus", r"\bbrachial plexus\b"),
+        (
+            "trachea_large_bronchus",
+            r"\btrachea\w*|\bmain (?:stem )?bronch\w*|\bproximal bronchial tree\b|\bpbt\b",
+        ),
+        (
+            "great_vessels",
+            r"\baort\w*|\bgreat vessels?\b|\bpulmonary arter\w*|\bvena cava\b|\bivc\b",
+        ),
+        ("heart_pericardium", r"\bheart\b|\bpericardi\w*"),
+        ("brainstem", r"\bbrain ?stem\b"),
+        ("optic_pathway", r"\boptic (?:nerves?|chiasm\w*|pathway)"),
+        ("ribs", r"\bchest wall\b|\bribs?\b"),
+    )
+)
+
+
+def _organs_next_to(clause: str) -> tuple[str, ...]:
+    """Organs the clause puts next to its lesion ("abuts D3 duodenum")."""
+    cue = _NEXT_TO.search(clause)
+    if cue is None:
+        return ()
+    after = clause[cue.start() : cue.end() + 60]
+    return tuple(organ for organ, pattern in _ORGANS if pattern.search(after))
+
+
+_EARLIER_SIZE = re.compile(
+    r"(?:from\s+)?(\d+(?:[.,]\d+)?)\s*(mm|cm)?\s*(?:->|-->|→|=>|>|to|now)\s*$", re.IGNORECASE
+)
+
+
+def _sizes(text: str) -> list[tuple[re.Match[str], float, bool]]:
+    """Sizes in mm/cm, each with whether it grew; "1.5 and 2 cm" is two sizes, "2.1 x 1.8 cm"
+    one (the longest), "11 -> 19 mm" or "from 1.6 to 2.3 cm" one that grew."""
+    out: list[tuple[re.Match[str], float, bool]] = []
     for match in _SIZE.finditer(text):
         factor = 10.0 if match.group(2).lower() == "cm" else 1.0
         value = float(match.group(1).replace(",", "."))
         before = text[max(0, match.start() - 25) : match.start()]
         dims = re.search(r"(\d+(?:[.,]\d+)?)\s*(?:x|×|by)\s*$", before, re.I)
         pair = re.search(r"(\d+(?:[.,]\d+)?)\s*(?:mm|cm)?\s*(?:and|&|,)\s*$", before, re.I)
-        if dims is not None:
+        earlier = _EARLIER_SIZE.search(before)
+        grew = False
+        if earlier is not None:
+            unit = earlier.group(2)
+            was = float(earlier.group(1).replace(",", ".")) * (
+                factor if unit is None else 10.0 if unit.lower() == "cm" else 1.0
+            )
+            grew = value * factor > was
+            out = [item for item in out if item[0].end() <= match.start() - len(earlier.group(0))]
+        elif dims is not None:
             value = max(value, float(dims.group(1).replace(",", ".")))
         elif pair is not None and not re.search(r"(?:mm|cm)\s*(?:and|&|,)\s*$", before, re.I):
-            out.append((match, float(pair.group(1).replace(",", ".")) * factor))
-        out.append((match, value * factor))
+            out.append((match, float(pair.group(1).replace(",", ".")) * factor, False))
+        out.append((match, value * factor, grew))
     return out
 
 
@@ -391,7 +449,7 @@ def _lesions(
     """Each size in mm/cm becomes a lesion, assigned to the nearest site named in its clause;
     a size nearest to a denied or hedged site is not a lesion to treat."""
     found: list[LesionMention] = []
-    for match, size_mm in _sizes(text):
+    for match, size_mm, grew in _sizes(text):
         if size_mm <= 0 or size_mm > 300:
             continue
         if _DISTANCE_AFTER.match(text[match.end() : match.end() + 20]) or _DISTANCE_BEFORE.search(
@@ -426,7 +484,8 @@ def _lesions(
                 site=named,
                 size_mm=round(size_mm, 1),
                 new=bool(_NEW.search(clause)),
-                growing=bool(_GROWING.search(clause)),
+                growing=grew or bool(_GROWING.search(clause)),
+                adjacent_organs=_organs_next_to(clause),
             )
         )
     return found
@@ -577,6 +636,8 @@ def _not_stated(
         missing.append("lesion sizes")
     if not re.search(r"\bpet\b|\bpsma\b|whole[- ]body|\bct\b|restag\w*|staging", text, re.I):
         missing.append("whole-body restaging (CT or PET)")
-    if not re.search(r"\b(?:month|months|week|weeks|year|years|since|ago)\b", text, re.I):
+    if not re.search(
+        r"(?<![a-z])(?:months?|mo|mos|weeks?|wks?|years?|yrs?|y)\b|\b(?:since|ago)\b", text, re.I
+    ):
         missing.append("dates: time on therapy and since the last scan")
     return missing
