@@ -280,6 +280,9 @@ def test_references_link_to_doi_and_pubmed() -> None:
             assert f'href="https://doi.org/{ref.doi}"' in page, ref.doi
         if ref.pmid:
             assert f'href="https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"' in page, ref.pmid
+    # Reference numbers in the text link to their entry in the list.
+    assert '<a href="#ref-1">1</a>' in page
+    assert '<li id="ref-1">' in page
     assert any(r.doi for r in a.references)
     assert any(r.pmid for r in a.references)
 

@@ -98,7 +98,8 @@ def _therapies(case: Case, day: dt.date) -> tuple[str, str]:
 
 
 def header_rows(a: Assessment, case: Case | None, meta: ReportMeta) -> Sequence[tuple[str, str]]:
-    """(label, value) pairs in reading order; without the case, the case's rows say so."""
+    """(label, value) pairs in reading order (the case id is in the report's title); without
+    the case, the case's rows say so."""
     day = meta.day
     rows: list[tuple[str, str]] = []
     if case is None:
@@ -115,7 +116,6 @@ def header_rows(a: Assessment, case: Case | None, meta: ReportMeta) -> Sequence[
             ("Drivers", _drivers(case)),
             ("Current therapy", current),
             ("Prior therapy", prior),
-            ("Case", a.case_id),
         ]
     rows += [
         ("Case version", str(meta.case_version) if meta.case_version else NOT_RECORDED),

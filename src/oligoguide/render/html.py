@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from oligoguide.assess import Assessment
 from oligoguide.render.document import build_document
@@ -17,6 +18,21 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_NUMBERS = re.compile(r"\[(\d+(?:, \d+)*)\]")
+
+
+def cite_links(text: str) -> Markup:
+    """The text escaped, each reference number [n] a link to its entry in the list."""
+    out, start = Markup(""), 0
+    for match in _NUMBERS.finditer(text):
+        links = (Markup('<a href="#ref-{0}">{0}</a>').format(n) for n in match[1].split(", "))
+        out += text[start : match.start()]  # a str added to Markup is escaped
+        out += Markup("[") + Markup(", ").join(links) + Markup("]")
+        start = match.end()
+    return out + text[start:]
+
+
+_env.filters["cite_links"] = cite_links
 # Text inside a CSS string (the page footer): only characters that need no escaping there.
 _env.filters["css_text"] = lambda text: re.sub(r"[^A-Za-z0-9 .,:_-]", "?", str(text))
 
