@@ -165,6 +165,16 @@ def test_from_the_cli_version_and_author_are_not_recorded() -> None:
     assert cells["Generated"] == str(dt.date.today())
 
 
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_text_and_markdown_from_the_cli_carry_the_header_too(fmt: str) -> None:
+    result = CliRunner().invoke(app, ["assess", str(CRC), "--format", fmt])
+    assert result.exit_code == 0, result.stderr
+    flat = " ".join(result.stdout.replace("*", "").split())
+    assert "Patient: EX-CRC-01" in flat
+    assert "Drivers: KRAS negative; NRAS negative; BRAF negative; MSI negative (MSS)" in flat
+    assert "Current therapy: FOLFOX + panitumumab (line 1, since 2023-02-01" in flat
+
+
 # -- layout ----------------------------------------------------------------------------------
 
 

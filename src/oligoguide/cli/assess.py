@@ -46,8 +46,8 @@ def render(assessment: Assessment, fmt: OutputFormat, case: Case | None = None) 
     if fmt == OutputFormat.JSON:
         return assessment.model_dump_json(indent=2) + "\n"
     if fmt == OutputFormat.MARKDOWN:
-        return render_markdown(assessment)
-    return render_text(assessment)
+        return render_markdown(assessment, case)
+    return render_text(assessment, case)
 
 
 def render_report(assessment: Assessment, fmt: OutputFormat, case: Case | None = None) -> bytes:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from oligoguide.assess import Assessment
+from oligoguide.model.case import Case
 from oligoguide.render.document import RefEntry, Section, Table, build_document
+from oligoguide.render.header import ReportMeta
 
 
 def _escape(cell: str) -> str:
@@ -38,8 +40,9 @@ def _section(section: Section, references: list[RefEntry]) -> list[str]:
     return lines
 
 
-def render_markdown(a: Assessment) -> str:
-    doc = build_document(a)
+def render_markdown(a: Assessment, case: Case | None = None, meta: ReportMeta | None = None) -> str:
+    """The report as markdown; with the case, its header names the patient (see ReportMeta)."""
+    doc = build_document(a, case=case, meta=meta)
     lines = [f"# {doc.title}"]
     for section in doc.sections:
         lines += ["", f"## {section.title}", "", *_section(section, doc.references)]

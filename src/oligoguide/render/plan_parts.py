@@ -54,9 +54,12 @@ def _step(r: Recommendation) -> tuple[int, str]:
     }.get(r.category, (5, words(r.category.value).capitalize()))
 
 
-def modality_name(modality: LocalModality) -> str:
+def modality_name(modality: LocalModality, lower: bool = False) -> str:
+    """'SBRT', 'RFA'; 'Surgery' (or 'surgery' inside a sentence)."""
     value = modality.value
-    return value.upper() if len(value) <= 4 else words(value).capitalize()
+    if len(value) <= 4:
+        return value.upper()
+    return words(value) if lower else words(value).capitalize()
 
 
 @dataclass
@@ -83,7 +86,8 @@ class PlanParts:
             if r.intent == Intent.PALLIATIVE:
                 what += " (palliative)"
             if r.alternatives:
-                what += "; alternative: " + ", ".join(modality_name(m) for m in r.alternatives)
+                others = ", ".join(modality_name(m, lower=True) for m in r.alternatives)
+                what += f"; alternative: {others}"
             return what
         if lead:
             return lead

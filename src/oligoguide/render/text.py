@@ -5,7 +5,9 @@ from __future__ import annotations
 import textwrap
 
 from oligoguide.assess import Assessment
+from oligoguide.model.case import Case
 from oligoguide.render.document import Table, build_document
+from oligoguide.render.header import ReportMeta
 
 WIDTH = 100
 
@@ -32,8 +34,9 @@ def _pairs(table: Table) -> list[str]:
     ]
 
 
-def render_text(a: Assessment) -> str:
-    doc = build_document(a)
+def render_text(a: Assessment, case: Case | None = None, meta: ReportMeta | None = None) -> str:
+    """The report as text; with the case, its header names the patient (see ReportMeta)."""
+    doc = build_document(a, case=case, meta=meta)
     lines = [doc.title, "=" * len(doc.title)]
     for section in doc.sections:
         lines += ["", section.title.upper()]
@@ -42,8 +45,9 @@ def render_text(a: Assessment) -> str:
             continue
         for paragraph in section.paragraphs:
             lines += textwrap.wrap(paragraph, WIDTH)
+        mark = "  " if section.kind == "references" else "  - "  # references are numbered
         for bullet in section.bullets:
-            lines += textwrap.wrap(bullet, WIDTH, initial_indent="  - ", subsequent_indent="    ")
+            lines += textwrap.wrap(bullet, WIDTH, initial_indent=mark, subsequent_indent="    ")
         if section.table:
             lines += _table(section.table)
     return "\n".join(lines) + "\n"
