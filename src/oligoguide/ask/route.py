@@ -158,6 +158,11 @@ def dose_arithmetic(question: str, kb: KnowledgeBase) -> list[Sentence]:
         if re.search(r"spinal cord|\bcord\b", question, re.I):
             cord = tables.alpha_beta_for("spinal_cord")
             ratios.append((cord.alpha_beta_gy, cord.source))
+        elif "prostate_cancer" in tables.alpha_beta and re.search(
+            r"\bprostat\w*|\bm?crpc\b|\bpsa\b", question, re.I
+        ):
+            prostate = tables.alpha_beta_for("prostate_cancer")
+            ratios.append((prostate.alpha_beta_gy, prostate.source))
         elif _LATE.search(question):
             ratios.append((late.alpha_beta_gy, late.source))
         else:
