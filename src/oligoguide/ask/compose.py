@@ -254,6 +254,11 @@ def compose(
         bottom = lead[:1] or selected[:1]
     else:
         bottom = strategy[:2]
+    topic = _topic_statement(question, u, kb, ranked, state)
+    if topic is not None and u.question_type in ("guideline", "follow_up", "case"):
+        bottom = [topic, *(b for b in bottom if b != topic)][:2]
+        if topic not in selected:
+            selected.insert(0, topic)
     for statement_id in bottom:
         draft.add_statement("bottom_line", kb.statements[statement_id])
 
@@ -445,6 +450,28 @@ def _lead(
 def _query(question: str, u: Understood) -> str:
     extra = [*u.cancers, *u.scenarios, *u.sites, *u.therapy_classes]
     return " ".join([question, *extra]).replace("_", " ")
+
+
+#: Synonym groups that name what a question is about more narrowly than its cancer or state.
+TOPIC_KEYS = ("mscc", "antivegf", "posttreatment", "rebiopsy", "wbrt", "pain")
+
+
+def _topic_statement(
+    question: str, u: Understood, kb: KnowledgeBase, ranked: list[str], state: str | None
+) -> str | None:
+    """The best-ranked applicable statement on the narrow topic the question names ("MSCC",
+    "hold the bevacizumab", "just fibrosis?"), to answer that before the general strategy."""
+    groups = lexicon().synonyms
+    keys = [k for k in TOPIC_KEYS if any(p.search(question) for p in groups.get(k, ()))]
+    if "safety" not in u.intents:
+        keys = [k for k in keys if k != "antivegf"]  # a drug named in passing is not the topic
+    for key in keys:
+        for statement_id in ranked:
+            statement = kb.statements[statement_id]
+            text = f"{statement.topic} {statement.text}"
+            if any(p.search(text) for p in groups[key]) and _applicable(statement, u, state):
+                return statement_id
+    return None
 
 
 def _focus(u: Understood) -> bool:

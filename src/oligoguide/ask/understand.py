@@ -149,11 +149,23 @@ _CONSTRAINT_Q = re.compile(
     r"organs? at risk|oar)\b",
     re.IGNORECASE,
 )
+_PAST_COURSE = re.compile(
+    r"\b(?:\d+\s*(?:mo|mos|months?|y|yrs?|years?|wks?|weeks?)\s*ago|ago|previously|prior|s/p|"
+    r"had (?:sbrt|sabr|srs|radiotherapy)|after (?:sbrt|sabr|srs|radiotherapy))\b",
+    re.IGNORECASE,
+)
+_AFTER_TREATMENT = re.compile(
+    r"\b(?:fibrosis|scar\w*|opacity|consolidation|recurren\w*|radionecrosis|necrosis|"
+    r"pseudoprogression|treatment effect|local (?:failure|control|progression)|enlarg\w*|"
+    r"growing|follow-?up|surveillance|rescan|re-?image)\b",
+    re.IGNORECASE,
+)
 _ARITHMETIC = re.compile(
     r"\b(?:bed\d*|eqd2\w*|calculat\w*|comput\w*|convert\w*|sum|add up|cumulative)\b", re.I
 )
 _DEFINE_STRICT = re.compile(
-    r"\bdefin\w+|\bmeaning\b|\bwhat does .* mean|\bwhat (?:is|are) (?:an? |the )?"
+    r"\bdefin\w+|\bmeaning\b|\bwhat does .* mean|\bwhat do .* mean|\b(?:estro|eortc)\S* label\b|"
+    r"\bwhat (?:is|are) (?:an? |the )?"
     r"(?:oligo\w+|polyprogress\w*|pseudoprogress\w*|irecist|recist|ultracentral|"
     r"ultra-central|central (?:lung )?(?:tumou?r|lesion)|synchronous|metachronous|"
     r"induced|repeat|de novo|oligorecurren\w*|flare)\b|\bdiff(?:erence)? between\b|\bclassif\w+|"
@@ -598,6 +610,8 @@ def _classify(
         return "case"
     if _DEFINE_STRICT.search(text):
         return "definition"
+    if _PAST_COURSE.search(text) and _AFTER_TREATMENT.search(text) and not _ARITHMETIC.search(text):
+        return "follow_up"  # "SBRT 50 Gy/5 18 mo ago, opacity enlarging: just fibrosis?"
     named = _NAMED_STUDY.search(text)
     if named and not _ARITHMETIC.search(text) and not _CONSTRAINT_Q.search(text):
         return "evidence"  # "SINDAS: what RT dose was given?", "Timmerman 2006 - why..."
