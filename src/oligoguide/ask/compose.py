@@ -25,7 +25,7 @@ from oligoguide.ask.models import (
     Sentence,
     Understood,
 )
-from oligoguide.ask.premises import trial_premises
+from oligoguide.ask.premises import bed_premises, trial_premises
 from oligoguide.ask.retrieve import RetrieverKind, get_retriever, rank_statements
 from oligoguide.knowledge import KnowledgeBase, Statement
 from oligoguide.plan.references import number_references
@@ -196,6 +196,9 @@ def compose(
     from oligoguide.ask.route import finding_sentence, named_trials, trial_sentences
 
     corrections: list[Correction] = []
+    for sentence, correction in bed_premises(question):  # computed, so said first
+        draft.add("correction", sentence)
+        corrections.append(correction)
     for premise in lexicon().premises:
         if premise.id not in u.premises:
             continue

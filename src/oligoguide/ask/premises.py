@@ -101,3 +101,35 @@ def trial_premises(
         )
         out.append((sentence, Correction(premise=premise, evidence_id=evidence_id)))
     return out
+
+
+_BED_CLAIM = re.compile(
+    r"\b(?:above|over|more than|greater than|at least|exceeds?|reach(?:es)?)\s*(?:a\s+)?"
+    r"bed\s?(?:10)?\s*(?:of\s*)?(\d{2,3})|"
+    r"\bbed\s?(?:10)?\s*(?:of\s*|is\s*|=\s*)?(?:above|over|>|≥|>=|at least)\s*(\d{2,3})",
+    re.IGNORECASE,
+)
+
+
+def bed_premises(question: str) -> list[tuple[Sentence, Correction]]:
+    """'Isn't 30 Gy/10 above BED 100?': the arithmetic says otherwise, so say No first."""
+    from oligoguide.ask.route import courses
+    from oligoguide.dose.radiobiology import bed
+
+    claim = _BED_CLAIM.search(question)
+    named = courses(question)
+    if claim is None or not named:
+        return []
+    threshold = float(claim.group(1) or claim.group(2))
+    course = named[0]
+    value = bed(course.total_gy, course.fractions, 10.0)
+    if value >= threshold:
+        return []
+    text = (
+        f"{course.label()} is a BED10 of {value:.1f} Gy (alpha/beta 10 Gy), below "
+        f"{threshold:g} Gy: {course.total_gy:g} x (1 + {course.total_gy / course.fractions:g}/10) "
+        f"= {value:.1f} Gy."
+    )
+    sentence = Sentence(text=text, citations=("fowler_1989_lq",), source="dose:fowler_1989_lq")
+    premise = f"{course.label()} reaches a BED10 of {threshold:g} Gy"
+    return [(sentence, Correction(premise=premise, evidence_id="fowler_1989_lq"))]

@@ -21,6 +21,15 @@ _COURSE = re.compile(
     r"(?:fractions?|fracs?|fxs?|#|fr|daily fractions?)?\b",
     re.IGNORECASE,
 )
+# "50/5" without Gy: a course only in a question about dose, never a date or a ratio of counts.
+_BARE_COURSE = re.compile(
+    r"(?<![\d./])(\d{1,3}(?:\.\d+)?)\s*/\s*(\d{1,2})(?![\d/.])(?!\s*(?:mm|cm|%|mg|y\b|yo))"
+)
+_DOSE_CONTEXT = re.compile(
+    r"\b(?:bed\d*|eqd2|fx|fractions?|dose|sbrt|sabr|srs|rt|radiotherapy|ablat\w*|constraints?|"
+    r"a/b|alpha)\b|gy\b",
+    re.IGNORECASE,
+)
 _PER_FRACTION = re.compile(
     r"(\d{1,2})\s*(?:x|×|fractions? of)\s*(\d+(?:[.,]\d+)?)\s*gy\b|"
     r"(\d+(?:[.,]\d+)?)\s*gy\s*(?:x|×)\s*(\d{1,2})\b(?!\s*(?:fractions?|fx))",
@@ -124,6 +133,12 @@ def courses(question: str) -> list[Course]:
         if 1 <= n <= 45 and 0 < per <= 30:
             found.append((m.start(), Course(round(per * n, 2), n)))
             taken.append(m.span())
+    if not found and _DOSE_CONTEXT.search(question):
+        for m in _BARE_COURSE.finditer(question):  # "50/5 bed10?", "30/10 + 24/3"
+            total, n = _num(m.group(1)), int(m.group(2))
+            if free(m.span()) and 5 <= total <= 100 and 1 <= n <= 40 and 1.5 <= total / n <= 30:
+                found.append((m.start(), Course(total, n)))
+                taken.append(m.span())
     for m in _SINGLE.finditer(question):
         if not free(m.span()):
             continue
@@ -341,6 +356,10 @@ def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
     for token in re.findall(r"\b[A-Z][A-Z0-9-]{3,}\b", question):
         key = token.lower().replace("-", "")
         found += [i for i in kb.evidence if key in i.replace("_", "") and len(key) >= 5]
+    lowered = question.lower()
+    for evidence_id, surname in _first_authors(kb).items():
+        if len(surname) >= 6 and re.search(rf"\b{re.escape(surname)}\b", lowered):
+            found.append(evidence_id)
     for author, year in re.findall(
         r"\b([A-Z][a-z]{2,})(?: et al\.?)?,? \(?((?:19|20)\d{2})\)?", question
     ):
@@ -351,6 +370,17 @@ def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
             and _source_name(kb, i).lower().startswith(author.lower())
         ]
     return list(dict.fromkeys(found))
+
+
+def _first_authors(kb: KnowledgeBase) -> dict[str, str]:
+    """Evidence id -> first author's surname, lower case, for trials and cohorts (not guidelines:
+    "Hendriks" names a guideline, asked for by its society)."""
+    kinds = {"randomised_trial", "prospective", "retrospective", "meta_analysis"}
+    return {
+        i: _source_name(kb, i).rsplit(" ", 1)[0].lower()
+        for i, e in kb.evidence.items()
+        if str(e.kind).lower() in kinds
+    }
 
 
 def trial_name(kb: KnowledgeBase, evidence_id: str) -> str:

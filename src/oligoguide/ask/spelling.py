@@ -3,11 +3,12 @@
 A word of five or more letters that is neither in the domain vocabulary (every word of the
 knowledge base's statements, caveats and evidence, the lexicon's plain aliases and
 data/spelling.yaml) nor an English word (pyspellchecker's English word list) is replaced by the
-closest domain word when one is within one edit (two for words of eight or more letters; a
-transposition counts as one edit, optimal string alignment). Ties go to the word the knowledge
-base uses most. All-capital words (acronyms, trial names) and words with digits are never
-touched, and nothing is corrected when no candidate is close: a misread word is better left alone
-than turned into another word.
+closest domain word when one is within one edit (two for words of eleven or more letters; a
+transposition counts as one edit, optimal string alignment), else by the most frequent English
+word one edit away. Ties go to the word the knowledge base uses most. Three real words typed for
+clinical ones are replaced outright ("chord", "brian", "prostrate"). All-capital words
+(acronyms, trial names) and words with digits are never touched, and nothing is corrected when no
+candidate is close: a misread word is better left alone than turned into another word.
 """
 
 from __future__ import annotations
@@ -31,8 +32,13 @@ MIN_LENGTH = 5
 
 
 @cache
+def _checker() -> SpellChecker:
+    return SpellChecker(language="en", distance=1)
+
+
+@cache
 def _english() -> frozenset[str]:
-    return frozenset(SpellChecker(language="en", distance=1).word_frequency.keys())
+    return frozenset(_checker().word_frequency.keys())
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,7 @@ def correct_word(word: str) -> str:
     vocabulary = _vocabulary()
     if lower in vocabulary.words or lower in _english():
         return word
-    limit = 2 if len(word) >= 8 else 1
+    limit = 2 if len(word) >= 11 else 1
     candidates = [
         w
         for n in range(len(lower) - limit, len(lower) + limit + 1)
@@ -104,11 +110,25 @@ def correct_word(word: str) -> str:
         lower, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None
     )
     if not matches:
-        return word
+        english = _checker().correction(lower)  # one edit, the most frequent English word
+        return english if english and english != lower else word
     best = min(matches, key=lambda m: (m[1], -vocabulary.counts[m[0]], m[0]))
     return best[0]
 
 
+# Real English words typed for a clinical one ("spinal chord", "brian met", "prostrate cancer").
+CONFUSABLE = {"chord": "cord", "brian": "brain", "prostrate": "prostate"}
+
+
 def correct(text: str) -> str:
     """The question with each misspelt word replaced by its correction (see the module doc)."""
-    return _WORD.sub(lambda m: correct_word(m.group(0)), text)
+    for pattern, replacement in _expansions():
+        text = pattern.sub(replacement, text)
+    return _WORD.sub(lambda m: CONFUSABLE.get(m.group(0).lower()) or correct_word(m.group(0)), text)
+
+
+@cache
+def _expansions() -> tuple[tuple[re.Pattern[str], str], ...]:
+    data = resources.files("oligoguide.ask").joinpath("data", "spelling.yaml")
+    raw = yaml.safe_load(data.read_text(encoding="utf-8"))
+    return tuple((re.compile(p, re.IGNORECASE), r) for p, r in raw.get("expansions", ()))

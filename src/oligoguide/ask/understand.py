@@ -107,7 +107,7 @@ _DOSE_Q = re.compile(
     r"constraints?|tolerance|dmax|d0\.\d+\s?cc|d\d+(?:\.\d+)?\s?cc|v\d+|mean lung dose|mld|"
     r"alpha/beta|α/β|a/b|re-?irradiat\w*|reirradiat\w*|re-?rt|cumulative|oar|organs? at risk|"
     r"equivalent dose in 2|fracs?|"
-    r"hytec|tg-?101|quantec|spared|sparing|critical volume)\b",
+    r"hytec|tg[- ]?101|quantec|spared|sparing|critical volume)\b",
     re.IGNORECASE,
 )
 _EVIDENCE_Q = re.compile(
@@ -126,12 +126,13 @@ _PRESUPPOSE = re.compile(
 )
 _RT_DOSE = re.compile(
     r"(?<![a-z])c?gy\b|\b(?:bed\d*|eqd2|fractions?|fx|sbrt|sabr|srs|radiotherapy|radiation|"
-    r"constraints?|spinal cord|cord|o?esophag\w*|plexus|organs? at risk|oar|dmax|tg-?101|hytec)\b",
+    r"constraints?|spinal cord|cord|o?esophag\w*|plexus|organs? at risk|oar|dmax|tg[- ]?101|"
+    r"hytec)\b",
     re.IGNORECASE,
 )
 _TRIAL = re.compile(
     r"\b(?:sabr-?comet\w*|comet-?\d|curb|stop trial|(?-i:STOP)|nrg[- ]?lu\d+|sindas|oriole|stomp|"
-    r"estro[- /]eortc|estro[- /]astro|pcwg3?|tg-?101|hytec)\b",
+    r"estro[- /]eortc|estro[- /]astro|pcwg3?|tg[- ]?101|hytec)\b",
     re.IGNORECASE,
 )
 # A study named by acronym with digits (JLGK0901, N0574, RTOG 0813), a known trial acronym, or
@@ -145,7 +146,7 @@ _NAMED_STUDY = re.compile(
     re.IGNORECASE,
 )
 _CONSTRAINT_Q = re.compile(
-    r"\b(?:tg-?101|hytec|quantec|dmax|d\d+(?:\.\d+)?\s?cc|v\d+|constraints?|limits?|tolerance|"
+    r"\b(?:tg[- ]?101|hytec|quantec|dmax|d\d+(?:\.\d+)?\s?cc|v\d+|constraints?|limits?|tolerance|"
     r"organs? at risk|oar)\b",
     re.IGNORECASE,
 )
