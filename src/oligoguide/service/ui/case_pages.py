@@ -328,14 +328,19 @@ def case_view(case_id: str, ui: UiDep) -> Response:
 
 @router.get("/cases/{case_id}/assessment")
 def assessment_view(case_id: str, ui: UiDep) -> Response:
+    from oligoguide.knowledge import default_knowledge_base
+    from oligoguide.render.wording import Wording
+
     caller = ui.need()
     record, result = _load(ui, caller, case_id)
+    wording = Wording(result, default_knowledge_base())
     return ui.page(
         "assessment.html",
         title=f"Plan - case {case_id}",
         record=record,
         a=result,
-        plan=plan_view(result),
+        plan=plan_view(result, wording.clean),
+        clean=wording.clean,
         numbers=lambda ids: ref_numbers(result, ids),
         base=case_url(case_id),
         missing=lambda item: missing_item(item, record.case),

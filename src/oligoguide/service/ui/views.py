@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from oligoguide.assess import Assessment
@@ -88,6 +88,19 @@ def lesion_table(case: Case, a: Assessment) -> LesionTable:
 
 
 @dataclass(frozen=True)
+class LimitRow:
+    """One organ-at-risk limit for the schedule shown: organ, metric, limit, reference."""
+
+    organ: str
+    metric: str
+    limit: str
+    endpoint: str
+    adjacent: bool
+    verified: bool
+    refs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Rec:
     """A recommendation as the page shows it: text, dose, grade, reference numbers, why."""
 
@@ -99,11 +112,14 @@ class Rec:
     why: str
     caveat: str
     alternatives: str
+    limits: tuple[LimitRow, ...] = ()
+    limits_note: str = ""
 
 
 @dataclass
 class PlanView:
     workup: list[Rec] = field(default_factory=list)
+    review: list[Rec] = field(default_factory=list)
     by_lesion: dict[str, list[Rec]] = field(default_factory=dict)
     systemic: list[Rec] = field(default_factory=list)
     cautions: list[Rec] = field(default_factory=list)
@@ -153,30 +169,47 @@ def _heading(r: Recommendation) -> str:
     return r.category.value.replace("_", " ").capitalize()
 
 
-def _rec(a: Assessment, r: Recommendation) -> Rec:
+def _rec(a: Assessment, r: Recommendation, clean: Callable[[str], str]) -> Rec:
     dose = ""
     if r.dose:
         dose = (
             f"{r.dose.total_gy:g} Gy in {r.dose.fractions} fraction(s) - "
             f"BED10 {r.dose.bed10:g} Gy, EQD2 {r.dose.eqd2_10:g} Gy"
         )
+    limits = tuple(
+        LimitRow(
+            organ=x.organ.replace("_", " "),
+            metric=x.metric,
+            limit=f"< {x.limit_gy:g} Gy in {x.fractions} fraction{'s' if x.fractions > 1 else ''}",
+            endpoint=x.endpoint,
+            adjacent=x.adjacent,
+            verified=x.verified,
+            refs=ref_numbers(a, (x.source,)),
+        )
+        for x in (r.dose.organ_limits if r.dose else ())
+    )
     return Rec(
-        text=r.text,
+        text=clean(r.text),
         heading=_heading(r),
         dose=dose,
         grade=r.strength.value,
         refs=ref_numbers(a, (*r.citations, *([r.dose.source] if r.dose else []))),
-        why=r.rationale,
-        caveat=r.caveat or "",
+        why=clean(r.rationale),
+        caveat=clean(r.caveat or ""),
         alternatives=", ".join(MODALITY_LABELS.get(m, m.value) for m in r.alternatives),
+        limits=limits,
+        limits_note=clean(r.dose.organ_note or "") if r.dose else "",
     )
 
 
-def plan_view(a: Assessment) -> PlanView:
+def plan_view(a: Assessment, clean: Callable[[str], str] = str) -> PlanView:
+    """The plan grouped as the page shows it; `clean` rewrites internal names into words."""
     view = PlanView()
     for r in a.recommendations:
-        rec = _rec(a, r)
-        if r.category is RecommendationCategory.WORKUP:
+        rec = _rec(a, r, clean)
+        if r.code is WorkupCode.MDT_REVIEW:
+            view.review.append(rec)  # a step of the plan, not a test
+        elif r.category is RecommendationCategory.WORKUP:
             view.workup.append(rec)
         elif r.category is RecommendationCategory.LOCAL_THERAPY:
             view.by_lesion.setdefault(r.lesion_id or "all lesions", []).append(rec)
@@ -189,6 +222,6 @@ def plan_view(a: Assessment) -> PlanView:
     if a.follow_up:
         weeks = a.follow_up.imaging_interval_weeks
         interval = f"Imaging every {weeks[0]:g}-{weeks[1]:g} weeks. " if weeks else ""
-        view.follow_up = interval + a.follow_up.text
+        view.follow_up = interval + clean(a.follow_up.text)
         view.follow_up_refs = ref_numbers(a, a.follow_up.citations)
     return view
