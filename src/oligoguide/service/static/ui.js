@@ -46,35 +46,57 @@
     event.preventDefault();
   });
 
+  // A note next to a field, announced at once and tied to it (aria-describedby); null removes it.
+  function flag(input, suffix, cls, message) {
+    var id = input.id + "-" + suffix;
+    var note = document.getElementById(id);
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (x) {
+      return x && x !== id;
+    });
+    if (message && !note) {
+      note = document.createElement("p");
+      note.id = id;
+      note.className = "error-message " + cls;
+      note.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", note);
+    }
+    if (message) {
+      note.textContent = message;
+      described.push(id);
+    } else if (note) {
+      note.parentNode.removeChild(note);
+    }
+    if (described.length) { input.setAttribute("aria-describedby", described.join(" ")); }
+    else { input.removeAttribute("aria-describedby"); }
+  }
+
   // A date after today is flagged at once, next to its field (the server refuses it too).
   function checkDate(input) {
     var max = input.getAttribute("data-max-date");
-    var id = input.id + "-future";
-    var note = document.getElementById(id);
     var future = Boolean(max && input.value && input.value > max);
-    if (future && !note) {
-      note = document.createElement("p");
-      note.id = id;
-      note.className = "error-message future-date";
-      note.setAttribute("role", "alert");
-      note.textContent = "This date is after today (" + max + "): check it.";
-      input.insertAdjacentElement("afterend", note);
-      var described = input.getAttribute("aria-describedby");
-      input.setAttribute("aria-describedby", described ? described + " " + id : id);
-    } else if (!future && note) {
-      note.parentNode.removeChild(note);
-      var rest = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (x) {
-        return x && x !== id;
-      });
-      if (rest.length) { input.setAttribute("aria-describedby", rest.join(" ")); }
-      else { input.removeAttribute("aria-describedby"); }
+    flag(input, "future", "future-date",
+      future ? "This date is after today (" + max + "): check it." : null);
+  }
+
+  // A diameter larger than any plausible metastasis (a cm/mm slip) is flagged at once too.
+  function checkSize(input) {
+    var max = Number(input.getAttribute("data-plausible-max"));
+    var value = Number(input.value);
+    var message = null;
+    if (input.value && value < 0) { message = "A diameter cannot be negative."; }
+    else if (input.value && max && value > max) {
+      message = "Over " + max + " mm: larger than a metastasis is measured; was it entered in mm?";
     }
+    flag(input, "size", "implausible-size", message);
   }
 
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target instanceof HTMLInputElement && target.hasAttribute("data-max-date")) {
       checkDate(target);
+    }
+    if (target instanceof HTMLInputElement && target.hasAttribute("data-plausible-max")) {
+      checkSize(target);
     }
   });
 

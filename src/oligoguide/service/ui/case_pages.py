@@ -26,6 +26,7 @@ from oligoguide.service.reassess import reassess
 from oligoguide.service.state import service_state
 from oligoguide.service.ui import case_form as cf
 from oligoguide.service.ui.case_edit import Editing, kept_parts, shown_part, stored_data, with_kept
+from oligoguide.service.ui.scan_entry import PLAUSIBLE_MAX_MM, expand_scans, grid_for
 from oligoguide.service.ui.views import lesion_table, plan_view, ref_numbers
 from oligoguide.service.ui.web import Ui, UiDep, UiError
 from oligoguide.service.ui.wording import missing_item
@@ -113,7 +114,7 @@ def new_case_form(ui: UiDep) -> Response:
 @router.post("/cases/new")
 async def new_case(ui: UiDep) -> Response:
     caller = ui.need(Role.CLINICIAN)
-    data = cf.parse_form(await ui.form())
+    data = cf.parse_form(expand_scans(await ui.form()))
     try:
         case = case_from_data(data, text_values=True)  # a form sends every value as text
     except CaseInputError as error:
@@ -141,7 +142,7 @@ async def edit_case(case_id: str, ui: UiDep) -> Response:
     caller = ui.need(Role.CLINICIAN)
     form = await ui.form()
     base = _edited_version(form.get(VERSION_FIELD))
-    posted = cf.parse_form(form)
+    posted = cf.parse_form(expand_scans(form))
     with _store_errors():
         stored = stored_data(_registry(ui).get_case(case_id, caller.name, base).case)
     editing = Editing(case_id, base, kept_parts(stored))
@@ -223,6 +224,9 @@ def _form_page(
         version_field=VERSION_FIELD,
         case_link=case_url(editing.case_id) if editing else "",
         today=dt.date.today().isoformat(),  # date inputs: max, and flagged at once by ui.js
+        # by scan: two scans (baseline, restaging) for a new case, the next scan for an edit
+        scan_grid=grid_for(data, rows.lesions, 1 if editing else 2),
+        plausible_max_mm=PLAUSIBLE_MAX_MM,
     )
 
 
