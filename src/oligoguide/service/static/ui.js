@@ -100,8 +100,86 @@
     }
   });
 
+  // A draft of the case form is kept in this tab (sessionStorage: gone when the tab closes, so
+  // no patient data stays on a shared computer) until the user saves; reopening the form in the
+  // same tab offers it back. Only the Save button stores the case on the server.
+  function draftKey(form) {
+    var version = form.querySelector("input[name='edited_version']");
+    return "oligoguide-draft:" + form.getAttribute("action") + (version ? ":" + version.value : "");
+  }
+
+  function saveDraft(form) {
+    var values = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrf_token" || el.name === "edited_version") { return; }
+      if (el.type === "checkbox") { if (el.checked) { values.push([el.name, el.value, "c"]); } }
+      else if (el.multiple) {
+        Array.prototype.forEach.call(el.selectedOptions, function (o) {
+          values.push([el.name, o.value, "m"]);
+        });
+      } else if (el.value) { values.push([el.name, el.value, ""]); }
+    });
+    try {
+      window.sessionStorage.setItem(draftKey(form), JSON.stringify({ at: Date.now(), v: values }));
+    } catch (e) { /* storage full or disabled: the form still works */ }
+  }
+
+  function restoreDraft(form, draft) {
+    draft.v.forEach(function (item) {
+      var fields = form.querySelectorAll("[name='" + item[0].replace(/'/g, "\\'") + "']");
+      Array.prototype.forEach.call(fields, function (el) {
+        if (item[2] === "c" && el.value === item[1]) { el.checked = true; }
+        else if (item[2] === "m") {
+          Array.prototype.forEach.call(el.options, function (o) {
+            if (o.value === item[1]) { o.selected = true; }
+          });
+        } else if (!item[2] && el.type !== "checkbox") { el.value = item[1]; }
+      });
+    });
+  }
+
+  function offerDraft(form) {
+    var raw = null;
+    try { raw = window.sessionStorage.getItem(draftKey(form)); } catch (e) { return; }
+    if (!raw || document.getElementById("error-summary")) { return; }
+    var draft = JSON.parse(raw);
+    var box = document.createElement("div");
+    box.className = "notice draft-notice";
+    box.setAttribute("role", "status");
+    box.innerHTML = "<p>An unsaved draft of this form from " +
+      new Date(draft.at).toLocaleTimeString() + " is kept in this tab.</p>";
+    var restore = document.createElement("button");
+    restore.type = "button";
+    restore.textContent = "Restore the draft";
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "secondary";
+    discard.textContent = "Discard it";
+    restore.addEventListener("click", function () {
+      restoreDraft(form, draft);
+      box.parentNode.removeChild(box);
+    });
+    discard.addEventListener("click", function () {
+      window.sessionStorage.removeItem(draftKey(form));
+      box.parentNode.removeChild(box);
+    });
+    box.appendChild(restore);
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(discard);
+    form.parentNode.insertBefore(box, form);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.documentElement.classList.add("js");
+    var caseForm = document.getElementById("case-form");
+    if (caseForm) {
+      offerDraft(caseForm);
+      caseForm.addEventListener("input", function () { saveDraft(caseForm); });
+      caseForm.addEventListener("change", function () { saveDraft(caseForm); });
+      caseForm.addEventListener("submit", function () {
+        window.sessionStorage.removeItem(draftKey(caseForm));
+      });
+    }
     // After a refused save, take keyboard and screen-reader users to the list of problems.
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
