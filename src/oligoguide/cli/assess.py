@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,8 @@ from typing import Annotated
 import typer
 
 from oligoguide.assess import Assessment, assess
-from oligoguide.cli.errors import EXIT_BAD_INPUT, fail_on_input_error
+from oligoguide.cli.errors import fail_on_input_error
+from oligoguide.cli.output import emit
 from oligoguide.model import Case, CaseInputError, case_json_schema, load_case
 from oligoguide.model.errors import InputIssue
 from oligoguide.model.io import MAX_CASE_BYTES, parse_json_text
@@ -24,9 +24,6 @@ class OutputFormat(StrEnum):
     JSON = "json"
     HTML = "html"  # the UI's report page, self-contained (inline SVG figures)
     PDF = "pdf"  # the same page printed by WeasyPrint (needs its system libraries)
-
-
-EXIT_PDF_UNAVAILABLE = 3
 
 
 class SchemaName(StrEnum):
@@ -116,26 +113,9 @@ def assess_command(
     ] = False,
 ) -> None:
     """Assess a case: RECIST 1.1, per-lesion progression, disease state and the cited plan."""
-    from oligoguide.render.pdf import PdfUnavailableError
-
     with fail_on_input_error():
         case, assessment = read_and_assess(case_file, lenient)
-    try:
-        body = render_report(assessment, fmt, case)
-    except PdfUnavailableError as error:
-        typer.echo(f"error: PDF reports are unavailable here: {error.reason}", err=True)
-        typer.echo(f"to enable them, install: {error.hint}", err=True)
-        typer.echo("the html format needs none of it: --format html", err=True)
-        raise typer.Exit(EXIT_PDF_UNAVAILABLE) from None
-    if output is None:
-        if fmt == OutputFormat.PDF and sys.stdout.isatty():
-            typer.echo("error: a PDF is binary: write it with -o FILE", err=True)
-            raise typer.Exit(EXIT_BAD_INPUT)
-        stream = typer.get_binary_stream("stdout")
-        stream.write(body)
-        stream.flush()
-    else:
-        output.write_bytes(body)
+    emit(lambda: render_report(assessment, fmt, case), fmt == OutputFormat.PDF, output)
 
 
 def schema_command(

@@ -76,12 +76,16 @@ def pdf_problem() -> str | None:
 
 def render_pdf(a: Assessment, figures: Sequence[str] = (), meta: ReportMeta | None = None) -> bytes:
     """The HTML report (see render_html for `figures` and `meta`) as a PDF with page numbers."""
+    return html_to_pdf(render_html(a, figures, meta))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A standalone HTML page as PDF; nothing is fetched (no network, no local files)."""
     weasyprint = _weasyprint()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            page = weasyprint.HTML(string=render_html(a, figures, meta), url_fetcher=_no_fetch)
-            pdf = page.write_pdf()
+            pdf = weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf()
         except OSError as error:  # a library found at import but failing now
             raise PdfUnavailableError(f"WeasyPrint failed ({error})") from None
     if caught:
