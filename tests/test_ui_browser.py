@@ -357,3 +357,39 @@ def test_enter_does_not_save_and_a_future_date_is_flagged(browser: Any, server: 
     page.goto(server.url + "/ui/?q=enter-half-filled")
     expect(page.get_by_text("enter-half-filled")).to_have_count(0)
     assert not page.console_errors, page.console_errors
+
+
+def test_compare_two_versions(browser: Any, server: Server) -> None:
+    """A second version (via the REST API) re-reads L2's last diameter 19 -> 24 mm; the case
+    page links the comparison, which lists that measurement as changed."""
+    import httpx
+    from playwright.sync_api import expect
+
+    data = json.loads((EXAMPLES / "crc_oligoprogression.json").read_text())
+    data["case_id"] = "crc-history-01"
+    auth = {"Authorization": f"Bearer {server.clinician_token}"}
+    created = httpx.post(f"{server.url}/v1/cases", json=data, headers=auth, timeout=30)
+    assert created.status_code == 201, created.text
+    data["lesions"][1]["measurements"][-1]["diameter_mm"] = 24  # L2 on 2023-10-19
+    edited = httpx.put(
+        f"{server.url}/v1/cases/crc-history-01",
+        json=data,
+        headers=auth | {"If-Match": '"1"'},
+        timeout=30,
+    )
+    assert edited.status_code == 200, edited.text
+
+    page = _page(browser)
+    _sign_in(page, server, server.reader_token)
+    page.goto(server.url + "/ui/cases/crc-history-01")
+    page.get_by_role("link", name="Compare with previous").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("from version 1 to version 2")
+    row = page.get_by_role("row").filter(has_text="Lesion L2, measurement 2023-10-19")
+    expect(row).to_contain_text("changed")
+    expect(row.get_by_role("cell", name="19 mm", exact=True)).to_be_visible()
+    expect(row.get_by_role("cell", name="24 mm", exact=True)).to_be_visible()
+    _shot(page, "case-compare", full_page=True)
+    page.get_by_role("link", name="Open version 1").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("version 1")
+    expect(page.get_by_text("an earlier version, read-only")).to_be_visible()
+    assert not page.console_errors, page.console_errors

@@ -5,6 +5,7 @@
     auth_pages.py  sign in with an API token, sign out
     case_pages.py  case list, case, assessment, reports, new case, import
     case_form.py   the case form: inputs named by JSON pointer, errors placed at the input
+    versions.py    case history: one stored version, and what changed between two versions
     views.py       view models of a case and its plan
     tool_pages.py  dose calculator, Ask, knowledge-base browser
     kb_view.py     evidence items and where they are used
@@ -18,13 +19,14 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from oligoguide.service.ui import auth_pages, case_pages, tool_pages
+from oligoguide.service.ui import auth_pages, case_pages, tool_pages, versions
 from oligoguide.service.ui.session import SessionStore
 from oligoguide.service.ui.web import STATIC, UiDep, UiError, install_handlers
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 router.include_router(auth_pages.router)
 router.include_router(case_pages.router)
+router.include_router(versions.router)
 router.include_router(tool_pages.router)
 
 
