@@ -200,6 +200,13 @@ def test_no_paragraph_or_long_sentence_is_printed_twice(path: Path) -> None:
     assert not repeated, sorted(repeated)[:3]
 
 
+def test_what_is_said_of_several_lesions_is_said_once() -> None:
+    # The breast example's five liver lesions first seen on 2023-09-01 (H3-H7 in its file).
+    text = visible(_report(ROOT / "examples" / "breast_polyprogression.json")[2])
+    assert "H3 (liver), H4 (liver), H5 (liver), H6 (liver), H7 (liver): unequivocal new" in text
+    assert text.count("unequivocal new lesion, first seen 2023-09-01") == 1
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_no_internal_names_in_the_visible_text(path: Path) -> None:
     _, a, page = _report(path)

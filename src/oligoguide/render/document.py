@@ -139,11 +139,26 @@ def _state(a: Assessment, w: Wording) -> Section:
         + (f" ESTRO/EORTC class: {a.estro_eortc_class.label}." if a.estro_eortc_class else "")
     )
     state.bullets = [
-        f"{w.clean(e.text)}{w.cite(e.citations)}"
-        for e in a.explanations
-        if e.rule not in SHOWN_AS_TABLE
+        f"{', '.join(lesions)}: {w.clean(rest)}" if lesions else w.clean(rest)
+        for rest, lesions in _by_lesion(a, w).items()
     ]
     return state
+
+
+def _by_lesion(a: Assessment, w: Wording) -> dict[str, list[str]]:
+    """Explanations that say the same of several lesions ('H3 (liver): unequivocal new lesion,
+    first seen ...'), said once with the lesions listed, in the order first met."""
+    said: dict[str, list[str]] = {}
+    for e in a.explanations:
+        if e.rule in SHOWN_AS_TABLE:
+            continue
+        text = f"{e.text}{w.cite(e.citations)}"
+        name, sep, rest = text.partition(": ")
+        if e.lesion_id and sep and name.split(" (")[0] == e.lesion_id:
+            said.setdefault(rest, []).append(name)
+        else:
+            said.setdefault(text, [])
+    return said
 
 
 def _follow_up(a: Assessment, w: Wording) -> Section:
