@@ -3,12 +3,14 @@
 A word of five or more letters that is neither in the domain vocabulary (every word of the
 knowledge base's statements, caveats and evidence, the lexicon's plain aliases and
 data/spelling.yaml) nor an English word (pyspellchecker's English word list) is replaced by the
-closest domain word when one is within one edit (two for words of eleven or more letters; a
-transposition counts as one edit, optimal string alignment), else by the most frequent English
-word one edit away. Ties go to the word the knowledge base uses most. Three real words typed for
-clinical ones are replaced outright ("chord", "brian", "prostrate"). All-capital words
-(acronyms, trial names) and words with digits are never touched, and nothing is corrected when no
-candidate is close: a misread word is better left alone than turned into another word.
+closest domain word within one edit (two for words of nine or more letters; a transposition is
+one edit, optimal string alignment), else by the most frequent English word one edit away, which
+also beats a domain word two edits away ("inumerable" is innumerable, never inoperable). Ties go
+to the word the knowledge base uses most. Three real words typed for clinical ones are replaced
+outright ("chord", "brian", "prostrate"). Words with a capital after their first letter
+(acronyms, trial names, brand stylings) and words with digits are never touched, and nothing is
+corrected when no candidate is close: a misread word is better left alone than turned into
+another word.
 """
 
 from __future__ import annotations
@@ -95,12 +97,14 @@ def _plain_strings(node: object) -> list[str]:
 def correct_word(word: str) -> str:
     """The vocabulary word closest to `word`, or `word` itself when none is close enough."""
     lower = word.lower()
-    if len(word) < MIN_LENGTH or word.isupper() or not word.replace("-", "").isalpha():
+    if len(word) < MIN_LENGTH or not word.replace("-", "").isalpha():
         return word
+    if any(c.isupper() for c in word[1:]):
+        return word  # acronyms and brand stylings: SABR, T-DXd, McKenzie
     vocabulary = _vocabulary()
     if lower in vocabulary.words or lower in _english():
         return word
-    limit = 2 if len(word) >= 11 else 1
+    limit = 2 if len(word) >= 9 else 1
     candidates = [
         w
         for n in range(len(lower) - limit, len(lower) + limit + 1)
@@ -109,11 +113,14 @@ def correct_word(word: str) -> str:
     matches = process.extract(
         lower, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None
     )
+    english = _checker().correction(lower)  # one edit away, the most frequent English word
+    if english == lower:
+        english = None
     if not matches:
-        english = _checker().correction(lower)  # one edit, the most frequent English word
-        return english if english and english != lower else word
+        return english or word
     best = min(matches, key=lambda m: (m[1], -vocabulary.counts[m[0]], m[0]))
-    return best[0]
+    # one English edit beats two domain edits ('inumerable' is innumerable, not inoperable)
+    return english if english and best[1] > 1 else best[0]
 
 
 # Real English words typed for a clinical one ("spinal chord", "brian met", "prostrate cancer").
