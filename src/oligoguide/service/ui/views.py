@@ -156,7 +156,16 @@ WORKUP_LABELS = {
     WorkupCode.CTDNA: "ctDNA",
     WorkupCode.MDT_REVIEW: "Tumour-board review",
     WorkupCode.CONFIRMATORY_SCAN: "Confirmatory scan",
+    WorkupCode.PSMA_PET: "PSMA-PET",
+    WorkupCode.BONE_SCAN: "Bone scan",
+    WorkupCode.NEURAXIS_MRI: "MRI of the whole neuraxis",
+    WorkupCode.CSF_CYTOLOGY: "CSF cytology",
+    WorkupCode.TUMOUR_MARKERS: "Tumour markers",
+    WorkupCode.FUTURE_LIVER_REMNANT: "Future liver remnant (CT volumetry)",
+    WorkupCode.PULMONARY_FUNCTION: "Pulmonary function tests",
+    WorkupCode.SURGICAL_REVIEW: "Surgical review",
 }
+assert set(WORKUP_LABELS) == set(WorkupCode), "every work-up code has a label"
 
 
 def _heading(r: Recommendation) -> str:
