@@ -77,3 +77,10 @@ def test_tumour_board_is_a_step_and_references_are_links(
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/36307056/"' in page
     assert 'class="rule"' not in page
     assert "verified: false" not in page
+
+
+def test_every_workup_code_has_words_on_the_page() -> None:
+    from oligoguide.model.vocab import WorkupCode
+    from oligoguide.service.ui.views import WORKUP_LABELS
+
+    assert set(WORKUP_LABELS) == set(WorkupCode)
