@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from oligoguide.ask.compose import build_case, compose
+from oligoguide.ask.case_builder import build_case
+from oligoguide.ask.compose import compose
 from oligoguide.ask.models import Answer, Section, Sentence, Understood
 from oligoguide.ask.render import render_answer_markdown, render_answer_text
 from oligoguide.ask.retrieve import DEFAULT_RETRIEVER, RetrieverKind

@@ -17,7 +17,7 @@ from importlib import resources
 import yaml
 
 from oligoguide.ask.models import Correction, Sentence, Understood
-from oligoguide.ask.route import trial_name
+from oligoguide.ask.trials import trial_name
 from oligoguide.knowledge import KnowledgeBase
 
 _ASSERTS = re.compile(

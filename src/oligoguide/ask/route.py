@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from oligoguide.ask.models import Sentence
+from oligoguide.ask.trials import source_name
 from oligoguide.knowledge import KnowledgeBase
 
 _COUNT_WORDS = {
@@ -278,7 +279,7 @@ def organ_limits(question: str, kb: KnowledgeBase) -> list[Sentence]:
             if citation is None:
                 continue
             text = f"{name.capitalize()} {row.metric} ({row.endpoint}): {limits}"
-            text += f" (source: {_source_name(kb, citation)})."
+            text += f" (source: {source_name(kb, citation)})."
             if row.caveat:
                 text += f" {row.caveat}"
             out.append(Sentence(text=text, citations=(citation,), source=f"dose:{citation}"))
@@ -305,7 +306,7 @@ def organ_limits(question: str, kb: KnowledgeBase) -> list[Sentence]:
                 text += f", at most {rule.course_eqd2_gy:g} Gy EQD2 per SBRT course"
             if rule.min_interval_months is not None:
                 text += f", at least {rule.min_interval_months:g} months apart"
-            text += f" (source: {_source_name(kb, rule.source)})."
+            text += f" (source: {source_name(kb, rule.source)})."
             prior = courses(question)
             if prior:
                 from oligoguide.dose.radiobiology import eqd2
@@ -320,98 +321,4 @@ def organ_limits(question: str, kb: KnowledgeBase) -> list[Sentence]:
             out.insert(
                 0, Sentence(text=text, citations=(rule.source,), source=f"dose:{rule.source}")
             )
-    return out
-
-
-def _source_name(kb: KnowledgeBase, evidence_id: str) -> str:
-    """First author's surname and year ("van der Lei 2025", "Palma 2019")."""
-    evidence = kb.evidence[evidence_id]
-    words = evidence.citation.authors.split(",")[0].split()
-    if len(words) > 1 and words[-1].isupper() and len(words[-1]) <= 3:
-        words = words[:-1]  # the initials
-    return f"{' '.join(words)} {evidence.citation.year}"
-
-
-_TRIALS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        r"sabr[- ]?comet(?![- ]?(?:3|10))|\bcomet\b",
-        ("palma_2019_sabr_comet", "palma_2020_sabr_comet_long_term"),
-    ),
-    (r"\bcurb\b", ("tsai_2024_curb",)),
-    (r"\b(?-i:STOP)\b|\bstop (?:trial|study)\b", ("schellenberg_2024_stop",)),
-    (r"\bgomez\b|\blct trial\b", ("gomez_2019_lct_long_term", "gomez_2016_lct")),
-    (r"\boriole\b", ("phillips_2020_oriole",)),
-    (r"\bstomp\b", ("ost_2018_stomp",)),
-    (r"\bsindas\b", ("wang_2023_sindas",)),
-    (r"lu[- ]?002", ("nrg_lu002",)),
-)
-
-
-def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
-    """Evidence ids of the trials the question names (curated names, then ids by acronym)."""
-    found: list[str] = []
-    for pattern, ids in _TRIALS:
-        if re.search(pattern, question, re.I):
-            found += [i for i in ids if i in kb.evidence]
-    for token in re.findall(r"\b[A-Z][A-Z0-9-]{3,}\b", question):
-        key = token.lower().replace("-", "")
-        found += [i for i in kb.evidence if key in i.replace("_", "") and len(key) >= 5]
-    lowered = question.lower()
-    for evidence_id, surname in _first_authors(kb).items():
-        if len(surname) >= 6 and re.search(rf"\b{re.escape(surname)}\b", lowered):
-            found.append(evidence_id)
-    for author, year in re.findall(
-        r"\b([A-Z][a-z]{2,})(?: et al\.?)?,? \(?((?:19|20)\d{2})\)?", question
-    ):
-        found += [
-            i
-            for i, e in kb.evidence.items()
-            if e.citation.year == int(year)
-            and _source_name(kb, i).lower().startswith(author.lower())
-        ]
-    return list(dict.fromkeys(found))
-
-
-def _first_authors(kb: KnowledgeBase) -> dict[str, str]:
-    """Evidence id -> first author's surname, lower case, for trials and cohorts (not guidelines:
-    "Hendriks" names a guideline, asked for by its society)."""
-    kinds = {"randomised_trial", "prospective", "retrospective", "meta_analysis"}
-    return {
-        i: _source_name(kb, i).rsplit(" ", 1)[0].lower()
-        for i, e in kb.evidence.items()
-        if str(e.kind).lower() in kinds
-    }
-
-
-def trial_name(kb: KnowledgeBase, evidence_id: str) -> str:
-    """First author and year, with the trial's acronym when its title gives one."""
-    name = _source_name(kb, evidence_id)
-    title = kb.evidence[evidence_id].citation.title
-    acronym = re.search(r"\(([A-Z][A-Z0-9-]{2,})\)|\[([A-Z]{3,})\]", title)
-    return f"{name} ({acronym.group(1) or acronym.group(2)})" if acronym else name
-
-
-def finding_sentence(kb: KnowledgeBase, evidence_id: str, index: int) -> Sentence:
-    """One finding of an evidence item, named by its first author, year and acronym."""
-    return Sentence(
-        text=f"{trial_name(kb, evidence_id)}: {kb.evidence[evidence_id].findings[index]}",
-        citations=(evidence_id,),
-        source=f"evidence:{evidence_id}#{index}",
-    )
-
-
-def trial_sentences(ids: list[str], kb: KnowledgeBase) -> list[Sentence]:
-    """Each named study's findings, its headline first, then who it enrolled."""
-    out: list[Sentence] = []
-    for evidence_id in ids:
-        evidence = kb.evidence[evidence_id]
-        findings = [finding_sentence(kb, evidence_id, i) for i in range(len(evidence.findings))]
-        if evidence.population:
-            population = Sentence(
-                text=f"{trial_name(kb, evidence_id)} enrolled: {evidence.population}.",
-                citations=(evidence_id,),
-                source=f"evidence:{evidence_id}#population",
-            )
-            findings.insert(min(1, len(findings)), population)
-        out += findings
     return out

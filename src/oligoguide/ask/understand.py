@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
+from oligoguide.ask.context import UNCOUNTED, find_diffuse, site_context
+from oligoguide.ask.kinds import DEFINE, DOSE_Q, PATIENT, RT_DOSE, TRIAL, classify
+from oligoguide.ask.lesions import read_lesions
 from oligoguide.ask.lexicon import Pattern, lexicon
-from oligoguide.ask.models import LesionMention, QuestionType, Understood
+from oligoguide.ask.models import LesionMention, Understood
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "single": 1, "solitary": 1, "isolated": 1, "two": 2, "three": 3,
@@ -24,7 +27,6 @@ _COUNT = re.compile(
     r"(lesions?|metastas[ie]s|mets?|nodules?|sites?|deposits?|spots?)\b",
     re.IGNORECASE,
 )
-_SIZE = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(mm|cm)\b", re.IGNORECASE)
 _ECOG = re.compile(r"\b(?:ecog|performance status|ps)\s*(?:ps\s*)?(?:of\s*)?([0-4])\b", re.I)
 _NO_DRIVER = re.compile(
     r"\b(?:no|without|negative for)\s+(?:\w+\s+){0,2}(?:driver|targetable|actionable|oncogenic)"
@@ -32,157 +34,11 @@ _NO_DRIVER = re.compile(
     re.IGNORECASE,
 )
 _AFTER_NEG = re.compile(r"^[\s-]*(?:negative|wild[- ]?type|wt|neg)\b", re.IGNORECASE)
-_PATIENT = re.compile(
-    r"\b(?:my|our|this|a|the)\s+(?:patient|pt)\b|\byear[- ]old\b|\b(?:he|she)\s+(?:has|is|had)\b|"
-    r"\bwhat now\b|\bwhat next\b|\bman\b|\bwoman\b|\b\d{2}\s?(?:y|yo|yrs|y/o)\b|\bpts?\b|"
-    r"\b\d{2}\s?(?-i:[MF])\b|\bs/p\b|\bfeels? well\b|\bzap\b|\bsbrt (?:it|them)\b|"
-    r"\b(?:on|progressing on|after)\s+(?:\w+\s+){0,2}(?:since|for \d)",
-    re.IGNORECASE,
-)
 _DESCRIBED = re.compile(
     r"\b(?:new|enlarging|growing|progressing|progressive|increasing|rising|climbing|"
     r"stable|everything else|rest stable|resected|treated)\b",
     re.IGNORECASE,
 )
-_DEFINE = re.compile(
-    r"\bdefin\w+|\bmeaning\b|\bdifference between\b|\bwhat does .* mean", re.IGNORECASE
-)
-_NEW = re.compile(r"\bnew\b|\bappear\w*", re.IGNORECASE)
-
-# ConText-style cues (Harkema et al., J Biomed Inform 2009; as in medspaCy's default rules): a
-# cue modifies the target in its direction until a termination term or the end of the clause.
-_PRE_NEGATION = re.compile(
-    r"\b(?:no|not|without|negative for|neg for|ruled out|rules out|rule out of|free of|"
-    r"absence of|absent|denies|clear of|resolved|no evidence of|no sign of|no signs of|"
-    r"no new|no further|nor|never had|excluded|excludes)\b",
-    re.IGNORECASE,
-)
-_POST_NEGATION = re.compile(
-    r"^[\s:,-]*(?:\w+[\s,-]+){0,3}?(?:(?:was|is|were|are|came back|returned|remains?)\s+)?"
-    r"(?:negative|neg|clear|clean|unremarkable|normal|ruled out|excluded|"
-    r"(?:showed|shows|show|with|revealed|demonstrated|demonstrates) no\b|without (?:any )?"
-    r"(?:lesions?|metastas[ie]s|mets|disease|evidence))\b",
-    re.IGNORECASE,
-)
-_PRE_HEDGE = re.compile(
-    r"\b(?:suspicious for|suspicion of|suspected|possible|possibly|probable|probably|"
-    r"equivocal|indeterminate|questionable|cannot exclude|can't exclude|cannot be excluded|"
-    r"concerning for|worrisome for|query|\?|may represent|might be|unclear|likely|"
-    r"subcentimetre|subcentimeter too small to characteri[sz]e)\b",
-    re.IGNORECASE,
-)
-_POST_HEDGE = re.compile(
-    r"^[\s:,-]*(?:\w+[\s,-]+){0,3}?(?:\?|(?:is |are |remains? )?(?:equivocal|indeterminate|"
-    r"suspicious|uncertain|unclear|of uncertain significance|too small to characteri[sz]e|"
-    r"not yet (?:confirmed|biopsied)))",
-    re.IGNORECASE,
-)
-_TERMINATE = re.compile(
-    r"\b(?:but|however|although|though|yet|except|whereas|while|apart from|aside from|"
-    r"now|which|and new|with new)\b|[.;:,()]",
-    re.IGNORECASE,
-)
-_DIFFUSE = re.compile(
-    r"\b(?:innumerable|countless|numerous|multiple|widespread|diffuse|disseminated|miliary|"
-    r"myriad|many|multifocal|extensive|too (?:many|numerous) to count|carcinomatosis|"
-    r"(?:[6-9]|1\d|2\d|six|seven|eight|nine|ten|eleven|twelve|dozens? of)\s+(?:new\s+)?"
-    r"(?:\w+\s+)?(?:lesions|metastases|mets|nodules|deposits|spots|sites))\b",
-    re.IGNORECASE,
-)
-_UNCOUNTED = re.compile(
-    r"\b(?:innumerable|countless|numerous|widespread|diffuse|disseminated|miliary|myriad|"
-    r"too (?:many|numerous) to count|carcinomatosis|dozens?)\b",
-    re.IGNORECASE,
-)
-_DISTANCE_AFTER = re.compile(
-    r"^\s*(?:away\s+)?(?:from|of the|to the|off|beyond|margin|clearance)\b", re.IGNORECASE
-)
-_DISTANCE_BEFORE = re.compile(
-    r"(?:within|distance of|distance|less than|more than|(?<![-=])>|<(?![-=])|≥|≤|at least|"
-    r"margin of|abutting within)\s*$",
-    re.IGNORECASE,
-)
-_DOSE_Q = re.compile(
-    r"(?<![a-z])c?gy\b|\b(?:bed\d*|eqd2\w*|dose|doses|dosing|fractions?|fractionation|fx|schedule|"
-    r"constraints?|tolerance|dmax|d0\.\d+\s?cc|d\d+(?:\.\d+)?\s?cc|v\d+|mean lung dose|mld|"
-    r"alpha/beta|α/β|a/b|re-?irradiat\w*|reirradiat\w*|re-?rt|cumulative|oar|organs? at risk|"
-    r"equivalent dose in 2|fracs?|"
-    r"hytec|tg[- ]?101|quantec|spared|sparing|critical volume)\b",
-    re.IGNORECASE,
-)
-_EVIDENCE_Q = re.compile(
-    r"\b(?:trials?|randomi[sz]ed|rct|phase (?:1|2|3|i|ii|iii)|evidence|studies|study|"
-    r"data|meta-?analys\w+|show(?:ed|n)?|results?|sabr-?comet\w*|comet-?\d|curb|stop trial|"
-    r"nrg[- ]?lu\d+|sindas|gomez|oriole|stomp|consistent|hazard ratio|prove[dn]?|published|"
-    r"literature)\b",
-    re.IGNORECASE,
-)
-_PRESUPPOSE = re.compile(
-    r"^\s*(?:since|given|as)\b|\b(?:given that|since \w+ showed|now standard|"
-    r"standard of care for all|"
-    r"for all (?:primaries|oligomets|patients)|in all primaries|every oligo\w*|right\?|correct\?|"
-    r"yes\?|isn'?t it\?)",
-    re.IGNORECASE,
-)
-_RT_DOSE = re.compile(
-    r"(?<![a-z])c?gy\b|\b(?:bed\d*|eqd2|fractions?|fx|sbrt|sabr|srs|radiotherapy|radiation|"
-    r"constraints?|spinal cord|cord|o?esophag\w*|plexus|organs? at risk|oar|dmax|tg[- ]?101|"
-    r"hytec)\b",
-    re.IGNORECASE,
-)
-_TRIAL = re.compile(
-    r"\b(?:sabr-?comet\w*|comet-?\d|curb|stop trial|(?-i:STOP)|nrg[- ]?lu\d+|sindas|oriole|stomp|"
-    r"estro[- /]eortc|estro[- /]astro|pcwg3?|tg[- ]?101|hytec)\b",
-    re.IGNORECASE,
-)
-# A study named by acronym with digits (JLGK0901, N0574, RTOG 0813), a known trial acronym, or
-# first author and year ("Timmerman 2006", "Chang et al 2009"); case-sensitive where it must be.
-_NAMED_STUDY = re.compile(
-    r"\b(?:sabr-?comet\w*|comet-?\d+|curb|stop trial|nrg[- ]?lu\d+|sindas|oriole|stomp|"
-    r"collision|sunset|hilus|gomez)\b|"
-    r"(?-i:\b[A-Z]{2,}[- ]?[A-Z]*\d{3,}[A-Z0-9-]*\b)|(?-i:\bSTOP\b)|"
-    r"(?-i:\b(?!(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Since|In|From|Until)\b)[A-Z][a-z]{2,}(?: et al\.?)?,? \(?(?:19|20)\d{2}\)?)",
-    re.IGNORECASE,
-)
-_CONSTRAINT_Q = re.compile(
-    r"\b(?:tg[- ]?101|hytec|quantec|dmax|d\d+(?:\.\d+)?\s?cc|v\d+|constraints?|limits?|tolerance|"
-    r"organs? at risk|oar)\b",
-    re.IGNORECASE,
-)
-_PAST_COURSE = re.compile(
-    r"\b(?:\d+\s*(?:mo|mos|months?|y|yrs?|years?|wks?|weeks?)\s*ago|ago|previously|prior|s/p|"
-    r"had (?:sbrt|sabr|srs|radiotherapy)|after (?:sbrt|sabr|srs|radiotherapy))\b",
-    re.IGNORECASE,
-)
-_AFTER_TREATMENT = re.compile(
-    r"\b(?:fibrosis|scar\w*|opacity|consolidation|recurren\w*|radionecrosis|necrosis|"
-    r"pseudoprogression|treatment effect|local (?:failure|control|progression)|enlarg\w*|"
-    r"growing|follow-?up|surveillance|rescan|re-?image)\b",
-    re.IGNORECASE,
-)
-_ARITHMETIC = re.compile(
-    r"\b(?:bed\d*|eqd2\w*|calculat\w*|comput\w*|convert\w*|sum|add up|cumulative)\b", re.I
-)
-_DEFINE_STRICT = re.compile(
-    r"\bdefin\w+|\bmeaning\b|\bwhat does .* mean|\bwhat do .* mean|\b(?:estro|eortc)\S* label\b|"
-    r"\bwhat (?:is|are) (?:an? |the )?"
-    r"(?:oligo\w+|polyprogress\w*|pseudoprogress\w*|irecist|recist|ultracentral|"
-    r"ultra-central|central (?:lung )?(?:tumou?r|lesion)|synchronous|metachronous|"
-    r"induced|repeat|de novo|oligorecurren\w*|flare)\b|\bdiff(?:erence)? between\b|\bclassif\w+|"
-    r"\bmax(?:imum)? number\b|\bhow many (?:mets|metastases|lesions|organs|sites)\b|"
-    r"\bcount as (?:a site|oligo\w*)|\bcalled? it oligo\w*|\bwhat defines\b|"
-    r"\b(?:synchronous|metachronous)\b.*\bvs\b",
-    re.IGNORECASE,
-)
-_FOLLOW_Q = re.compile(
-    r"\bfollow-?\s?up\b|\bsurveillance\b|\bhow often\b|\bimaging interval|\bwhen (?:to|should)"
-    r" (?:we )?(?:re-?image|scan|repeat|image)|\brestag\w+|\bafter (?:sbrt|sabr|srs|ablation|"
-    r"resection|radiotherapy)\b.*\b(?:scan|imaging|mri|ct|pet|marker|cea|psa)\b|"
-    r"\b(?:cea|psa) (?:rise|rising|monitor\w*|kinetics|doubling)\b",
-    re.IGNORECASE,
-)
-_GROWING = re.compile(r"\bgr[eo]w\w*|\benlarg\w*|\bprogress\w*|\bincreas\w*", re.IGNORECASE)
 
 
 def _found(patterns: dict[str, tuple[Pattern, ...]], text: str) -> list[str]:
@@ -235,7 +91,7 @@ def understand(question: str) -> Understood:
     for key, spans in site_spans.items():
         if not spans:
             continue
-        kinds = [_context(site_text, span) for span in spans]
+        kinds = [site_context(site_text, span) for span in spans]
         keep = [span for span, kind in zip(spans, kinds, strict=True) if kind == "affirmed"]
         if keep:
             affirmed[key] = keep
@@ -292,9 +148,9 @@ def understand(question: str) -> Understood:
         if value is not None and (count is None or value > count):
             count = value
 
-    lesions = _lesions(text, site_text, all_site_spans, site_spans, hedged)
+    lesions = read_lesions(text, site_text, all_site_spans, site_spans, hedged)
     hedged = [h for h in dict.fromkeys(hedged) if h not in {m.site for m in lesions}]
-    diffuse = _diffuse(site_text, site_spans)
+    diffuse = find_diffuse(site_text, site_spans)
     # Up to 10 counted brain metastases are still for SRS (ASTRO 2022, conditionally for 5-10),
     # not polyprogression; uncounted ("numerous", "miliary") ones are.
     brain_srs_count = (
@@ -302,7 +158,7 @@ def understand(question: str) -> Understood:
         and set(sites) <= {"brain"}
         and count is not None
         and count <= 10
-        and not _UNCOUNTED.search(text)
+        and not UNCOUNTED.search(text)
     )
     if brain_srs_count:
         diffuse = [d for d in diffuse if d != "brain"]
@@ -322,11 +178,11 @@ def understand(question: str) -> Understood:
         or sites
         or scenarios
         or any(p.search(text) for p in lex.domain_terms)
-        or (_DOSE_Q.search(text) and _RT_DOSE.search(text))
-        or _TRIAL.search(text)
+        or (DOSE_Q.search(text) and RT_DOSE.search(text))
+        or TRIAL.search(text)
     )
     patient_specific = bool(lesions) or (
-        bool(_PATIENT.search(text)) and bool(therapies or sites or count or diffuse)
+        bool(PATIENT.search(text)) and bool(therapies or sites or count or diffuse)
     )
     if diffuse and (therapies or classes) and (cancers or other):
         patient_specific = True
@@ -334,7 +190,7 @@ def understand(question: str) -> Understood:
         patient_specific = True  # "ALK+ NSCLC on Lorbrena, single enlarging adrenal met"
     if diffuse and "polyprogression" not in scenarios:
         scenarios = [s for s in scenarios if s != "oligoprogression"] + ["polyprogression"]
-    if "definition" in intents and "management" in intents and not _DEFINE.search(text):
+    if "definition" in intents and "management" in intents and not DEFINE.search(text):
         intents.remove("definition")
     states = {"oligoprogression", "polyprogression", "oligopersistence", "oligometastatic"}
     if patient_specific and (lesions or count) and not states & set(scenarios) and classes:
@@ -342,7 +198,7 @@ def understand(question: str) -> Understood:
         scenarios.append("oligoprogression" if few else "polyprogression")
     ecog = None if ecog_match is None else int(ecog_match.group(1))
     premise_ids = premises
-    question_type = _classify(
+    question_type = classify(
         text, in_domain, uncovered, premise_ids, patient_specific, intents, scenarios, therapies
     )
     not_stated = (
@@ -375,256 +231,6 @@ def understand(question: str) -> Understood:
         diffuse_sites=tuple(dict.fromkeys(diffuse)),
         not_stated=tuple(not_stated),
     )
-
-
-# "abuts D3 duodenum", "touching the oesophagus", "2 mm from the cord": organs at risk next to a
-# lesion, named as in the dose-constraint tables (model.vocab.OrganAtRisk).
-_NEXT_TO = re.compile(
-    r"\b(?:abut\w*|touch\w*|adjacent to|next to|close to|against|contact\w* with|invad\w*|"
-    r"involv\w*|compress\w*|within \d+(?:[.,]\d+)?\s*(?:mm|cm) (?:of|from)|"
-    r"\d+(?:[.,]\d+)?\s*mm (?:from|to))\b",
-    re.IGNORECASE,
-)
-_ORGANS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (organ, re.compile(pattern, re.IGNORECASE))
-    for organ, pattern in (
-        ("duodenum", r"\b(?:d[1-4] )?duoden\w*"),
-        ("jejunum_ileum", r"\b(?:small )?bowel\b|\bjejun\w*|\bile(?:um|al)\b"),
-        ("colon", r"\bcolon\b|\bsigmoid\b"),
-        ("stomach", r"\bstomach\b|\bgastric\b"),
-        ("esophagus", r"\bo?esophag\w*"),
-        ("spinal_cord", r"\b(?:spinal )?cord\b"),
-        ("brachial_plexus", r"\bbrachial plexus\b"),
-        (
-            "trachea_large_bronchus",
-            r"\btrachea\w*|\bmain (?:stem )?bronch\w*|\bproximal bronchial tree\b|\bpbt\b",
-        ),
-        (
-            "great_vessels",
-            r"\baort\w*|\bgreat vessels?\b|\bpulmonary arter\w*|\bvena cava\b|\bivc\b",
-        ),
-        ("heart_pericardium", r"\bheart\b|\bpericardi\w*"),
-        ("brainstem", r"\bbrain ?stem\b"),
-        ("optic_pathway", r"\boptic (?:nerves?|chiasm\w*|pathway)"),
-        ("ribs", r"\bchest wall\b|\bribs?\b"),
-    )
-)
-
-
-def _organs_next_to(clause: str) -> tuple[str, ...]:
-    """Organs the clause puts next to its lesion ("abuts D3 duodenum")."""
-    cue = _NEXT_TO.search(clause)
-    if cue is None:
-        return ()
-    after = clause[cue.start() : cue.end() + 60]
-    return tuple(organ for organ, pattern in _ORGANS if pattern.search(after))
-
-
-_EARLIER_SIZE = re.compile(
-    r"(?:from\s+)?(\d+(?:[.,]\d+)?)\s*(mm|cm)?\s*(?:->|-->|→|=>|>|to|now)\s*$", re.IGNORECASE
-)
-
-
-def _sizes(text: str) -> list[tuple[re.Match[str], float, bool]]:
-    """Sizes in mm/cm, each with whether it grew; "1.5 and 2 cm" is two sizes, "2.1 x 1.8 cm"
-    one (the longest), "11 -> 19 mm" or "from 1.6 to 2.3 cm" one that grew."""
-    out: list[tuple[re.Match[str], float, bool]] = []
-    for match in _SIZE.finditer(text):
-        factor = 10.0 if match.group(2).lower() == "cm" else 1.0
-        value = float(match.group(1).replace(",", "."))
-        before = text[max(0, match.start() - 25) : match.start()]
-        dims = re.search(r"(\d+(?:[.,]\d+)?)\s*(?:x|×|by)\s*$", before, re.I)
-        pair = re.search(r"(\d+(?:[.,]\d+)?)\s*(?:mm|cm)?\s*(?:and|&|,)\s*$", before, re.I)
-        earlier = _EARLIER_SIZE.search(before)
-        grew = False
-        if earlier is not None:
-            unit = earlier.group(2)
-            was = float(earlier.group(1).replace(",", ".")) * (
-                factor if unit is None else 10.0 if unit.lower() == "cm" else 1.0
-            )
-            grew = value * factor > was
-            out = [item for item in out if item[0].end() <= match.start() - len(earlier.group(0))]
-        elif dims is not None:
-            value = max(value, float(dims.group(1).replace(",", ".")))
-        elif pair is not None and not re.search(r"(?:mm|cm)\s*(?:and|&|,)\s*$", before, re.I):
-            out.append((match, float(pair.group(1).replace(",", ".")) * factor, False))
-        out.append((match, value * factor, grew))
-    return out
-
-
-def _lesions(
-    text: str,
-    site_text: str,
-    all_spans: dict[str, list[tuple[int, int]]],
-    site_spans: dict[str, list[tuple[int, int]]],
-    hedged: list[str],
-) -> list[LesionMention]:
-    """Each size in mm/cm becomes a lesion, assigned to the nearest site named in its clause;
-    a size nearest to a denied or hedged site is not a lesion to treat."""
-    found: list[LesionMention] = []
-    for match, size_mm, grew in _sizes(text):
-        if size_mm <= 0 or size_mm > 300:
-            continue
-        if _DISTANCE_AFTER.match(text[match.end() : match.end() + 20]) or _DISTANCE_BEFORE.search(
-            text[max(0, match.start() - 20) : match.start()]
-        ):
-            continue  # "1.5 cm from the proximal bronchial tree" is a distance, not a size
-        start = max(text.rfind(". ", 0, match.start()), text.rfind(";", 0, match.start()), 0)
-        clause_end = min(
-            (i for i in (text.find(". ", match.end()), text.find(";", match.end())) if i >= 0),
-            default=len(text),
-        )
-        clause = text[start:clause_end]
-        best: tuple[int, str, bool] | None = None
-        for site, spans in all_spans.items():
-            for span in spans:
-                s = span[0]
-                if start <= s <= clause_end:
-                    distance = abs(s - match.start())
-                    if best is None or distance < best[0]:
-                        best = (distance, site, span in site_spans.get(site, []))
-        if best is not None and not best[2]:
-            continue
-        named: str | None = best[1] if best is not None else None
-        near = text[max(start, match.start() - 50) : min(clause_end, match.end() + 50)]
-        if _PRE_HEDGE.search(near) or re.search(r"\bsuspicious\b", near):
-            hedged.append(named or "other")
-            continue  # a size described as only suspected is not a lesion to treat
-        if named is None and found:
-            named = found[-1].site
-        found.append(
-            LesionMention(
-                site=named,
-                size_mm=round(size_mm, 1),
-                new=bool(_NEW.search(clause)),
-                growing=grew or bool(_GROWING.search(clause)),
-                adjacent_organs=_organs_next_to(clause),
-            )
-        )
-    return found
-
-
-def _clause(text: str, start: int, end: int) -> tuple[str, str]:
-    """The text before and after a target up to the nearest termination term."""
-    before = text[max(0, start - 60) : start]
-    cut = [m.end() for m in _TERMINATE.finditer(before)]
-    if cut:
-        before = before[cut[-1] :]
-    after = text[end : end + 60]
-    stop = _TERMINATE.search(after)
-    if stop is not None:
-        after = after[: stop.start()]
-    return before, after
-
-
-def _context(text: str, span: tuple[int, int]) -> str:
-    """'negated', 'hedged' or 'affirmed' for the target at span (ConText, simplified)."""
-    before, after = _clause(text, *span)
-    words = before.split()[-6:]
-    window = " ".join(words)
-    if _PRE_NEGATION.search(window) and not re.search(r"\bno longer\b", window, re.I):
-        return "negated"
-    if _POST_NEGATION.match(after):
-        return "negated"
-    if _PRE_HEDGE.search(window) or _POST_HEDGE.match(after):
-        return "hedged"
-    # a cue right after a comma or colon still modifies the target: "adrenal lesion,
-    # indeterminate", "brain: no new lesions"; a benign reading denies a metastasis
-    tail = text[span[1] : span[1] + 60]
-    if re.match(r"^\s*:\s*(?:no|negative|clear|unremarkable|normal)\b", tail, re.I):
-        return "negated"
-    if re.match(
-        r"^(?:\s+(?:lesions?|nodules?|uptake|finding))?\s*,?\s*(?:is\s+|are\s+)?"
-        r"(?:likely|probably|consistent with|in keeping with|compatible with)\s+(?:an?\s+)?"
-        r"(?:benign|ha?emangioma\w*|cysts?|granuloma\w*|fibrosis|scar\w*|atelecta\w*|"
-        r"degenerative|inflammat\w*|infect\w*|fnh|adenoma|post-?(?:radiation|treatment))\b",
-        tail,
-        re.I,
-    ):
-        return "negated"
-    lesion_word = r"(?:\s+(?:lesions?|metastas[ie]s|mets?|nodules?|deposits?))?"
-    if re.match(rf"^{lesion_word}\s*,\s*(?:negative|ruled out|excluded)\b", tail, re.I):
-        return "negated"
-    if re.match(
-        rf"^{lesion_word}\s*,\s*(?:indeterminate|equivocal|uncertain|suspicious|unclear|"
-        r"possibly|probably|not yet confirmed)\b",
-        tail,
-        re.I,
-    ):
-        return "hedged"
-    return "affirmed"
-
-
-def _diffuse(text: str, site_spans: dict[str, list[tuple[int, int]]]) -> list[str]:
-    """Sites described with uncounted or many lesions ('innumerable lung nodules')."""
-    found: list[str] = []
-    for match in _DIFFUSE.finditer(text):
-        best: tuple[int, str] | None = None
-        for site, spans in site_spans.items():
-            for start, end in spans:
-                if start >= match.end():
-                    gap = text[match.end() : start]
-                    distance = start - match.end()
-                else:
-                    gap = text[end : match.start()]
-                    distance = match.start() - end + 10
-                if distance > 40 or _TERMINATE.search(gap):
-                    continue
-                if best is None or distance < best[0]:
-                    best = (distance, site)
-        if best is not None:
-            found.append(best[1])
-    return found
-
-
-def _classify(
-    text: str,
-    in_domain: bool,
-    uncovered: list[str],
-    premises: tuple[str, ...],
-    patient_specific: bool,
-    intents: list[str],
-    scenarios: list[str],
-    therapies: list[str],
-) -> QuestionType:
-    """The question type: which part of the system answers it."""
-    states = {"oligoprogression", "polyprogression", "oligopersistence", "oligometastatic"}
-    if not in_domain:
-        return "out_of_scope"
-    described_metastatic = patient_specific and re.search(r"\bmets?\b|metasta\w*", text, re.I)
-    if (
-        uncovered
-        and not premises
-        and not described_metastatic  # "relapsed with mets after adjuvant osimertinib, now..."
-        and ("management" not in intents or not states & set(scenarios))
-    ):
-        return "out_of_scope"
-    if premises or (_TRIAL.search(text) and _PRESUPPOSE.search(text)):
-        return "false_premise"
-    asks_dose = re.search(
-        r"\b(?:dose|fractionation|fractionated|schedule|bed\d*|eqd2|constraint|limit|"
-        r"tolerance|single fx|single[- ]fraction|how many (?:gy|fractions))\b",
-        text,
-        re.I,
-    )
-    if patient_specific and not (asks_dose and not _PATIENT.search(text) and not therapies):
-        return "case"
-    if _DEFINE_STRICT.search(text):
-        return "definition"
-    if _PAST_COURSE.search(text) and _AFTER_TREATMENT.search(text) and not _ARITHMETIC.search(text):
-        return "follow_up"  # "SBRT 50 Gy/5 18 mo ago, opacity enlarging: just fibrosis?"
-    named = _NAMED_STUDY.search(text)
-    if named and not _ARITHMETIC.search(text) and not _CONSTRAINT_Q.search(text):
-        return "evidence"  # "SINDAS: what RT dose was given?", "Timmerman 2006 - why..."
-    if _DOSE_Q.search(text):
-        return "dose"
-    if _FOLLOW_Q.search(text) or ("followup" in intents and "management" not in intents):
-        return "follow_up"
-    if _EVIDENCE_Q.search(text):
-        return "evidence"
-    if "definition" in intents and "management" not in intents:
-        return "definition"
-    return "guideline"
 
 
 def _not_stated(

@@ -1,0 +1,119 @@
+"""A described patient as a partial case for the engine: only what the question says."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from oligoguide.ask.models import (
+    Understood,
+)
+
+
+def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
+    """A partial case for assess(): the primary, drivers, current therapy and the lesions named.
+
+    Dates are placeholders (a baseline scan when the therapy started and a scan 12 weeks later);
+    only what the question says is filled in. Returns None when the question does not name a
+    supported primary, a current therapy and at least one lesion.
+    """
+    from oligoguide.model.vocab import BiomarkerName, PrimarySite, Site, TherapyClass
+
+    primary = next((c for c in u.cancers if c in {p.value for p in PrimarySite}), None)
+    if primary is None or not (u.lesions or u.diffuse_sites):
+        return None
+    if not (u.therapies or u.therapy_classes):
+        return None
+    start = dt.date(2025, 1, 6)
+    now = start + dt.timedelta(weeks=12)
+    classes = [c for c in u.therapy_classes if c in {t.value for t in TherapyClass}]
+    lesions: list[dict[str, Any]] = []
+    for index, lesion in enumerate(u.lesions, start=1):
+        site = lesion.site or "other"
+        size = lesion.size_mm
+        if size is None:
+            continue
+        if lesion.new:
+            # "new" means absent on the earlier scan
+            measurements = [
+                {"date": start.isoformat(), "status": "absent"},
+                {"date": now.isoformat(), "diameter_mm": size},
+            ]
+        else:
+            # a growing lesion: the question gives only today's size, so the earlier scan
+            # records the lesion as present and today's as unequivocal progression
+            measurements = [
+                {"date": start.isoformat(), "status": "present"},
+                {"date": now.isoformat(), "diameter_mm": size, "status": "unequivocal_progression"},
+            ]
+        entry: dict[str, Any] = {"id": f"L{index}", "site": site, "measurements": measurements}
+        if lesion.site == "lymph_node":
+            entry["is_lymph_node"] = True
+        if lesion.adjacent_organs:
+            entry["adjacent_organs"] = list(lesion.adjacent_organs)
+        if u.symptomatic is not None and site == "brain":
+            entry["symptomatic"] = u.symptomatic
+        lesions.append(entry)
+    groups: list[dict[str, Any]] = []
+    sites = {s.value for s in Site}
+    for index, site in enumerate(u.diffuse_sites, start=1):
+        count: int | str = (
+            u.lesion_count if u.lesion_count is not None and u.lesion_count > 5 else "multiple"
+        )
+        groups.append(
+            {
+                "id": f"G{index}",
+                "site": site if site in sites else "other",
+                "description": "multiple lesions described in the question",
+                "observations": [
+                    {"date": start.isoformat(), "count": 0, "status": "absent"},
+                    {"date": now.isoformat(), "count": count, "status": "new"},
+                ],
+            }
+        )
+    if not lesions and not groups:
+        return None
+    biomarkers = [
+        {"name": d, "status": "positive"}
+        for d in u.drivers
+        if d in {b.value for b in BiomarkerName}
+    ]
+    biomarkers += [
+        {"name": d, "status": "negative"}
+        for d in u.drivers_negated
+        if d in {b.value for b in BiomarkerName}
+    ]
+    patient: dict[str, Any] = {"id": "question"}
+    if u.ecog is not None:
+        patient["ecog"] = u.ecog
+    data: dict[str, Any] = {
+        "case_id": "question",
+        "patient": patient,
+        "cancer": {"primary_site": primary, "biomarkers": biomarkers},
+        "systemic_therapies": [
+            {
+                "agents": list(u.therapies) or classes[:1],
+                "classes": classes or ["chemotherapy"],
+                "start": start.isoformat(),
+            }
+        ],
+        "lesions": lesions,
+    }
+    if groups:
+        data["lesion_groups"] = groups
+    if "brain" in u.sites_negated:
+        # a described negative brain MRI is imaging done, not a gap in the work-up
+        data["imaging"] = [
+            {
+                "date": now.isoformat(),
+                "modality": "MRI",
+                "regions": ["brain"],
+                "findings": "no brain metastases (as stated in the question)",
+            }
+        ]
+    note = (
+        "The plan for the described patient comes from a partial case built from the question "
+        "(placeholder scan dates 12 weeks apart; only the named lesions); complete the case "
+        "for a full assessment."
+    )
+    return data, note

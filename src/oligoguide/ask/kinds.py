@@ -1,0 +1,174 @@
+"""The type of a question (definition, dose, evidence, case...), from its wording."""
+
+from __future__ import annotations
+
+import re
+
+from oligoguide.ask.models import QuestionType
+
+PATIENT = re.compile(
+    r"\b(?:my|our|this|a|the)\s+(?:patient|pt)\b|\byear[- ]old\b|\b(?:he|she)\s+(?:has|is|had)\b|"
+    r"\bwhat now\b|\bwhat next\b|\bman\b|\bwoman\b|\b\d{2}\s?(?:y|yo|yrs|y/o)\b|\bpts?\b|"
+    r"\b\d{2}\s?(?-i:[MF])\b|\bs/p\b|\bfeels? well\b|\bzap\b|\bsbrt (?:it|them)\b|"
+    r"\b(?:on|progressing on|after)\s+(?:\w+\s+){0,2}(?:since|for \d)",
+    re.IGNORECASE,
+)
+
+
+DEFINE = re.compile(
+    r"\bdefin\w+|\bmeaning\b|\bdifference between\b|\bwhat does .* mean", re.IGNORECASE
+)
+
+
+DOSE_Q = re.compile(
+    r"(?<![a-z])c?gy\b|\b(?:bed\d*|eqd2\w*|dose|doses|dosing|fractions?|fractionation|fx|schedule|"
+    r"constraints?|tolerance|dmax|d0\.\d+\s?cc|d\d+(?:\.\d+)?\s?cc|v\d+|mean lung dose|mld|"
+    r"alpha/beta|α/β|a/b|re-?irradiat\w*|reirradiat\w*|re-?rt|cumulative|oar|organs? at risk|"
+    r"equivalent dose in 2|fracs?|"
+    r"hytec|tg[- ]?101|quantec|spared|sparing|critical volume)\b",
+    re.IGNORECASE,
+)
+
+
+EVIDENCE_Q = re.compile(
+    r"\b(?:trials?|randomi[sz]ed|rct|phase (?:1|2|3|i|ii|iii)|evidence|studies|study|"
+    r"data|meta-?analys\w+|show(?:ed|n)?|results?|sabr-?comet\w*|comet-?\d|curb|stop trial|"
+    r"nrg[- ]?lu\d+|sindas|gomez|oriole|stomp|consistent|hazard ratio|prove[dn]?|published|"
+    r"literature)\b",
+    re.IGNORECASE,
+)
+
+
+PRESUPPOSE = re.compile(
+    r"^\s*(?:since|given|as)\b|\b(?:given that|since \w+ showed|now standard|"
+    r"standard of care for all|"
+    r"for all (?:primaries|oligomets|patients)|in all primaries|every oligo\w*|right\?|correct\?|"
+    r"yes\?|isn'?t it\?)",
+    re.IGNORECASE,
+)
+
+
+RT_DOSE = re.compile(
+    r"(?<![a-z])c?gy\b|\b(?:bed\d*|eqd2|fractions?|fx|sbrt|sabr|srs|radiotherapy|radiation|"
+    r"constraints?|spinal cord|cord|o?esophag\w*|plexus|organs? at risk|oar|dmax|tg[- ]?101|"
+    r"hytec)\b",
+    re.IGNORECASE,
+)
+
+
+TRIAL = re.compile(
+    r"\b(?:sabr-?comet\w*|comet-?\d|curb|stop trial|(?-i:STOP)|nrg[- ]?lu\d+|sindas|oriole|stomp|"
+    r"estro[- /]eortc|estro[- /]astro|pcwg3?|tg[- ]?101|hytec)\b",
+    re.IGNORECASE,
+)
+
+
+# A study named by acronym with digits (JLGK0901, N0574, RTOG 0813), a known trial acronym, or
+# first author and year ("Timmerman 2006", "Chang et al 2009"); case-sensitive where it must be.
+NAMED_STUDY = re.compile(
+    r"\b(?:sabr-?comet\w*|comet-?\d+|curb|stop trial|nrg[- ]?lu\d+|sindas|oriole|stomp|"
+    r"collision|sunset|hilus|gomez)\b|"
+    r"(?-i:\b[A-Z]{2,}[- ]?[A-Z]*\d{3,}[A-Z0-9-]*\b)|(?-i:\bSTOP\b)|"
+    r"(?-i:\b(?!(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Since|In|From|Until)\b)[A-Z][a-z]{2,}(?: et al\.?)?,? \(?(?:19|20)\d{2}\)?)",
+    re.IGNORECASE,
+)
+
+
+CONSTRAINT_Q = re.compile(
+    r"\b(?:tg[- ]?101|hytec|quantec|dmax|d\d+(?:\.\d+)?\s?cc|v\d+|constraints?|limits?|tolerance|"
+    r"organs? at risk|oar)\b",
+    re.IGNORECASE,
+)
+
+
+PAST_COURSE = re.compile(
+    r"\b(?:\d+\s*(?:mo|mos|months?|y|yrs?|years?|wks?|weeks?)\s*ago|ago|previously|prior|s/p|"
+    r"had (?:sbrt|sabr|srs|radiotherapy)|after (?:sbrt|sabr|srs|radiotherapy))\b",
+    re.IGNORECASE,
+)
+
+
+AFTER_TREATMENT = re.compile(
+    r"\b(?:fibrosis|scar\w*|opacity|consolidation|recurren\w*|radionecrosis|necrosis|"
+    r"pseudoprogression|treatment effect|local (?:failure|control|progression)|enlarg\w*|"
+    r"growing|follow-?up|surveillance|rescan|re-?image)\b",
+    re.IGNORECASE,
+)
+
+
+ARITHMETIC = re.compile(
+    r"\b(?:bed\d*|eqd2\w*|calculat\w*|comput\w*|convert\w*|sum|add up|cumulative)\b", re.I
+)
+
+
+DEFINE_STRICT = re.compile(
+    r"\bdefin\w+|\bmeaning\b|\bwhat does .* mean|\bwhat do .* mean|\b(?:estro|eortc)\S* label\b|"
+    r"\bwhat (?:is|are) (?:an? |the )?"
+    r"(?:oligo\w+|polyprogress\w*|pseudoprogress\w*|irecist|recist|ultracentral|"
+    r"ultra-central|central (?:lung )?(?:tumou?r|lesion)|synchronous|metachronous|"
+    r"induced|repeat|de novo|oligorecurren\w*|flare)\b|\bdiff(?:erence)? between\b|\bclassif\w+|"
+    r"\bmax(?:imum)? number\b|\bhow many (?:mets|metastases|lesions|organs|sites)\b|"
+    r"\bcount as (?:a site|oligo\w*)|\bcalled? it oligo\w*|\bwhat defines\b|"
+    r"\b(?:synchronous|metachronous)\b.*\bvs\b",
+    re.IGNORECASE,
+)
+
+
+FOLLOW_Q = re.compile(
+    r"\bfollow-?\s?up\b|\bsurveillance\b|\bhow often\b|\bimaging interval|\bwhen (?:to|should)"
+    r" (?:we )?(?:re-?image|scan|repeat|image)|\brestag\w+|\bafter (?:sbrt|sabr|srs|ablation|"
+    r"resection|radiotherapy)\b.*\b(?:scan|imaging|mri|ct|pet|marker|cea|psa)\b|"
+    r"\b(?:cea|psa) (?:rise|rising|monitor\w*|kinetics|doubling)\b",
+    re.IGNORECASE,
+)
+
+
+def classify(
+    text: str,
+    in_domain: bool,
+    uncovered: list[str],
+    premises: tuple[str, ...],
+    patient_specific: bool,
+    intents: list[str],
+    scenarios: list[str],
+    therapies: list[str],
+) -> QuestionType:
+    """The question type: which part of the system answers it."""
+    states = {"oligoprogression", "polyprogression", "oligopersistence", "oligometastatic"}
+    if not in_domain:
+        return "out_of_scope"
+    described_metastatic = patient_specific and re.search(r"\bmets?\b|metasta\w*", text, re.I)
+    if (
+        uncovered
+        and not premises
+        and not described_metastatic  # "relapsed with mets after adjuvant osimertinib, now..."
+        and ("management" not in intents or not states & set(scenarios))
+    ):
+        return "out_of_scope"
+    if premises or (TRIAL.search(text) and PRESUPPOSE.search(text)):
+        return "false_premise"
+    asks_dose = re.search(
+        r"\b(?:dose|fractionation|fractionated|schedule|bed\d*|eqd2|constraint|limit|"
+        r"tolerance|single fx|single[- ]fraction|how many (?:gy|fractions))\b",
+        text,
+        re.I,
+    )
+    if patient_specific and not (asks_dose and not PATIENT.search(text) and not therapies):
+        return "case"
+    if DEFINE_STRICT.search(text):
+        return "definition"
+    if PAST_COURSE.search(text) and AFTER_TREATMENT.search(text) and not ARITHMETIC.search(text):
+        return "follow_up"  # "SBRT 50 Gy/5 18 mo ago, opacity enlarging: just fibrosis?"
+    named = NAMED_STUDY.search(text)
+    if named and not ARITHMETIC.search(text) and not CONSTRAINT_Q.search(text):
+        return "evidence"  # "SINDAS: what RT dose was given?", "Timmerman 2006 - why..."
+    if DOSE_Q.search(text):
+        return "dose"
+    if FOLLOW_Q.search(text) or ("followup" in intents and "management" not in intents):
+        return "follow_up"
+    if EVIDENCE_Q.search(text):
+        return "evidence"
+    if "definition" in intents and "management" not in intents:
+        return "definition"
+    return "guideline"

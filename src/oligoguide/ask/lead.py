@@ -1,0 +1,81 @@
+"""The first sentence of an answer: the answer to the question asked."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from oligoguide.ask.models import (
+    Correction,
+    Section,
+    Understood,
+)
+
+_SAFETY_ASK = re.compile(
+    r"\b(?:ok|okay|safe\w*|risk\w*|while on|concurrent\w*|together with|hold|pause|stop|"
+    r"interrupt\w*|toxicit\w*|danger\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_concern(question: str, u: Understood, recommendations: list[str]) -> str | None:
+    """When the question asks whether something is safe ("SBRT ok while on Avastin?"), the plan's
+    recommendation about that drug or organ answers it first."""
+    if not _SAFETY_ASK.search(question):
+        return None
+    organs = {o.replace("_", " ") for m in u.lesions for o in m.adjacent_organs}
+    words = [*u.therapies, *u.therapy_classes, *organs]
+    drug_words = {"bevacizumab": ("anti-vegf", "bevacizumab"), "anti_vegf": ("anti-vegf",)}
+    keys = {w.lower() for w in words} | {k for w in words for k in drug_words.get(w.lower(), ())}
+    for text in recommendations:
+        lower = text.lower()
+        if any(k and k in lower for k in keys) and not lower.startswith("continue"):
+            return text
+    return None
+
+
+def answer_lead(
+    question: str,
+    u: Understood,
+    sections: tuple[Section, ...],
+    assessment: Any | None,
+    corrections: list[Correction],
+    gaps: list[str] | None = None,
+) -> str:
+    """The first sentence: the answer to the question asked."""
+    first = next((sec.sentences[0].text for sec in sections if sec.sentences), "")
+    unknown = [g for g in gaps or () if g.startswith("No record of ")]
+    if u.question_type == "evidence" and unknown:
+        return unknown[0]
+    if u.question_type == "false_premise" and corrections:
+        return f"No: {first}"
+    if (
+        u.question_type == "case"
+        and assessment is not None
+        and (not u.diffuse_sites or str(assessment.disease_state) == "polyprogression")
+    ):
+        state = str(assessment.disease_state).replace("_", " ")
+        recs = [r.text for r in assessment.recommendations]
+        head = f"The engine classifies the described patient as {state}"
+        concern = _asked_concern(question, u, recs)
+        if concern is not None:
+            return f"{head}. {concern}"
+        return f"{head}: {recs[0]}" if recs else f"{head}."
+    if u.question_type == "case" and assessment is None and u.sites_uncertain and not u.lesions:
+        sites = ", ".join(x.replace("_", " ") for x in u.sites_uncertain)
+        return (
+            f"Not yet: the {sites} lesion is only suspected; confirm it first (dedicated imaging "
+            "such as MRI, or biopsy) before any local treatment. " + first
+        ).strip()
+    if (
+        u.question_type == "case"
+        and u.diffuse_sites
+        and (assessment is None or str(assessment.disease_state) != "polyprogression")
+    ):
+        return (
+            "Multiple or uncounted lesions ("
+            + ", ".join(x.replace("_", " ") for x in u.diffuse_sites)
+            + ") mean polyprogression, not oligoprogression: change the systemic therapy; "
+            "ablative local treatment of every lesion is not recommended. " + first
+        ).strip()
+    return first
