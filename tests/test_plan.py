@@ -25,6 +25,7 @@ from oligoguide.model.vocab import (
     LocalModality,
     RecommendationCategory,
     SystemicAction,
+    Timing,
     WorkupCode,
 )
 from oligoguide.plan.context import PlanContext
@@ -417,3 +418,24 @@ def test_spine_sbrt_lists_cord_and_thecal_sac_limits_for_its_fractions() -> None
     assert sac == {"Dmax": 17.0}
     assert sbrt.dose.organ_note is not None
     assert "spinal cord" in sbrt.dose.organ_note
+
+
+def test_painful_bone_lesion_gets_radiotherapy_now_even_while_progression_awaits_confirmation() -> (
+    None
+):
+    # ASTRO bone metastases guideline (Lutz 2017): palliative radiotherapy for painful bone
+    # metastases (8 Gy in one fraction relieves pain as well as longer courses). PCWG3 (Scher
+    # 2016) asks to confirm new bone lesions on the first scan after a new therapy (flare), but
+    # a painful lesion is treated for the pain now, whatever the confirmation.
+    c = case(
+        [lesion("B1", [None, 40], "bone", target=False, symptoms=["pain"], symptomatic=True)],
+        primary="prostate",
+        therapy=["abiraterone"],
+        therapy_class="hormonal",
+    )
+    recs = local_for(assess(c), "B1")
+    palliative = [r for r in recs if r.modality == LocalModality.CONVENTIONAL_RT]
+    assert palliative
+    assert palliative[0].timing == Timing.NOW
+    assert palliative[0].dose is not None
+    assert (palliative[0].dose.total_gy, palliative[0].dose.fractions) == (8.0, 1)

@@ -51,7 +51,12 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
             entry["is_lymph_node"] = True
         if lesion.adjacent_organs:
             entry["adjacent_organs"] = list(lesion.adjacent_organs)
-        if u.symptomatic is not None and site == "brain":
+        if lesion.symptoms:
+            entry["symptoms"] = list(lesion.symptoms)
+            entry["symptomatic"] = True
+        if site == "lung" and {"trachea_large_bronchus", "esophagus"} & set(lesion.adjacent_organs):
+            entry["lung_zone"] = "ultracentral"  # touching the main airways or the oesophagus
+        if u.symptomatic is not None and site == "brain" and not lesion.symptoms:
             entry["symptomatic"] = u.symptomatic
         lesions.append(entry)
     groups: list[dict[str, Any]] = []

@@ -65,6 +65,36 @@ ORGANS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# Symptoms a lesion's clause gives it, as the case format names them (model Symptom).
+SYMPTOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (symptom, re.compile(pattern, re.IGNORECASE))
+    for symptom, pattern in (
+        ("pain", r"\bpain\w*|\bVAS\s*\d|\bach(?:e|ing)\b|\btender\w*"),
+        ("pathological_fracture", r"\bfractur\w*"),
+        ("spinal_cord_compression", r"\bcord compression\b|\bmscc\b"),
+        ("neurological_deficit", r"\bweak(?:ness)?\b|\bnumb\w*|\bdeficit\b|\bparaparesis\b"),
+        ("headache", r"\bheadaches?\b"),
+        ("seizure", r"\bseizures?\b"),
+        ("bleeding", r"\bbleed\w*|\bha?emoptysis\b|\bha?ematuria\b"),
+        ("jaundice", r"\bjaundic\w*"),
+    )
+)
+_DENIED_SYMPTOM = re.compile(
+    r"\b(?:no|not|without|denies|free of|resolved|nil)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
+
+
+def symptoms_in(clause: str) -> tuple[str, ...]:
+    """Symptoms named in the clause and not denied just before ('no pain' is not pain)."""
+    found: list[str] = []
+    for symptom, pattern in SYMPTOMS:
+        for match in pattern.finditer(clause):
+            if not _DENIED_SYMPTOM.search(clause[max(0, match.start() - 30) : match.start()]):
+                found.append(symptom)
+                break
+    return tuple(found)
+
+
 def organs_next_to(clause: str) -> tuple[str, ...]:
     """Organs the clause puts next to its lesion ("abuts D3 duodenum")."""
     cue = NEXT_TO.search(clause)
@@ -153,6 +183,7 @@ def read_lesions(
                 new=bool(NEW.search(clause)),
                 growing=grew or bool(GROWING.search(clause)),
                 adjacent_organs=organs_next_to(clause),
+                symptoms=symptoms_in(clause),
             )
         )
     return found

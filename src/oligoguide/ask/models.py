@@ -38,6 +38,9 @@ class LesionMention(_Out):
     adjacent_organs: tuple[str, ...] = Field(
         default=(), description="Organs at risk its clause puts next to it ('abuts the duodenum')"
     )
+    symptoms: tuple[str, ...] = Field(
+        default=(), description="Symptoms its clause gives it ('painful', 'VAS 8/10'), not denied"
+    )
 
 
 class Understood(_Out):

@@ -75,8 +75,13 @@ def cord_compression(ctx: PlanContext, out: Findings) -> None:
 def painful_lesions(ctx: PlanContext, out: Findings) -> None:
     """Palliative RT for symptomatic bone lesions that have no other plan line."""
     gates = read_gates(ctx)
+    # A lesion already planned for treatment now keeps that line; pain does not wait for a
+    # confirmation scan, so a deferred ablative line gets the palliative line beside it.
     planned = {
-        d.lesion_id for d in out.drafts if d.category == RecommendationCategory.LOCAL_THERAPY
+        d.lesion_id
+        for d in out.drafts
+        if d.category == RecommendationCategory.LOCAL_THERAPY
+        and d.timing in (None, Timing.NOW, Timing.URGENT)
     }
     for lesion in ctx.case.lesions:
         symptoms = palliative_symptoms(lesion)
