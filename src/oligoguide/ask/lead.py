@@ -18,20 +18,35 @@ _SAFETY_ASK = re.compile(
 )
 
 
-def _asked_concern(question: str, u: Understood, recommendations: list[str]) -> str | None:
-    """When the question asks whether something is safe ("SBRT ok while on Avastin?"), the plan's
-    recommendation about that drug or organ answers it first."""
+def _asked_concern(question: str, u: Understood, assessment: Any) -> str | None:
+    """When the question asks whether something is safe or right ("SBRT ok while on Avastin?",
+    "54 Gy/3 ok?"), the plan's recommendation about that answers it first: a schedule the
+    plan does not give is answered with the plan's schedule, else the recommendation naming
+    most of the question's drugs, organs and treatments."""
     if not _SAFETY_ASK.search(question):
         return None
+    from oligoguide.ask.route import courses
+
+    asked = courses(question)
+    for r in assessment.recommendations:
+        if asked and r.dose is not None:
+            if (r.dose.total_gy, r.dose.fractions) != (asked[0].total_gy, asked[0].fractions):
+                return f"Not {asked[0].label()} as asked: {r.text}"
+            return str(r.text)
     organs = {o.replace("_", " ") for m in u.lesions for o in m.adjacent_organs}
     words = [*u.therapies, *u.therapy_classes, *organs]
     drug_words = {"bevacizumab": ("anti-vegf", "bevacizumab"), "anti_vegf": ("anti-vegf",)}
     keys = {w.lower() for w in words} | {k for w in words for k in drug_words.get(w.lower(), ())}
-    for text in recommendations:
-        lower = text.lower()
-        if any(k and k in lower for k in keys) and not lower.startswith("continue"):
-            return text
-    return None
+    keys |= {
+        m for m in ("sbrt", "srs", "surgery", "resection", "ablation") if m in question.lower()
+    }
+    best, score = None, 0
+    for r in assessment.recommendations:
+        lower = r.text.lower()
+        hits = sum(1 for k in keys if k and k in lower)
+        if hits > score and not lower.startswith("continue"):
+            best, score = str(r.text), hits
+    return best
 
 
 def answer_lead(
@@ -57,9 +72,9 @@ def answer_lead(
         state = str(assessment.disease_state).replace("_", " ")
         recs = [r.text for r in assessment.recommendations]
         head = f"The engine classifies the described patient as {state}"
-        concern = _asked_concern(question, u, recs)
+        concern = _asked_concern(question, u, assessment)
         if concern is not None:
-            return f"{head}. {concern}"
+            return f"{head}: {concern[:1].lower()}{concern[1:]}"
         return f"{head}: {recs[0]}" if recs else f"{head}."
     if u.question_type == "case" and assessment is None and u.sites_uncertain and not u.lesions:
         sites = ", ".join(x.replace("_", " ") for x in u.sites_uncertain)
