@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from oligoguide.ask.draft import Draft
+from oligoguide.ask.draft import Draft, from_statement
 from oligoguide.ask.lead import answer_lead
 from oligoguide.ask.lexicon import layout, lexicon
 from oligoguide.ask.models import (
@@ -160,6 +160,9 @@ def compose(
             selected.insert(0, topic)
     for statement_id in bottom:
         draft.add_statement("bottom_line", kb.statements[statement_id])
+    answering = _TYPE_SECTION.get(u.question_type)
+    if topic is not None and answering and answering != "patient":
+        draft.add_first(answering, from_statement(kb.statements[topic]))  # asked about, so first
 
     # 3. Definitions from the consensus findings.
     add_definitions(question, u, kb, draft, state)

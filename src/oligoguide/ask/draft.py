@@ -21,6 +21,11 @@ class Draft:
         if all(s.text != sentence.text for s in bucket):
             bucket.append(sentence)
 
+    def add_first(self, key: str, sentence: Sentence) -> None:
+        """Put the sentence first in its section (moving it there if it is already in)."""
+        bucket = self.sections.setdefault(key, [])
+        bucket[:] = [sentence, *(s for s in bucket if s.text != sentence.text)]
+
     def add_statement(self, key: str, statement: Statement) -> None:
         self.add(key, from_statement(statement))
         if statement.id not in self.used:

@@ -165,7 +165,7 @@ def select_statements(
 
 
 #: Synonym groups that name what a question is about more narrowly than its cancer or state.
-TOPIC_KEYS = ("mscc", "antivegf", "posttreatment", "rebiopsy", "wbrt", "pain")
+TOPIC_KEYS = ("mscc", "antivegf", "posttreatment", "irecist", "rebiopsy", "wbrt", "pain")
 
 
 def topic_statement(
