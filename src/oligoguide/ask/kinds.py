@@ -118,7 +118,8 @@ DEFINE_STRICT = re.compile(
 FOLLOW_Q = re.compile(
     r"\bfollow-?\s?up\b|\bsurveillance\b|\bhow often\b|\bimaging interval|\bwhen (?:to|should|do)"
     r" (?:we |i )?(?:re-?image|re-?scan|scan|repeat|image)|\brestag\w+|"
-    r"\bafter (?:sbrt|sabr|srs|ablation|resection|radiotherapy)\b.*\b(?:scan|imaging|mri|ct|pet|marker|cea|psa)\b|"
+    r"\bafter (?:sbrt|sabr|srs|ablation|resection|radiotherapy)\b.*"
+    r"\b(?:scan|imaging|mri|ct|pet|marker|cea|psa)\b|"
     r"\b(?:cea|psa) (?:rise|rising|monitor\w*|kinetics|doubling)\b",
     re.IGNORECASE,
 )
