@@ -439,3 +439,15 @@ def test_painful_bone_lesion_gets_radiotherapy_now_even_while_progression_awaits
     assert palliative[0].timing == Timing.NOW
     assert palliative[0].dose is not None
     assert (palliative[0].dose.total_gy, palliative[0].dose.fractions) == (8.0, 1)
+
+
+def test_adrenal_sbrt_without_a_schedule_names_the_published_range() -> None:
+    # No adrenal schedule is sourced; the plan says so and gives the published range: Liao 2023
+    # (Front Oncol, PMID 38045003): 33 series, 1-year local control 81.7%, and within BED10
+    # 60-80 Gy, >= 9 Gy per fraction gave 91% vs 78% at 1 year.
+    c = case([lesion("A1", [20, 20, 28], "adrenal"), lesion("P", [20, 15, 15], "lung")])
+    sbrt = next(r for r in local_for(assess(c), "A1") if r.modality == LocalModality.SBRT)
+    assert sbrt.dose is None
+    assert "no sourced schedule" in sbrt.text
+    assert "9 Gy or more per fraction" in sbrt.rationale
+    assert "liao_2023_adrenal_sbrt" in sbrt.citations

@@ -345,7 +345,21 @@ def _sbrt_generic(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
             (LocalModality.SURGERY,),
             f"{t.site.value.replace('_', ' ')} lesion",
         )
+        _published_range(ctx, t, draft, suggestion.found)
     out.drafts.append(draft)
+
+
+# Sites without a sourced schedule whose published dose range a statement gives.
+RANGE_STATEMENTS = {Site.ADRENAL: "adrenal_sbrt_dose_range"}
+
+
+def _published_range(ctx: PlanContext, t: LesionTrajectory, draft: Draft, found: bool) -> None:
+    """No sourced schedule: name the published range and its source, so the dose is set from it."""
+    statement = ctx.kb.statements.get(RANGE_STATEMENTS.get(t.site, ""))
+    if found or statement is None:
+        return
+    draft.notes.append(f"Published range: {statement.text}")
+    draft.extra_citations += statement.evidence
 
 
 _BY_SITE = {
