@@ -10,10 +10,11 @@ LOCK := locks/all-dev.txt
 
 # Every dependency at the exact version and hash of the lock (bash scripts/lock.sh rewrites it),
 # then the project itself, editable, without resolving anything again.
-$(STAMP): pyproject.toml $(LOCK)
+$(STAMP): pyproject.toml $(LOCK) locks/build.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r locks/build.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	# compile the cohort screen's rules once (numba caches them; about 20 s)
 	$(BIN)/python -c "from oligoguide.cohort.kernel.batch_rules import warm_up; warm_up()"
 	touch $(STAMP)

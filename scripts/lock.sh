@@ -28,4 +28,9 @@ compile locks/core.txt --constraint locks/all-dev.txt
 for extra in service cohort spark ask dev; do
   compile "locks/$extra.txt" --extra "$extra" --constraint locks/all-dev.txt
 done
+# The build backend (pyproject's build-system requires, listed in locks/build.in): make installs
+# it from here and builds the project without build isolation, so nothing is fetched unpinned.
+"$TOOLS/bin/uv" pip compile locks/build.in --quiet --generate-hashes --universal \
+  --python-version 3.11 --no-header --annotation-style line "${upgrade[@]}" \
+  --constraint locks/all-dev.txt -o locks/build.txt
 echo "locks/ updated; commit them with the pyproject.toml change"

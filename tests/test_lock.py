@@ -14,7 +14,8 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).parent.parent
 LOCKS = ROOT / "locks"
-PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+PROJECT = PYPROJECT["project"]
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==(\S+)(.*)$")
 
 
@@ -53,7 +54,19 @@ def test_every_dependency_group_has_a_lock() -> None:
     extras = set(PROJECT["optional-dependencies"]) - {"all"}
     locked = {extra for group in GROUPS.values() for extra in group}
     assert extras <= locked, f"no lock for {sorted(extras - locked)}: bash scripts/lock.sh"
-    assert {p.name for p in LOCKS.glob("*.txt")} == set(GROUPS)
+    assert {p.name for p in LOCKS.glob("*.txt")} == set(GROUPS) | {"build.txt"}
+
+
+def test_the_build_backend_is_locked_with_hashes_too() -> None:
+    # `make` installs setuptools and wheel from locks/build.txt, then the project with
+    # --no-build-isolation, so nothing is fetched unpinned to build it.
+    pins = _pins(LOCKS / "build.txt")
+    for text in PYPROJECT["build-system"]["requires"]:
+        requirement = Requirement(text)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"build.txt lacks {requirement}: bash scripts/lock.sh"
+        assert pins[name][1], f"build.txt: no hashes for {name}"
+        assert requirement.specifier.contains(pins[name][0], prereleases=True)
 
 
 @pytest.mark.parametrize(("lock", "extras"), GROUPS.items())
@@ -77,7 +90,7 @@ def test_each_lock_pins_every_requirement_of_its_group_with_hashes(
 
 def test_the_groups_share_one_set_of_versions() -> None:
     reference = {name: version for name, (version, _) in _pins(LOCKS / "all-dev.txt").items()}
-    for lock in GROUPS:
+    for lock in [*GROUPS, "build.txt"]:
         for name, (version, _) in _pins(LOCKS / lock).items():
             if name in reference:
                 assert version == reference[name], f"{lock}: {name} {version} != all-dev"
