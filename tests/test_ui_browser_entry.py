@@ -166,7 +166,11 @@ def test_the_usual_case_entered_by_scan_and_lesion_by_lesion(browser: Any, serve
         results.append(effort.report(how))
         effort.click_save()
         expect(page.get_by_role("heading", level=1)).to_contain_text(case_id)
-        # the plan shows the dose and the organ-at-risk section for the growing lung lesion
+        # the case page's plots carry legends (meaning not by colour alone), and the plan shows
+        # the dose and the organ-at-risk section for the growing lung lesion
+        legends = page.locator("figure.figure svg g.legend")
+        expect(legends.first).to_be_attached()
+        assert legends.count() >= 2
         page.goto(f"{server.url}/ui/cases/{case_id}/assessment")
         expect(page.get_by_text("Organ-at-risk limits for this schedule").first).to_be_visible()
     print("\nENTRY EFFORT " + json.dumps(results))

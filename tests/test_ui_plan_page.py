@@ -84,3 +84,14 @@ def test_every_workup_code_has_words_on_the_page() -> None:
     from oligoguide.service.ui.views import WORKUP_LABELS
 
     assert set(WORKUP_LABELS) == set(WorkupCode)
+
+
+def test_a_statement_shared_by_several_lines_is_shown_in_full_once(
+    client: tuple[TestClient, Registry],
+) -> None:
+    # The CRC example's work-up asks for CT and PET-CT under one staging statement; the page
+    # shows its paragraph once, the second line only by its lead.
+    page = _plan_page(*client, json.loads(CRC.read_text()))
+    paragraph = "stage the whole body with contrast CT of chest, abdomen and pelvis"
+    assert page.count(paragraph) == 1
+    assert "(as above)" in page

@@ -210,11 +210,31 @@ def _rec(a: Assessment, r: Recommendation, clean: Callable[[str], str]) -> Rec:
     )
 
 
-def plan_view(a: Assessment, clean: Callable[[str], str] = str) -> PlanView:
-    """The plan grouped as the page shows it; `clean` rewrites internal names into words."""
-    view = PlanView()
+def _said_once(a: Assessment) -> dict[str, str]:
+    """Recommendation id -> its text with a statement already shown above cut to its lead
+    ("Contrast CT of chest, abdomen and pelvis." instead of the staging paragraph again)."""
+    from oligoguide.knowledge import default_knowledge_base
+
+    statements = default_knowledge_base().statements
+    seen: set[str] = set()
+    texts: dict[str, str] = {}
     for r in a.recommendations:
-        rec = _rec(a, r, clean)
+        body = statements[r.statement_id].text if r.statement_id in statements else ""
+        if r.statement_id in seen and body and r.text.endswith(body) and r.text != body:
+            texts[r.id] = r.text[: -len(body)].strip() + " (as above)"
+        else:
+            texts[r.id] = r.text
+        seen.add(r.statement_id)
+    return texts
+
+
+def plan_view(a: Assessment, clean: Callable[[str], str] = str) -> PlanView:
+    """The plan grouped as the page shows it; `clean` rewrites internal names into words; a
+    statement shared by several recommendations is shown in full once."""
+    view = PlanView()
+    texts = _said_once(a)
+    for r in a.recommendations:
+        rec = _rec(a, r.model_copy(update={"text": texts[r.id]}), clean)
         if r.code is WorkupCode.MDT_REVIEW:
             view.review.append(rec)  # a step of the plan, not a test
         elif r.category is RecommendationCategory.WORKUP:
