@@ -383,6 +383,18 @@ class _Builder:
             }
         )
 
+    def age(self, years: int) -> None:
+        self.add(
+            {
+                "resourceType": "Observation",
+                "id": self.rid("age"),
+                "status": "final",
+                "code": concept(c.AGE),
+                "subject": self.subject(),
+                "valueQuantity": {"value": years, "unit": "a", "system": c.UCUM, "code": "a"},
+            }
+        )
+
     def imaging(self, index: int, study: ImagingStudy) -> None:
         day, modality = study.date, study.modality.value
         regions = [r.value for r in study.regions]
@@ -429,6 +441,8 @@ def case_to_bundle(case: Case) -> JSON:
     b = _Builder(case)
     if case.patient.ecog is not None:
         b.ecog(case.patient.ecog)
+    if case.patient.age is not None:
+        b.age(case.patient.age)
     for i, marker in enumerate(case.cancer.biomarkers):
         b.biomarker(i, marker)
     for lesion in case.lesions:

@@ -125,6 +125,7 @@ TUMOR_SIZE = Code(LOINC, "21889-1", "Size Tumor")
 TUMOR_LONGEST_DIMENSION = Code(LOINC, "33728-7", "Size.maximum dimension in Tumor")
 TUMOR_OTHER_DIMENSION = Code(LOINC, "33729-5", "Size additional dimension in Tumor")
 ECOG = Code(LOINC, "89247-1", "ECOG Performance Status score")
+AGE = Code(LOINC, "30525-0", "Age")  # an age recorded instead of a birth date
 DISEASE_STATUS = Code(LOINC, "97509-4", "Cancer disease progression")
 GENETIC_VARIANT_ASSESSMENT = Code(LOINC, "69548-6", "Genetic variant assessment")
 GENE_STUDIED = Code(LOINC, "48018-6", "Gene studied [ID]")

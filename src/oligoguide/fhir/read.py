@@ -193,6 +193,9 @@ def _read(reader: _Reader, bundle: JSON, case_key_secret: bytes) -> JSON:
     ecog = reader.ecog()
     if ecog is not None:
         patient["ecog"] = ecog
+    age = reader.age()
+    if age is not None:
+        patient["age"] = age
     cancer = reader.cancer
     markers = reader.biomarkers()
     if markers:

@@ -36,6 +36,20 @@ from oligoguide.model.vocab import (
 
 class _TreatmentReader(_DiseaseReader):
     # --- patient-level observations -------------------------------------------------------
+    def age(self) -> int | None:
+        """An age Observation (LOINC 30525-0, years), for a patient without a birth date."""
+        for index, resource in self.of_type("Observation"):
+            if not _has(resource.get("code"), c.AGE):
+                continue
+            self.used.add(index)
+            quantity = resource.get("valueQuantity")
+            value = quantity.get("value") if isinstance(quantity, dict) else None
+            unit = quantity.get("code") if isinstance(quantity, dict) else None
+            if not isinstance(value, int) or isinstance(value, bool) or unit != "a":
+                raise _fail(self.ptr(index, "valueQuantity"), "age needs whole years (UCUM 'a')")
+            return value
+        return None
+
     def ecog(self) -> int | None:
         found: list[tuple[dt.date, int]] = []
         for index, resource in self.of_type("Observation"):

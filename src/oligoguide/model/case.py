@@ -75,6 +75,9 @@ class Patient(StrictModel):
     id: NonEmptyStr
     sex: Sex = Sex.UNKNOWN
     birth_date: Date | None = None
+    age: Integer | None = Field(
+        default=None, ge=0, le=120, description="Age in years, when the birth date is not known"
+    )
     ecog: Integer | None = Field(
         default=None, ge=0, le=4, description="ECOG performance status 0-4"
     )

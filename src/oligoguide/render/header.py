@@ -51,8 +51,8 @@ def age_years(birth: dt.date, day: dt.date) -> int:
 def _age(case: Case, day: dt.date) -> str:
     if case.patient.birth_date is not None:
         return f"{age_years(case.patient.birth_date, day)} years"
-    given = getattr(case.patient, "age", None)  # a case may record an age instead of a birth date
-    return f"{given} years" if isinstance(given, int) else NOT_RECORDED
+    given = case.patient.age  # recorded instead of a birth date
+    return f"{given} years" if given is not None else NOT_RECORDED
 
 
 def _cancer(case: Case) -> str:

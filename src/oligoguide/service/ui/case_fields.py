@@ -67,6 +67,7 @@ PATIENT = (
     Field("id", "Patient ID", required=True),
     Field("sex", "Sex", "select", _values(Sex)),
     Field("birth_date", "Birth date", "date"),
+    Field("age", "Age (years)", "number", hint="If the birth date is not known"),
     Field("ecog", "ECOG", "number", hint="0-4"),
 )
 CANCER = (
