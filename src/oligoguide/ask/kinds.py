@@ -110,7 +110,11 @@ DEFINE_STRICT = re.compile(
     r"induced|repeat|de novo|oligorecurren\w*|flare)\b|\bdiff(?:erence)? between\b|\bclassif\w+|"
     r"\bmax(?:imum)? number\b|\bhow many (?:mets|metastases|lesions|organs|sites)\b|"
     r"\bcount as (?:a site|oligo\w*)|\bcalled? it oligo\w*|\bwhat defines\b|"
-    r"\b(?:synchronous|metachronous)\b.*\bvs\b",
+    r"\bwhat'?s the diff(?:erence)?\b|"
+    # two defined terms set against each other: "iUPD vs iCPD", "induced OMD vs oligopersistence"
+    r"\b(?:synchronous|metachronous|iupd|icpd|oligo\w+|induced (?:omd|oligo\w+)|repeat omd)\b"
+    r"[^?.]{0,40}\b(?:vs\.?|versus)\s+(?:\w+\s+)?"
+    r"(?:synchronous|metachronous|iupd|icpd|oligo\w+|induced|repeat)\b",
     re.IGNORECASE,
 )
 
@@ -123,6 +127,15 @@ FOLLOW_Q = re.compile(
     r"\b(?:cea|psa) (?:rise|rising|monitor\w*|kinetics|doubling)\b",
     re.IGNORECASE,
 )
+
+
+# A question about the site already treated (change, recurrence, necrosis), not about new disease.
+_TREATED_SITE_Q = re.compile(
+    r"\b(?:recurren\w*|radionecrosis|radiation necrosis|fibrosis|scar\w*|treatment effect|"
+    r"pseudoprogression|consolidation|opacity|local (?:failure|progression))\b",
+    re.IGNORECASE,
+)
+NEW_DISEASE = re.compile(r"\bnew (?:\w+ )?(?:lesions?|mets?|metastas[ie]s|nodules?|spots?)\b", re.I)
 
 
 def classify(
@@ -155,6 +168,10 @@ def classify(
         text,
         re.I,
     )
+    if PAST_COURSE.search(text) and _TREATED_SITE_Q.search(text) and not NEW_DISEASE.search(text):
+        return (
+            "follow_up"  # "lung met s/p SBRT 6 months ago, enlarging consolidation - recurrence?"
+        )
     if patient_specific and not (asks_dose and not PATIENT.search(text) and not therapies):
         return "case"
     if DEFINE_STRICT.search(text):
