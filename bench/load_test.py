@@ -97,11 +97,12 @@ def run_phase(
     clients: int,
     seconds: float,
     step: Callable[[httpx.Client, int, int], str | None],
+    headers: dict[str, str] | None = None,
 ) -> None:
     stop_at = time.monotonic() + seconds
 
     def client_loop(n: int) -> None:
-        with httpx.Client(base_url=url, timeout=60) as client:
+        with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
             for i in range(MAX_REQUESTS_PER_CLIENT):
                 if time.monotonic() >= stop_at:
                     return

@@ -9,6 +9,7 @@ rebinding); any other bind refuses to start without tokens (see app.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Protocol
@@ -44,10 +45,12 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def authenticate(request: Request, checker: TokenChecker, local_mode: bool) -> Caller:
+def authenticate(request: Request, checker: TokenChecker, local_mode: Callable[[], bool]) -> Caller:
+    """The caller a request's bearer token names; without one, the local clinician in local
+    mode. `local_mode` is a registry query: asked only when no token was sent."""
     token = _bearer(request)
     if token is None:
-        if local_mode:
+        if local_mode():
             return LOCAL_CALLER
         raise ProblemError(
             401,

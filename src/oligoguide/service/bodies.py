@@ -1,4 +1,5 @@
-"""Reading request bodies: a native case as JSON, or a FHIR Bundle by its content type."""
+"""Reading request bodies: strict JSON, and a native case sent as JSON (FHIR Bundles, told by
+their content type, are read in `case_keys`)."""
 
 from __future__ import annotations
 
@@ -42,29 +43,25 @@ def parse_json(raw: bytes | str) -> Any:
         raise MalformedJsonError(message, issue.pointer) from None
 
 
-async def json_body(request: Request) -> Any:
-    """The request body as strict JSON, or a 400 problem (never a 500)."""
+def body_json(raw: bytes) -> Any:
+    """A request body (already read) as strict JSON, or a 400 problem (never a 500)."""
     try:
-        return parse_json(await request.body())
+        return parse_json(raw)
     except MalformedJsonError as error:
         raise ProblemError(400, "Malformed JSON", str(error), pointer=error.pointer) from None
 
 
-async def read_case(request: Request) -> Case:
-    kind = content_type(request)
-    if kind in FHIR_TYPES:
-        return case_from_bundle(await json_body(request))
-    if kind not in JSON_TYPES:
+async def json_body(request: Request) -> Any:
+    """The request body as strict JSON, or a 400 problem (never a 500)."""
+    return body_json(await request.body())
+
+
+def native_case(request: Request, raw: bytes) -> Case:
+    """A native case from a body already read: a 415 problem unless it is sent as JSON."""
+    if content_type(request) not in JSON_TYPES:
         raise ProblemError(
             415,
             "Unsupported content type",
             "send application/json (a case) or application/fhir+json (a Bundle)",
         )
-    return case_from_data(await json_body(request))
-
-
-def case_from_bundle(data: Any) -> Case:
-    from oligoguide.fhir.read import bundle_to_case  # the FHIR face is optional
-
-    reading = bundle_to_case(data)
-    return reading.case
+    return case_from_data(body_json(raw))

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from oligoguide.assess import Assessment, assess
 from oligoguide.model import Case
-from oligoguide.service.bodies import FHIR_TYPES, content_type, json_body, read_case
+from oligoguide.service.bodies import FHIR_TYPES, body_json, content_type, native_case
 from oligoguide.service.state import ServiceState, service_state
 
 #: The `lenient` query parameter of the routes that take a case or a FHIR Bundle.
@@ -60,17 +60,23 @@ def case_key_secret(state: ServiceState) -> bytes:
     return secret
 
 
-async def read_keyed_input(request: Request, lenient: bool = False) -> ReceivedCase:
-    """`bodies.read_case`, reading a FHIR Bundle with the deployment's case-key secret,
-    strictly unless `lenient` (then with the reading's warnings)."""
+def received_case(request: Request, raw: bytes, lenient: bool = False) -> ReceivedCase:
+    """The case in a request body already read: a native case as JSON, or a FHIR Bundle read
+    with the deployment's case-key secret, strictly unless `lenient` (then with the reading's
+    warnings). CPU-bound (validation): call it from a worker thread, not the event loop."""
     if content_type(request) not in FHIR_TYPES:
-        return ReceivedCase(await read_case(request))
-    data = await json_body(request)
+        return ReceivedCase(native_case(request, raw))
     from oligoguide.fhir.read import bundle_to_case  # the FHIR face is optional
 
     secret = case_key_secret(service_state(request))
-    # Validating a large Bundle is CPU-bound: a worker thread, so the event loop keeps serving.
-    reading = await run_in_threadpool(
-        lambda: bundle_to_case(data, case_key_secret=secret, lenient=lenient)
-    )
+    reading = bundle_to_case(body_json(raw), case_key_secret=secret, lenient=lenient)
     return ReceivedCase(reading.case, reading.warnings)
+
+
+async def read_keyed_input(request: Request, lenient: bool = False) -> ReceivedCase:
+    """`received_case` of the request's body. A FHIR Bundle is read in a worker thread (a large
+    one takes a while to validate), a native case on the event loop."""
+    raw = await request.body()
+    if content_type(request) not in FHIR_TYPES:
+        return received_case(request, raw, lenient)
+    return await run_in_threadpool(received_case, request, raw, lenient)

@@ -12,7 +12,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -210,7 +210,7 @@ class SlidingWindows:
             del self._events[oldest_key]
 
 
-class RateLimit(BaseHTTPMiddleware):
+class RateLimit:
     """Sliding one-minute windows, in memory, per process.
 
     Requests per client: the token's last characters, or the address when no token is sent
@@ -221,7 +221,11 @@ class RateLimit(BaseHTTPMiddleware):
     second one token guessing (and the audit row each refusal writes) would be unlimited.
     Valid-token requests never count as failures: they meet the per-token limit only. A locked
     address is refused whatever it sends, since telling a valid token from a guess would mean
-    checking it; the lock lifts when its oldest failure is a minute old."""
+    checking it; the lock lifts when its oldest failure is a minute old.
+
+    A plain ASGI middleware (as are the others here): Starlette's BaseHTTPMiddleware runs the
+    app in a task of its own and streams the answer back through a channel, which cost about a
+    fifth of the service's CPU time per assessment (bench/load_levels.py, docs/reliability.md)."""
 
     def __init__(
         self,
@@ -230,34 +234,45 @@ class RateLimit(BaseHTTPMiddleware):
         auth_failures_per_minute: int,
         trusted_proxies: ProxyNetworks = (),
     ) -> None:
-        super().__init__(app)
+        self.app = app
         self.requests = SlidingWindows(per_minute)
         self.auth_failures = SlidingWindows(auth_failures_per_minute)
         self.trusted_proxies = tuple(trusted_proxies)
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         address = client_address(request, self.trusted_proxies)
         auth = request.headers.get("authorization", "")
         client = auth[-12:] if auth else address
         now = time.monotonic()
+        refusal = None
         if self.auth_failures.full(address, now):
-            return _too_many(
+            refusal = _too_many(
                 f"at most {self.auth_failures.limit} failed authentications per minute "
                 "from one address",
                 self.auth_failures.retry_after(address, now),
             )
-        if self.requests.full(client, now):
-            return _too_many(
+        elif self.requests.full(client, now):
+            refusal = _too_many(
                 f"at most {self.requests.limit} requests per minute",
                 self.requests.retry_after(client, now),
             )
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
         self.requests.add(client, now)
-        response = await call_next(request)
-        if response.status_code == 401:
-            # Counted when the answer is known: requests already in flight when the limit is
-            # reached still finish, so a burst is bounded by the server's concurrency.
-            self.auth_failures.add(address, time.monotonic())
-        return response
+
+        async def counting_failures(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 401:
+                # Counted when the answer is known: requests already in flight when the limit
+                # is reached still finish, so a burst is bounded by the server's concurrency.
+                self.auth_failures.add(address, time.monotonic())
+            await send(message)
+
+        await self.app(scope, receive, counting_failures)
 
 
 def _too_many(detail: str, retry_after: int) -> Response:
@@ -266,11 +281,24 @@ def _too_many(detail: str, retry_after: int) -> Response:
     )
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            if request.url.path in DOCS_PATHS and name == "Content-Security-Policy":
-                continue  # the bundled API docs page needs its own scripts
-            response.headers.setdefault(name, value)
-        return response
+class SecurityHeaders:
+    """SECURITY_HEADERS on every answer of the app, unless the app set that header itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"] in DOCS_PATHS  # the bundled API docs page needs its own scripts
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if not (docs and name == "Content-Security-Policy"):
+                        headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

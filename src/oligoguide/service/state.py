@@ -34,4 +34,4 @@ def service_state(request: Request) -> ServiceState:
 
 def current_caller(request: Request) -> Caller:
     state = service_state(request)
-    return authenticate(request, state.tokens, state.local_mode)
+    return authenticate(request, state.tokens, lambda: state.local_mode)

@@ -2,8 +2,12 @@
 
 SQLite (the default) is a file in the user's data directory, used in WAL mode with foreign keys
 on, a busy timeout and synchronous=FULL (an acknowledged write survives a power cut). Every
-SQLite transaction starts with BEGIN IMMEDIATE: writers queue on the busy timeout instead of
-failing when two of them upgrade a read lock at once. PostgreSQL is used through psycopg 3.
+SQLite transaction that may write starts with BEGIN IMMEDIATE: writers queue on the busy timeout
+instead of failing when two of them upgrade a read lock at once. A transaction that only reads
+(an engine with the `READ_ONLY` execution option) starts with a plain, deferred BEGIN: in WAL
+mode it neither waits for the writer nor holds the write lock, so the per-request token checks
+no longer queue behind each other (and behind SQLite's busy back-off sleeps) under load.
+PostgreSQL is used through psycopg 3.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from oligoguide.store.errors import StoreError, StoreUnavailable, UnavailableRea
 DB_ENV = "OLIGOGUIDE_DB"
 #: How long a writer waits for another one before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 15_000
+#: Execution option marking an engine whose transactions only read (SQLite: deferred BEGIN).
+READ_ONLY = "oligoguide_read_only"
 
 
 def default_sqlite_path() -> Path:
@@ -124,7 +130,8 @@ def _sqlite_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -24,7 +24,13 @@ from oligoguide.model.errors import CaseInputError
 from oligoguide.model.io import case_from_data
 from oligoguide.model.vocab import DiseaseState
 from oligoguide.store import migrate
-from oligoguide.store.engine import display_url, make_engine, resolve_url, unavailable
+from oligoguide.store.engine import (
+    READ_ONLY,
+    display_url,
+    make_engine,
+    resolve_url,
+    unavailable,
+)
 from oligoguide.store.errors import (
     AlreadyExists,
     CaseNotFound,
@@ -210,6 +216,7 @@ class RegistryBase:
 
     def __init__(self, engine: Engine, url: URL) -> None:
         self._engine = engine
+        self._reader = engine.execution_options(**{READ_ONLY: True})  # same pool, deferred BEGIN
         self._url = url
         self._secrets: dict[str, bytes] = {}
 
@@ -260,9 +267,12 @@ class RegistryBase:
     # -- plumbing ------------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self) -> Iterator[Session]:
+    def _transaction(self, *, read_only: bool = False) -> Iterator[Session]:
+        """A session in one transaction. `read_only`: for transactions that never write (on
+        SQLite a deferred BEGIN, which in WAL mode does not queue for the write lock)."""
+        bind = self._reader if read_only else self._engine
         try:
-            with Session(self._engine, expire_on_commit=False) as session, session.begin():
+            with Session(bind, expire_on_commit=False) as session, session.begin():
                 yield session
         except StoreError:
             raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +33,7 @@ from oligoguide.store.registry_base import (
     SYSTEM,
     TOKEN_USE_RESOLUTION,
     RegistryBase,
+    _now,
 )
 from oligoguide.store.schema import (
     SecretRow,
@@ -91,25 +92,31 @@ class TokensPart(RegistryBase):
             and token.startswith(TOKEN_PREFIX)
             and len(token) <= _MAX_TOKEN_LENGTH
         )
-        with self._operation(ANONYMOUS, "authenticate", "token") as op:
-            row = None
-            if well_formed:
-                row = op.session.execute(
+        # The lookup only reads (the service does it on every request): a read transaction,
+        # which on SQLite does not queue for the write lock. The rare writes, a refusal's audit
+        # row and the last-use time, each take their own writing transaction afterwards.
+        row = None
+        if well_formed:
+            with self._transaction(read_only=True) as session:
+                row = session.execute(
                     select(TokenRow).where(TokenRow.token_hash == token_hash(token))
                 ).scalar_one_or_none()
-            if row is None:
+        if row is None or row.revoked_at is not None:
+            with self._operation(ANONYMOUS, "authenticate", "token") as op:
                 op.outcome = "denied"
-                op.detail = "unknown token" if well_formed else "malformed token"
-                return None
-            if row.revoked_at is not None:
-                op.outcome = "denied"
-                op.target_id = row.name
-                op.detail = "revoked token"
-                return None
-            if row.last_used_at is None or op.at - row.last_used_at >= TOKEN_USE_RESOLUTION:
-                row.last_used_at = op.at
-            op.audited = False
-            return Principal(name=row.name, role=Role(row.role))
+                if row is None:
+                    op.detail = "unknown token" if well_formed else "malformed token"
+                else:
+                    op.target_id = row.name
+                    op.detail = "revoked token"
+            return None
+        at = _now()
+        if row.last_used_at is None or at - row.last_used_at >= TOKEN_USE_RESOLUTION:
+            with self._transaction() as session:
+                session.execute(
+                    update(TokenRow).where(TokenRow.id == row.id).values(last_used_at=at)
+                )
+        return Principal(name=row.name, role=Role(row.role))
 
     def revoke_token(self, name: str, *, actor: str = "system") -> None:
         """Revoke a token for good. TokenNotFound if there is none of that name."""
@@ -148,7 +155,7 @@ class TokensPart(RegistryBase):
         runs in local mode. Not audited: it names no token and reads no clinical data, and one
         audit row per request would bury the entries that matter (writes, reads of cases,
         token changes, refused authentications)."""
-        with self._transaction() as session:
+        with self._transaction(read_only=True) as session:
             found = session.execute(
                 select(TokenRow.id).where(TokenRow.revoked_at.is_(None)).limit(1)
             ).first()

@@ -30,7 +30,7 @@ from oligoguide.dose import (
 from oligoguide.knowledge import default_knowledge_base
 from oligoguide.model.vocab import Site
 from oligoguide.service.auth import Caller
-from oligoguide.service.case_keys import LenientQuery, read_keyed_input
+from oligoguide.service.case_keys import LenientQuery, received_case
 from oligoguide.service.state import current_caller
 
 router = APIRouter(prefix="/v1", tags=["compute"])
@@ -38,11 +38,20 @@ CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
 @router.post("/assess", response_model=Assessment, summary="Assess a case (JSON or FHIR Bundle)")
-async def assess_case(request: Request, _: CallerDep, lenient: LenientQuery = False) -> Assessment:
+async def assess_case(request: Request, lenient: LenientQuery = False) -> Assessment:
     """Send a case as `application/json`, or an mCODE Bundle as `application/fhir+json`."""
-    received = await read_keyed_input(request, lenient)
-    # CPU-bound: in a worker thread, so a large case never stalls the event loop (/healthz).
-    return await run_in_threadpool(received.assess)
+    raw = await request.body()
+    # The token check (a registry query), reading the case and assessing it (CPU-bound) in one
+    # worker thread: the event loop keeps serving (/healthz), and a request crosses threads
+    # once rather than twice (a crossing wakes both threads: CPU time, and a wait for a free
+    # core on a busy machine; docs/reliability.md, "Latency at fixed load"). The caller is
+    # checked first, so an anonymous request is refused before its body is parsed.
+    return await run_in_threadpool(_assess_request, request, raw, lenient)
+
+
+def _assess_request(request: Request, raw: bytes, lenient: bool) -> Assessment:
+    current_caller(request)
+    return received_case(request, raw, lenient).assess()
 
 
 class AskRequest(BaseModel):
