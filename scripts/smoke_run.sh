@@ -25,7 +25,9 @@ cases="$(curl -fsS "${auth[@]}" "$url/v1/cases")"
 for id in crc-oligoprogression-01 nsclc-egfr-brain-oligoprogression-01; do
   grep -q "$id" <<< "$cases" || { echo "example case $id is not served"; exit 1; }
 done
-curl -fsS "${auth[@]}" "$url/v1/cases/crc-oligoprogression-01/report.json" | grep -q '"disease_state"' \
-  || { echo "the example case was not assessed"; exit 1; }
-curl -fsS "$url/ui/sign-in" | grep -qi "token" || { echo "the web UI did not answer"; exit 1; }
+# Whole bodies first: `curl | grep -q` can fail curl with "failure writing output" (pipefail).
+report="$(curl -fsS "${auth[@]}" "$url/v1/cases/crc-oligoprogression-01/report.json")"
+grep -q '"disease_state"' <<< "$report" || { echo "the example case was not assessed"; exit 1; }
+sign_in="$(curl -fsS "$url/ui/sign-in")"
+grep -qi "token" <<< "$sign_in" || { echo "the web UI did not answer"; exit 1; }
 echo "make run: serves the examples on $url (health, cases, assessment, web UI)"
