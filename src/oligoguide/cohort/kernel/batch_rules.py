@@ -11,8 +11,9 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from oligoguide.cohort.kernel import rules
 from oligoguide.cohort.kernel.context import PatientTable, Treatments
 from oligoguide.cohort.kernel.keys import KeyIndex
-from oligoguide.cohort.kernel.rules import writable
+from oligoguide.cohort.kernel.rule_steps import OVERALL, writable
 from oligoguide.cohort.kernel.stream import SITES, STATUSES, Batch, Columns, columns
+from oligoguide.cohort.kernel.timepoints import NULL_DAY
 from oligoguide.model.vocab import DIFFUSE_SITES, LesionObservation
 from oligoguide.response import arithmetic, selection
 from oligoguide.state import Thresholds
@@ -47,7 +48,7 @@ _LIMITS = tuple(
 _DIFFUSE = np.array([site in {s.value for s in DIFFUSE_SITES} for site in SITES], np.bool_)
 _SITES_BY_NAME = pa.array(sorted(SITES))
 _SITE_RANK = np.array([sorted(SITES).index(site) for site in SITES], np.int64)
-_OVERALL = pa.array(rules.OVERALL, pa.string())
+_OVERALL = pa.array(OVERALL, pa.string())
 
 
 def _lists(offsets: Any, values: pa.Array) -> pa.Array:
@@ -169,9 +170,9 @@ def warm_up() -> None:
     patients = PatientTable(
         index=KeyIndex.of(pa.array(["warm-up"])),
         clean=np.array([True, False]),  # and the entry for ids with no patient row
-        therapy_start=np.full(2, rules.NULL_DAY, np.int32),
-        therapy_end=np.full(2, rules.NULL_DAY, np.int32),
-        baseline_date=np.full(2, rules.NULL_DAY, np.int32),
+        therapy_start=np.full(2, NULL_DAY, np.int32),
+        therapy_end=np.full(2, NULL_DAY, np.int32),
+        baseline_date=np.full(2, NULL_DAY, np.int32),
     )
     treatments = Treatments(
         index=KeyIndex.of(pa.array([], pa.string())),

@@ -11,7 +11,8 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from oligoguide.cohort.kernel.keys import KeyIndex
-from oligoguide.cohort.kernel.rules import NULL_DAY, writable
+from oligoguide.cohort.kernel.rule_steps import writable
+from oligoguide.cohort.kernel.timepoints import NULL_DAY
 from oligoguide.cohort.sqltext import screen_sql, split_ctes
 from oligoguide.model.vocab import RADIATION_MODALITIES
 

@@ -237,3 +237,52 @@ def _nadir_of_sums(
         if measured == n_targets and (np.isnan(best) or total_size < best):
             best = total_size
     return best
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _overall(
+    at_baseline: bool,
+    n_t: int,
+    t_grows: bool,
+    n_t_measured: int,
+    t_gone: bool,
+    t_partial: bool,
+    n_nt: int,
+    nt_pd: bool,
+    nt_ne: bool,
+    nt_normal: bool,
+    new_pd: bool,
+) -> int:
+    """The overall response at the latest time point from the target response (PD, NE, CR, PR,
+    SD), the non-target response and new lesions (recist.py Tables 1 and 2)."""
+    t_resp = 0
+    if n_t > 0 and not at_baseline:
+        if t_grows:
+            t_resp = _PD
+        elif n_t_measured < n_t:
+            t_resp = _NE
+        elif t_gone:
+            t_resp = _CR
+        elif t_partial:
+            t_resp = _PR
+        else:
+            t_resp = _SD
+    if n_nt == 0:
+        nt_resp = 0  # none
+    elif nt_pd:
+        nt_resp = _PD
+    elif nt_ne:
+        nt_resp = _NE
+    elif nt_normal:
+        nt_resp = _CR
+    else:
+        nt_resp = _NON_CR
+    if at_baseline:
+        return _BASELINE
+    if new_pd or t_resp == _PD or nt_resp == _PD:
+        return _PD
+    if t_resp == 0:
+        return nt_resp if nt_resp in (_CR, _NON_CR) else _NE
+    if t_resp == _CR:
+        return _CR if nt_resp == _CR or nt_resp == 0 else _PR
+    return t_resp

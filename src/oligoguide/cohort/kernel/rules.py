@@ -11,8 +11,8 @@ that every problem is worded by one text.
 Rows arrive grouped by patient (`starts`); inside a patient they may be in any order. Lesion codes
 are dense and ordered as the lesion ids are, so ties broken by code are broken by id.
 
-The codes, limits and inlined steps live in `rule_steps.py` (re-exported here, where the kernel
-modules take them from); this module is the batch loop that combines them.
+The codes, limits and inlined steps live in `rule_steps.py` (the other kernel modules take them
+from there); this module is the batch loop that combines them.
 """
 
 from __future__ import annotations
@@ -23,40 +23,22 @@ import numpy as np
 from numba import njit
 
 from oligoguide.cohort.kernel.rule_steps import (
-    _BASELINE,
-    _CR,
-    _NE,
-    _NON_CR,
-    _PD,
-    _PR,
-    _SD,
     ABSENT,
-    BAD_CODE,
-    MAX_PER_ORGAN,
-    MAX_TARGETS,
-    MEASURABLE_MM,
-    MEASURABLE_NODE_MM,
     NORMAL_NODE_MM,
     NOT_EVALUATED,
     NULL_STATUS,
-    OVERALL,
-    PD_MM,
-    PD_REL,
     PR_REL,
     PRESENT,
-    TOO_SMALL,
-    TOO_SMALL_MM,
     UNEQUIVOCAL,
     WINDOW_DAYS,
     _grows,
     _nadir_of_sums,
+    _overall,
     _present,
     _row_order,
     _rows_valid,
     _select_targets,
     _size,
-    map_codes,
-    writable,
 )
 from oligoguide.cohort.kernel.timepoints import (
     NULL_DAY,
@@ -65,31 +47,6 @@ from oligoguide.cohort.kernel.timepoints import (
     point_of,
     study_days,
 )
-
-__all__ = [
-    "ABSENT",
-    "BAD_CODE",
-    "MAX_PER_ORGAN",
-    "MAX_TARGETS",
-    "MEASURABLE_MM",
-    "MEASURABLE_NODE_MM",
-    "NORMAL_NODE_MM",
-    "NOT_EVALUATED",
-    "NULL_DAY",
-    "NULL_STATUS",
-    "OVERALL",
-    "PD_MM",
-    "PD_REL",
-    "PRESENT",
-    "PR_REL",
-    "TOO_SMALL",
-    "TOO_SMALL_MM",
-    "UNEQUIVOCAL",
-    "WINDOW_DAYS",
-    "assess_batch",
-    "map_codes",
-    "writable",
-]
 
 
 @njit(cache=True, nogil=True)
@@ -408,38 +365,19 @@ def assess_batch(
             lo, hi, is_target, n, gday, wins, sizes, baseline, latest, n_t, days, values
         )
         sum_nadir = best if not np.isnan(best) and best < base_sum else base_sum
-        t_resp = 0
-        if n_t > 0 and latest != baseline:
-            if _grows(l_sum, sum_nadir, limits):
-                t_resp = _PD
-            elif n_t_measured < n_t:
-                t_resp = _NE
-            elif t_gone:
-                t_resp = _CR
-            elif base_sum > 0.0 and (l_sum - base_sum) / base_sum <= limits[PR_REL]:
-                t_resp = _PR
-            else:
-                t_resp = _SD
-        if n_nt == 0:
-            nt_resp = 0  # none
-        elif nt_pd:
-            nt_resp = _PD
-        elif nt_ne:
-            nt_resp = _NE
-        elif nt_normal:
-            nt_resp = _CR
-        else:
-            nt_resp = _NON_CR
-        if latest == baseline:
-            overall = _BASELINE
-        elif new_pd or t_resp == _PD or nt_resp == _PD:
-            overall = _PD
-        elif t_resp == 0:
-            overall = nt_resp if nt_resp in (_CR, _NON_CR) else _NE
-        elif t_resp == _CR:
-            overall = _CR if nt_resp == _CR or nt_resp == 0 else _PR
-        else:
-            overall = t_resp
+        overall = _overall(
+            latest == baseline,
+            n_t,
+            _grows(l_sum, sum_nadir, limits),
+            n_t_measured,
+            t_gone,
+            (l_sum - base_sum) / base_sum <= limits[PR_REL] if base_sum > 0.0 else False,
+            n_nt,
+            nt_pd,
+            nt_ne,
+            nt_normal,
+            new_pd,
+        )
 
         ok[p] = True
         latest_out[p] = latest

@@ -20,7 +20,8 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from oligoguide.cohort.inputs import TableFiles
-from oligoguide.cohort.kernel.rules import BAD_CODE, NULL_DAY, NULL_STATUS, map_codes, writable
+from oligoguide.cohort.kernel.rule_steps import BAD_CODE, NULL_STATUS, map_codes, writable
+from oligoguide.cohort.kernel.timepoints import NULL_DAY
 from oligoguide.cohort.schema import MEASUREMENT_COLUMNS, REQUIRED
 from oligoguide.model.vocab import LesionObservation, Site
 
