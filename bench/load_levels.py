@@ -1,7 +1,8 @@
 """Latency of POST /v1/assess at fixed fractions of the measured maximum throughput.
 
     .venv/bin/python bench/load_levels.py [--rounds 1] [--clients 8] [--max-seconds 10]
-        [--seconds 20] [--levels 0.5,0.8] [--pool 64] [--auth token|local] [--db URL]
+        [--seconds 20] [--levels 0.5,0.8] [--rates R,...] [--pool 64] [--auth token|local]
+        [--db URL]
 
 One run, one server (a real uvicorn process on 127.0.0.1, started as `load_test.py` starts it:
 the rate limit raised, SQLite in a fresh file unless --db names another registry, e.g.
@@ -14,6 +15,7 @@ the rate limit raised, SQLite in a fresh file unless --db names another registry
           the queue it caused (no coordinated omission). A pool of `--pool` threads sends
           them; `late p99` is how late sends left after their due time (if it approaches the
           latencies, the load generator, not the server, is the bottleneck).
+  N/s     `--rates`: the same open loop at fixed rates (compare two versions at one load).
 `--rounds N` repeats max and levels N times on the same server (each round's levels from its
 own maximum) and adds the median of every column over the rounds: the machine is shared, so
 one round can meet a burst of someone else's work. CPU columns: CPU time of the server process
@@ -194,11 +196,13 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=10.0)
     parser.add_argument("--seconds", type=float, default=20.0, help="per open-loop level")
     parser.add_argument("--levels", default="0.5,0.8", help="fractions of the maximum")
+    parser.add_argument("--rates", default="", help="also open loop at these requests/s")
     parser.add_argument("--pool", type=int, default=64, help="open-loop sender threads")
     parser.add_argument("--auth", choices=("token", "local"), default="token")
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
     args = parser.parse_args()
     fractions = [float(part) for part in args.levels.split(",") if part.strip()]
+    rates = [float(part) for part in args.rates.split(",") if part.strip()]
     if (
         not 1 <= args.rounds <= 10
         or not 1 <= args.clients <= 64
@@ -206,9 +210,11 @@ def main() -> None:
         or not 0 < args.max_seconds <= MAX_SECONDS
         or not 0 < args.seconds <= MAX_SECONDS
         or not all(0 < f <= 1.5 for f in fractions)
+        or not all(0 < r <= 2000 for r in rates)
     ):
         raise SystemExit(
-            "keep it bounded: 1-10 rounds, 1-64 clients, 1-256 senders, 120 s, levels <= 1.5"
+            "keep it bounded: 1-10 rounds, 1-64 clients, 1-256 senders, 120 s, levels <= 1.5, "
+            "rates <= 2000/s"
         )
     folder = tempfile.mkdtemp(prefix="oligoguide-levels-")
     db = args.db or f"sqlite:///{folder}/registry.sqlite3"
@@ -220,7 +226,7 @@ def main() -> None:
             for _ in range(20):  # warm-up: imports, caches, first connections
                 assess_step(client, 0, 0)
         for _ in range(args.rounds):
-            rounds.append(run_round(url, headers, process.pid, fractions, args))
+            rounds.append(run_round(url, headers, process.pid, fractions, rates, args))
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -246,9 +252,15 @@ def main() -> None:
 
 
 def run_round(
-    url: str, headers: dict[str, str], pid: int, fractions: list[float], args: argparse.Namespace
+    url: str,
+    headers: dict[str, str],
+    pid: int,
+    fractions: list[float],
+    rates: list[float],
+    args: argparse.Namespace,
 ) -> list[Level]:
-    """The closed-loop maximum, then each open-loop level at its fraction of that maximum."""
+    """The closed-loop maximum, then each open-loop level at its fraction of that maximum, then
+    the fixed rates."""
     closed = Phase("max")
     first = Level("max", 0.0, closed.latencies, [], closed.errors)
     with measured(first, pid):
@@ -256,6 +268,7 @@ def run_round(
     first.elapsed = closed.elapsed
     maximum = len(closed.latencies) / closed.elapsed
     levels = [Level(f"{f:.0%}", f * maximum) for f in fractions]
+    levels += [Level(f"{r:g}/s", r) for r in rates]
     for level in levels:
         clients = [
             httpx.Client(base_url=url, headers=headers, timeout=60) for _ in range(args.pool)
