@@ -24,13 +24,22 @@ EXAMPLE = Path(__file__).parent.parent / "examples" / "crc_oligoprogression.json
 CASE_ID = "crc-oligoprogression-01"
 
 
+def _weasyprint_modules() -> list[str]:
+    return [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]
+
+
 @pytest.fixture
-def unloaded(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As in a fresh process: WeasyPrint not yet imported, no verdict kept."""
+def unloaded(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As in a fresh process: WeasyPrint not yet imported, no verdict kept. Afterwards the
+    fake package a test imported is forgotten too (monkeypatch puts back only what it removed),
+    so a later test imports the real WeasyPrint, whatever the order the tests run in."""
     monkeypatch.setattr(pdf_module, "_loaded", False)
     monkeypatch.setattr(pdf_module, "_load_problem", None)
-    for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+    for name in _weasyprint_modules():
         monkeypatch.delitem(sys.modules, name)
+    yield
+    for name in _weasyprint_modules():
+        del sys.modules[name]
 
 
 @pytest.fixture
