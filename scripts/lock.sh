@@ -25,7 +25,7 @@ compile() {  # compile OUTPUT [uv options...]
 compile locks/all-dev.txt --extra all --extra dev
 compile locks/bench.txt --extra all --extra dev --extra bench --constraint locks/all-dev.txt
 compile locks/core.txt --constraint locks/all-dev.txt
-for extra in service cohort spark ask dev; do
+for extra in service cohort spark ask dev dicom; do
   compile "locks/$extra.txt" --extra "$extra" --constraint locks/all-dev.txt
 done
 # The build backend (pyproject's build-system requires, listed in locks/build.in): make installs

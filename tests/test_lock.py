@@ -46,7 +46,7 @@ GROUPS = {
     "all-dev.txt": ("all", "dev"),  # what `make` and .ci/run install
     "bench.txt": ("all", "dev", "bench"),
     "core.txt": (),
-    **{f"{extra}.txt": (extra,) for extra in ("service", "cohort", "spark", "ask", "dev")},
+    **{f"{extra}.txt": (extra,) for extra in ("service", "cohort", "spark", "ask", "dev", "dicom")},
 }
 
 
