@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from oligoguide.cli import ask, cohort, serve, token
+from oligoguide.cli import ask, cohort, dicom, serve, token
 from oligoguide.cli.assess import assess_command, demo_command, schema_command
 from oligoguide.cli.dose import dose_app
 from oligoguide.cli.kb import kb_app
@@ -22,5 +22,5 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(dose_app, name="dose")
 
 # The faces with heavy dependencies import them inside their commands, so the CLI stays quick.
-for face in (ask, cohort, serve, token):
+for face in (ask, cohort, dicom, serve, token):
     face.register(app)
