@@ -386,9 +386,7 @@ def test_cli_new_case_and_merge(tmp_path: Path) -> None:
     assert not out.exists()
     done = runner.invoke(app, ["import-sr", *paths, "--primary-site", "colorectal", "-o", str(out)])
     assert done.exit_code == 0, done.output
-    assert json.loads(out.read_text()) == _hand_case() | {
-        "lesions": json.loads(out.read_text())["lesions"]
-    }
+    assert json.loads(out.read_text()) == _hand_case()
     assessed = runner.invoke(app, ["assess", str(out), "--format", "json"])
     assert assessed.exit_code == 0
     again = runner.invoke(app, ["import-sr", paths[0], "--case", str(out), "-o", str(out)])
@@ -405,3 +403,8 @@ def test_cli_bad_files_exit_2_without_a_traceback(tmp_path: Path) -> None:
     assert not out.exists()
     assert "reportsi.dcm: not a DICOM SR" in result.output
     assert "none.dcm: cannot read" in result.output
+    folder = runner.invoke(
+        app, ["import-sr", str(tmp_path), "--primary-site", "nsclc", "-o", str(out)]
+    )
+    assert folder.exit_code == 2
+    assert f"{tmp_path}: cannot read" in folder.output

@@ -141,6 +141,8 @@ def _dataset(path: Path, label: str) -> Any:
         dataset = pydicom.dcmread(path)
     except InvalidDicomError:
         raise SrFileError(label, "not a DICOM file (no DICM file preamble)") from None
+    except (IsADirectoryError, PermissionError) as error:
+        raise SrFileError(label, f"cannot read: {error.strerror}") from None
     except Exception as error:  # truncated or corrupted bytes raise many types
         raise SrFileError(label, f"corrupted DICOM file: {error}") from None
     sop_class = str(dataset.get("SOPClassUID", "") or "")
