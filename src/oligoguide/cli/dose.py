@@ -1,6 +1,7 @@
 """`oligoguide dose ...`: BED/EQD2, schedule suggestions and organ-at-risk checks.
 
-Exit codes: 0 ok, 1 a constraint failed or has no sourced limit (`check`), 2 bad input.
+Exit codes: 0 ok, 1 a constraint failed or has no sourced limit (`check`; `check-plan` also
+when a metric is not evaluable), 2 bad input.
 Bad input prints one line `error: ...` to stderr, never a traceback.
 """
 
@@ -235,5 +236,39 @@ def check_command(
         typer.echo(report.model_dump_json())
     else:
         typer.echo("\n".join(_report_text(report)))
+    if not report.all_passed:
+        raise typer.Exit(1)
+
+
+@dose_app.command("check-plan")
+def check_plan_command(
+    rtstruct: Annotated[Path, typer.Option("--rtstruct", help="RTSTRUCT file (RS.dcm)")],
+    rtdose: Annotated[Path, typer.Option("--rtdose", help="RTDOSE file of the plan (RD.dcm)")],
+    rtplan: Annotated[
+        Path | None, typer.Option("--rtplan", help="RTPLAN file: the number of fractions")
+    ] = None,
+    fractions: Annotated[
+        int | None, typer.Option("--fractions", help="Number of fractions (else from --rtplan)")
+    ] = None,
+    fmt: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Check the organ-at-risk doses of an actual plan (DICOM RT) against the limit tables.
+
+    Exit 0 when every metric passes; 1 when one fails, has no sourced limit or is not
+    evaluable, or no organ at risk was recognised; 2 on bad input (one line naming the field).
+    """
+    try:  # the `dicom` extra: pydicom and numpy
+        from oligoguide.dicom.rt_check import check_plan
+        from oligoguide.dicom.rt_text import plan_check_lines
+    except ImportError as error:
+        _fail(f"DICOM support is not installed ({error.name}): pip install 'oligoguide[dicom]'")
+    try:
+        report = check_plan(rtstruct, rtdose, rtplan, fractions)
+    except OligoguideError as error:
+        _fail(str(error))
+    if fmt is OutputFormat.JSON:
+        typer.echo(report.model_dump_json())
+    else:
+        typer.echo("\n".join(plan_check_lines(report)))
     if not report.all_passed:
         raise typer.Exit(1)
