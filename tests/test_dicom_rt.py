@@ -329,9 +329,18 @@ def test_cli_text_json_and_exit_codes(files: dict[str, Path], tmp_path: Path) ->
     data = json.loads(out)
     assert data["fractions"] == 3
     assert data["all_passed"] is False
-    # Only a structure under its limits: every metric passes, exit 0. A small-bowel box at
-    # x -9..-5 (doses 6 and 7 Gy voxels), 9 planes: 2 x 5 x 9 voxels = 0.72 cc; its Dmax
-    # (7 Gy) is under the 3-fraction 25.2 Gy, but D5cc needs 5 cc: not evaluable -> exit 1.
+    # Only an esophagus box far under its limits: x -17..-1, y -15..15, 9 planes = 8.64 cc at
+    # 1.5-9.5 Gy; D5cc (x = -1 - 5000/540 mm -> 4.9 Gy) under 17.7 Gy, Dmax (9.47 Gy) under
+    # 25.2 Gy (TG-101, 3 fractions): every metric passes, exit 0.
+    low = struct_file(
+        tmp_path / "RS1.dcm", {"Esophagus": [box(-17, -1, -15, 15, z) for z in range(-8, 9, 2)]}
+    )
+    code, out, _ = _cli("--rtstruct", str(low), "--rtdose", str(files["rd"]), "--fractions", "3")
+    assert code == 0
+    assert "all constraints pass" in out
+    # A small-bowel box at x -9..-5 (doses 6 and 7 Gy voxels), 9 planes: 2 x 5 x 9 voxels =
+    # 0.72 cc; its Dmax (7 Gy) is under the 3-fraction 25.2 Gy, but D5cc needs 5 cc: not
+    # evaluable -> exit 1.
     small = struct_file(
         tmp_path / "RS2.dcm", {"Bowel_Small": [box(-9, -5, -5, 5, z) for z in range(-8, 9, 2)]}
     )

@@ -254,8 +254,7 @@ def check_plan_command(
 ) -> None:
     """Check the organ-at-risk doses of an actual plan (DICOM RT) against the limit tables.
 
-    Exit 0 when every metric passes; 1 when one fails, has no sourced limit or is not
-    evaluable, or no organ at risk was recognised; 2 on bad input (one line naming the field).
+    Exit 0 all pass; 1 a fail, no sourced limit, not evaluable or no organ found; 2 bad input.
     """
     try:  # the `dicom` extra: pydicom and numpy
         from oligoguide.dicom.rt_check import check_plan
