@@ -408,3 +408,38 @@ def test_cli_bad_files_exit_2_without_a_traceback(tmp_path: Path) -> None:
     )
     assert folder.exit_code == 2
     assert f"{tmp_path}: cannot read" in folder.output
+
+
+def test_rest_import_new_case_merge_and_refusals(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    from service_helpers import READER, client
+
+    api = client(READER)
+    auth = {"authorization": "Bearer r-token"}
+    paths = _studies(tmp_path)
+
+    def post(files: list[Path], **form: str) -> Any:
+        parts = [("files", (p.name, p.read_bytes(), "application/dicom")) for p in files]
+        return api.post("/v1/import-sr", files=parts, data=form, headers=auth)
+
+    assert api.post("/v1/import-sr", files=[("files", ("a", b"x"))]).status_code == 401
+    made = post(paths, primary_site="colorectal")
+    assert made.status_code == 200, made.text
+    assert made.json()["case"] == _hand_case()
+    assessed = api.post("/v1/assess", json=made.json()["case"], headers=auth)
+    assert assessed.json()["disease_state"] == assess(case_from_data(_hand_case())).disease_state
+    merged = post(paths[:1], case=json.dumps(made.json()["case"]))
+    assert merged.status_code == 200
+    assert merged.json()["case"] == _hand_case()
+    no_site = post(paths)
+    assert no_site.status_code == 422
+    assert "primary_site" in no_site.json()["detail"]
+    noise = tmp_path / "noise.dcm"
+    noise.write_bytes(b"not dicom")
+    refused = post([noise, Path(get_testdata_file("reportsi.dcm"))], primary_site="nsclc")
+    assert refused.status_code == 400
+    assert "noise.dcm: not a DICOM file" in refused.json()["detail"]
+    assert "reportsi.dcm: not a DICOM SR" in refused.json()["detail"]
+    bad_case = post(paths, case='{"case_id": "x"}')
+    assert bad_case.status_code == 422
+    assert bad_case.json()["errors"][0]["pointer"] == "/patient"

@@ -93,9 +93,10 @@ class SrReport:
     other_groups: int  # measurement groups that are not ROI groups (TID 1501 image-level)
 
 
-def read_report(path: Path) -> SrReport:
-    """One TID 1500 Measurement Report file, or SrFileError naming the file and the reason."""
-    label = str(path)
+def read_report(path: Path, label: str | None = None) -> SrReport:
+    """One TID 1500 Measurement Report file, or SrFileError naming the file (`label`, default
+    its path: an upload names the file as the sender called it) and the reason."""
+    label = label or str(path)
     try:
         size = path.stat().st_size
     except OSError as error:
@@ -306,13 +307,13 @@ def _group(group: Any, found: list[_Found]) -> SrGroup:
     )
 
 
-def read_reports(paths: list[Path]) -> list[SrReport]:
+def read_reports(paths: list[Path], labels: list[str] | None = None) -> list[SrReport]:
     """Every file read, in study-date order; SrImportError naming every file that is refused."""
     reports: list[SrReport] = []
     problems: list[str] = []
-    for path in paths:
+    for index, path in enumerate(paths):
         try:
-            reports.append(read_report(path))
+            reports.append(read_report(path, labels[index] if labels else None))
         except SrFileError as error:
             problems.append(str(error))
     if problems:

@@ -9,7 +9,7 @@ from oligoguide.service import problems
 from oligoguide.service.auth import TokenChecker
 from oligoguide.service.cds_jwt import JwksCache
 from oligoguide.service.middleware import BodyLimit, LoopbackHostOnly, RateLimit, SecurityHeaders
-from oligoguide.service.routes import cds, compute, health
+from oligoguide.service.routes import cds, compute, dicom_sr, health
 from oligoguide.service.settings import Settings
 from oligoguide.service.state import ServiceState
 
@@ -49,6 +49,7 @@ def create_app(settings: Settings, tokens: TokenChecker, registry: object = None
     app.add_middleware(LoopbackHostOnly, local_mode=lambda: state.local_mode)
     app.include_router(health.router)
     app.include_router(compute.router)
+    app.include_router(dicom_sr.router)
     app.include_router(cds.router)
     if registry is not None:
         from oligoguide.service import registry_adapter, ui
