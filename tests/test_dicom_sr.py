@@ -443,3 +443,53 @@ def test_rest_import_new_case_merge_and_refusals(tmp_path: Path) -> None:
     bad_case = post(paths, case='{"case_id": "x"}')
     assert bad_case.status_code == 422
     assert bad_case.json()["errors"][0]["pointer"] == "/patient"
+
+
+def test_ui_upload_new_case_then_merge(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    import re
+
+    from service_helpers import ui_site
+
+    def csrf_of(html: str) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        assert found is not None
+        return found.group(1)
+
+    first, second = sorted(_studies(tmp_path))  # study1.dcm, study2.dcm
+    with ui_site(tmp_path) as (client, tokens, registry):
+        form = client.get("/ui/sign-in")
+        client.post(
+            "/ui/sign-in",
+            data={"csrf_token": csrf_of(form.text), "token": tokens["clinician"], "next": "/ui/"},
+        )
+        page = client.get("/ui/import-sr")
+        assert page.status_code == 200
+        csrf = csrf_of(page.text)
+
+        def upload(url: str, paths: list[Path], **form: str) -> Any:
+            parts = [("files", (p.name, p.read_bytes(), "application/dicom")) for p in paths]
+            return client.post(url, data={"csrf_token": csrf, **form}, files=parts)
+
+        no_site = upload("/ui/import-sr", [first])
+        assert no_site.status_code == 422
+        assert "Choose the primary cancer" in no_site.text
+        refused = upload(
+            "/ui/import-sr", [Path(get_testdata_file("reportsi.dcm"))], primary_site="nsclc"
+        )
+        assert refused.status_code == 400
+        assert "reportsi.dcm: not a DICOM SR" in refused.text
+        made = upload("/ui/import-sr", [first], primary_site="colorectal")
+        assert made.status_code == 303
+        assert made.headers["location"] == "/ui/cases/sr-SR-PT-1"
+        case_page = client.get(made.headers["location"])
+        assert "Imported: lesion &#39;L1&#39; added" in case_page.text
+        merge = client.get("/ui/cases/sr-SR-PT-1/import-sr")
+        assert 'name="edited_version" value="1"' in merge.text
+        merged = upload("/ui/cases/sr-SR-PT-1/import-sr", [second], edited_version="1")
+        assert merged.status_code == 303
+        stored = registry.get_case("sr-SR-PT-1", "t")
+        assert stored.version == 2
+        assert stored.case == case_from_data(_hand_case())
+        stale = upload("/ui/cases/sr-SR-PT-1/import-sr", [second], edited_version="1")
+        assert stale.status_code == 409

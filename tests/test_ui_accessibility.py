@@ -43,6 +43,8 @@ def _violations(page: Any) -> list[str]:
         "/ui/cases/{case}",
         "/ui/cases/{case}/assessment",
         "/ui/cases/{case}/edit",
+        "/ui/import-sr",
+        "/ui/cases/{case}/import-sr",
         "/ui/ask",
         "/ui/dose",
         "/ui/kb",
