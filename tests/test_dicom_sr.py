@@ -226,7 +226,13 @@ def test_merge_keeps_everything_and_reports_conflicts(tmp_path: Path) -> None:
     assert any(x["id"] == "P9" for x in data["lesions"])
     assert len(result.conflicts) == 1
     assert "30 mm" in result.conflicts[0]
-    assert "31" in result.conflicts[0]
+    assert "the case has 31 mm" in result.conflicts[0]
+    held["lesions"][1]["measurements"].append({"date": DAY_2.isoformat(), "status": "present"})
+    held["lesions"][1]["id"] = "L3"  # the SR's new rib lesion, already in the case without size
+    again = import_reports(read_reports(paths), case_data=held).conflicts
+    assert any("the case has 'peritoneum': the case's kept" in c for c in again)
+    wanted = "lesion 'L3' on 2024-04-10: the SR gives 12 mm, the case has status 'present'"
+    assert any(c.startswith(wanted) for c in again)
     assert held["lesions"][0]["measurements"] == [{"date": DAY_1.isoformat(), "diameter_mm": 31}]
     assert {x.id for x in result.case.lesions} == {"L1", "P9", UID_L2, "N1", "L3"}
 

@@ -218,9 +218,11 @@ def _merge(
             held.append({"date": day.isoformat(), "diameter_mm": value})
             added += 1
         elif not _same(present.get("diameter_mm"), value):
+            held_mm = present.get("diameter_mm")
+            has = f"{held_mm!r} mm" if held_mm is not None else f"status {present.get('status')!r}"
             conflicts.append(
-                f"lesion {lesion_id!r} on {day}: the SR gives {value:g} mm, the case has "
-                f"{present.get('diameter_mm')!r} mm: the case's value kept"
+                f"lesion {lesion_id!r} on {day}: the SR gives {value:g} mm, the case has {has}: "
+                "the case's measurement kept"
             )
     held.sort(key=lambda m: str(m.get("date")))
     notes.append(
