@@ -205,3 +205,26 @@ def test_an_implausible_size_is_flagged_and_a_draft_is_kept(browser: Any, server
     page.goto(server.url + "/ui/?q=draft-kept")
     expect(page.get_by_text("draft-kept")).to_have_count(0)
     assert not page.console_errors, page.console_errors
+
+
+def test_dates_are_typed_and_shown_as_iso_with_a_calendar(browser: Any, server: Server) -> None:
+    from playwright.sync_api import expect
+
+    page = _page(browser, locale="de-DE")  # a European browser: its own date display is d.m.y
+    _sign_in(page, server, server.clinician_token)
+    page.goto(server.url + "/ui/cases/new")
+    birth = page.locator("#f-patient-birth_date")
+    expect(birth).to_have_attribute("placeholder", "YYYY-MM-DD")
+    birth.fill("15.01.1960")  # typed the European way: flagged at once, never stored as it reads
+    birth.dispatch_event("change")
+    expect(page.locator("#f-patient-birth_date-future")).to_contain_text("YYYY-MM-DD")
+    birth.fill("1960-01-15")
+    birth.dispatch_event("change")
+    expect(page.locator("#f-patient-birth_date-future")).to_have_count(0)
+    # the calendar writes an ISO date back into the box
+    button = page.get_by_role("button", name="Pick Birth date from a calendar")
+    expect(button).to_be_visible()
+    page.locator("#f-patient-birth_date ~ input.date-picker").first.fill("1961-02-03")
+    page.locator("#f-patient-birth_date ~ input.date-picker").first.dispatch_event("change")
+    expect(birth).to_have_value("1961-02-03")
+    assert not page.console_errors, page.console_errors

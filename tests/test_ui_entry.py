@@ -180,7 +180,12 @@ def test_a_future_date_is_refused_at_its_field_and_date_inputs_carry_today(site:
     client, tokens, registry = site
     _sign_in(client, tokens["clinician"])
     page = client.get("/ui/cases/new").text
-    assert re.search(r'name="/patient/birth_date" type="date" max="\d{4}-\d{2}-\d{2}"', page)
+    # typed and shown as YYYY-MM-DD whatever the locale (ui.js adds a calendar button)
+    assert re.search(
+        r'name="/patient/birth_date" type="text"[^>]*pattern="\\d\{4\}-\\d\{2\}-\\d\{2\}"'
+        r'[^>]*placeholder="YYYY-MM-DD"[^>]*data-max-date="\d{4}-\d{2}-\d{2}"',
+        page,
+    )
     data = stored_data(_nsclc_with_brain_mri("entry-4"))
     data["imaging"][0]["date"] = "2999-01-01"
     response = client.post("/ui/cases/new", data=_as_form(data, _csrf(client)))

@@ -23,6 +23,7 @@
     box.innerHTML = html.trim();
     var row = box.firstElementChild;
     rows.appendChild(row);
+    Array.prototype.forEach.call(row.querySelectorAll("input[data-date]"), addPicker);
     var first = row.querySelector("input, select");
     if (first) { first.focus(); }
   }
@@ -70,12 +71,50 @@
     else { input.removeAttribute("aria-describedby"); }
   }
 
-  // A date after today is flagged at once, next to its field (the server refuses it too).
+  // Dates are typed and shown as YYYY-MM-DD whatever the browser's locale (a "01/06/2025" could
+  // be read two ways); anything else, or a date after today, is flagged at once next to the field
+  // (the server refuses both too).
+  var ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
   function checkDate(input) {
     var max = input.getAttribute("data-max-date");
-    var future = Boolean(max && input.value && input.value > max);
-    flag(input, "future", "future-date",
-      future ? "This date is after today (" + max + "): check it." : null);
+    var value = input.value.trim();
+    var message = null;
+    if (value && !ISO_DATE.test(value)) {
+      message = "Type the date as year-month-day, YYYY-MM-DD (for example 1960-01-15).";
+    } else if (max && value && value > max) {
+      message = "This date is after today (" + max + "): check it.";
+    }
+    flag(input, "future", "future-date", message);
+  }
+
+  // A calendar beside each date box: the browser's own picker, whose ISO value is written back
+  // into the box, so the shown date stays YYYY-MM-DD.
+  function addPicker(input) {
+    var picker = document.createElement("input");
+    picker.type = "date";
+    picker.className = "date-picker";
+    picker.tabIndex = -1;
+    picker.setAttribute("aria-hidden", "true");
+    if (input.getAttribute("data-max-date")) { picker.max = input.getAttribute("data-max-date"); }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary small pick-date";
+    button.textContent = "Calendar";
+    var label = document.querySelector("label[for='" + input.id + "']");
+    button.setAttribute("aria-label", "Pick " + (label ? label.textContent.trim() : "the date") +
+      " from a calendar");
+    button.addEventListener("click", function () {
+      if (ISO_DATE.test(input.value.trim())) { picker.value = input.value.trim(); }
+      if (typeof picker.showPicker === "function") { picker.showPicker(); } else { picker.focus(); }
+    });
+    picker.addEventListener("change", function () {
+      input.value = picker.value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      input.focus();
+    });
+    input.insertAdjacentElement("afterend", button);
+    button.insertAdjacentElement("afterend", picker);
   }
 
   // A diameter larger than any plausible metastasis (a cm/mm slip) is flagged at once too.
@@ -171,6 +210,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.documentElement.classList.add("js");
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-date]"), addPicker);
     var caseForm = document.getElementById("case-form");
     if (caseForm) {
       offerDraft(caseForm);
