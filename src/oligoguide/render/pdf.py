@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oligoguide.assess import Assessment
 from oligoguide.model.errors import OligoguideError
 from oligoguide.render.header import ReportMeta
 from oligoguide.render.html import render_html
+
+if TYPE_CHECKING:
+    from oligoguide.dicom.rt_check import PlanCheckReport
 
 # What enables PDF reports on Debian/Ubuntu (the HTML report needs none of it).
 INSTALL_HINT = (
@@ -74,9 +77,15 @@ def pdf_problem() -> str | None:
     return None
 
 
-def render_pdf(a: Assessment, figures: Sequence[str] = (), meta: ReportMeta | None = None) -> bytes:
-    """The HTML report (see render_html for `figures` and `meta`) as a PDF with page numbers."""
-    return html_to_pdf(render_html(a, figures, meta))
+def render_pdf(
+    a: Assessment,
+    figures: Sequence[str] = (),
+    meta: ReportMeta | None = None,
+    plan_check: PlanCheckReport | None = None,
+) -> bytes:
+    """The HTML report (see render_html for `figures`, `meta` and `plan_check`) as a PDF with
+    page numbers."""
+    return html_to_pdf(render_html(a, figures, meta, plan_check))
 
 
 def html_to_pdf(html: str) -> bytes:

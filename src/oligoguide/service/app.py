@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 from fastapi import FastAPI
 
 from oligoguide.knowledge import default_knowledge_base
@@ -50,6 +52,10 @@ def create_app(settings: Settings, tokens: TokenChecker, registry: object = None
     app.include_router(health.router)
     app.include_router(compute.router)
     app.include_router(dicom_sr.router)
+    if importlib.util.find_spec("pydicom") is not None:  # the `dicom` extra: RT plan check
+        from oligoguide.service.routes import dicom_rt
+
+        app.include_router(dicom_rt.router)
     app.include_router(cds.router)
     if registry is not None:
         from oligoguide.service import registry_adapter, ui

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -23,6 +23,9 @@ from oligoguide.service.problems import ProblemError
 from oligoguide.service.reassess import reassess
 from oligoguide.service.state import current_caller, service_state
 from oligoguide.store import CaseRecord, Registry
+
+if TYPE_CHECKING:
+    from oligoguide.dicom.rt_check import PlanCheckReport
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 CallerDep = Annotated[Caller, Depends(current_caller)]
@@ -257,11 +260,27 @@ def report(
     reg: RegistryDep,
     version: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
+    return _report(case_id, fmt, caller, reg, version)
+
+
+def _report(
+    case_id: str,
+    fmt: ReportFormat,
+    caller: Caller,
+    reg: Registry,
+    version: int | None,
+    plan_check: PlanCheckReport | None = None,
+) -> Response:
     record = reg.get_case(case_id, caller.name, version)
     # the current knowledge base (stored runs stay in /assessments), with the import's warnings
     result = reassess(reg, record, caller.name)
     body: bytes
-    if fmt == "json":
+    if fmt == "json" and plan_check is not None:
+        data = result.model_dump(mode="json") | {
+            "plan_dose_check": plan_check.model_dump(mode="json")
+        }
+        body = json.dumps(data, indent=2).encode()
+    elif fmt == "json":
         body = result.model_dump_json(indent=2).encode()
     elif fmt == "fhir":
         from oligoguide.fhir.write import assessment_to_bundle
@@ -271,11 +290,51 @@ def report(
         figures = all_figures(record.case, result)
         meta = ReportMeta(record.version, record.created_by, caller.name)
         if fmt == "html":
-            body = render_html(result, figures, meta).encode()
+            body = render_html(result, figures, meta, plan_check).encode()
         else:
-            body = render_pdf(result, figures, meta)
+            body = render_pdf(result, figures, meta, plan_check)
     digest = hashlib.sha256(body).hexdigest()[:16]
     headers = {"ETag": f'"{digest}"'}
     if fmt == "pdf":
         headers |= report_attachment(case_id, record.version, "pdf")  # as the UI names it
     return Response(body, media_type=MEDIA[fmt], headers=headers)
+
+
+@router.post(
+    "/{case_id}/report.{fmt}",
+    summary="The report (html, pdf or json) with a treatment plan dose check of attached DICOM RT",
+)
+def report_with_plan(
+    case_id: str,
+    fmt: Literal["html", "pdf", "json"],
+    caller: CallerDep,
+    reg: RegistryDep,
+    rtstruct: Annotated[UploadFile, File(description="RTSTRUCT: the structure set")],
+    rtdose: Annotated[UploadFile, File(description="RTDOSE: the plan's dose grid (PLAN, Gy)")],
+    rtplan: Annotated[
+        UploadFile | None, File(description="RTPLAN: the number of fractions planned")
+    ] = None,
+    fractions: Annotated[
+        int | None, Form(ge=1, le=60, description="Number of fractions (else from rtplan)")
+    ] = None,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    """The GET report of the case, with a "Treatment plan dose check" section after the plan
+    (json: the check under `plan_dose_check`), from the same `check_plan` as POST
+    /v1/dose/check-plan; nothing is stored. A refused file is a 400 naming it."""
+    try:  # the `dicom` extra
+        from oligoguide.service.routes.dicom_rt import (
+            PlanUploadError,
+            check_uploaded_plan,
+            refused,
+            required_uploads,
+        )
+    except ImportError:  # pragma: no cover - the extra is part of `all`
+        raise ProblemError(503, "Plan check unavailable", "needs the 'dicom' extra") from None
+    reg.get_case(case_id, caller.name, version)  # an unknown case before reading any file
+    structure, dose, plan = required_uploads(rtstruct, rtdose, rtplan)
+    try:
+        check = check_uploaded_plan(structure, dose, plan, fractions)
+    except PlanUploadError as error:
+        raise refused(error) from None
+    return _report(case_id, fmt, caller, reg, version, check)
