@@ -18,8 +18,10 @@ import pytest
 pytest.importorskip("pydicom")
 pytest.importorskip("fastapi")
 
+import test_ui_browser
 from oligoguide.dicom.rt_check import check_plan
 from oligoguide.dose import default_dose_tables
+from oligoguide.render.pdf import pdf_problem
 from service_helpers import READER, client, ui_site
 from test_dicom_rt import (
     CORD_AREA_YZ,
@@ -31,6 +33,8 @@ from test_dicom_rt import (
     struct_file,
 )
 
+browser = test_ui_browser.browser  # the browser and live server of the UI browser tests
+server = test_ui_browser.server
 AUTH = {"authorization": "Bearer r-token"}
 EXAMPLE = Path(__file__).parent.parent / "examples" / "crc_oligoprogression.json"
 
@@ -121,7 +125,7 @@ def test_rest_bad_files_are_400_naming_file_and_attribute(
         fractions="5",
     )
     assert too_many.status_code == 400
-    assert "NumberOfFractionsPlanned: is 3, but --fractions is 5" in too_many.json()["detail"]
+    assert "NumberOfFractionsPlanned: is 3, but fractions is 5" in too_many.json()["detail"]
 
 
 def test_rest_check_plan_needs_authentication(files: dict[str, Path]) -> None:  # noqa: F811
@@ -215,6 +219,15 @@ def test_report_with_an_attached_plan(files: dict[str, Path], tmp_path: Path) ->
         assert "exceeds limit" in text
         assert "SpinalCord" in text
         assert "https://doi.org/" in text
+        pdf = web.post(f"/v1/cases/{case_id}/report.pdf", files=sent, headers=auth)
+        if pdf_problem() is None:
+            assert pdf.status_code == 200
+            assert pdf.content.startswith(b"%PDF")
+            assert len(pdf.content) > len(
+                web.get(f"/v1/cases/{case_id}/report.pdf", headers=auth).content
+            )
+        else:
+            assert pdf.status_code == 503
         plain = web.get(f"/v1/cases/{case_id}/report.html", headers=auth)
         assert "Treatment plan dose check" not in plain.text
         data = web.post(f"/v1/cases/{case_id}/report.json", files=sent, headers=auth).json()
@@ -234,3 +247,24 @@ def test_report_with_an_attached_plan(files: dict[str, Path], tmp_path: Path) ->
         unknown = web.post("/v1/cases/nope/report.html", files=sent, headers=auth)
         assert unknown.status_code == 404
         assert web.post(f"/v1/cases/{case_id}/report.html", files=sent).status_code == 401
+
+
+def test_the_plan_check_result_passes_axe(
+    files: dict[str, Path],  # noqa: F811
+    browser: Any,
+    server: Any,
+) -> None:
+    """The dose page with a plan check's table and lists: no serious axe-core violation (the
+    empty page is in tests/test_ui_accessibility.py)."""
+    pytest.importorskip("axe_playwright_python")
+    import test_ui_accessibility as a11y
+
+    page = test_ui_browser._page(browser)
+    test_ui_browser._sign_in(page, server, server.clinician_token)
+    page.goto(server.url + "/ui/dose")
+    page.set_input_files("#d-rtstruct", str(files["rs"]))
+    page.set_input_files("#d-rtdose", str(files["rd"]))
+    page.set_input_files("#d-rtplan", str(files["rp"]))
+    page.get_by_role("button", name="Check the plan").click()
+    page.wait_for_selector("table.plan-check-table")
+    assert a11y._violations(page) == []

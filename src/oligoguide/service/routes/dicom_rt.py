@@ -82,7 +82,8 @@ def check_uploaded_plan(
             report = check_plan(paths["rtstruct"], paths["rtdose"], paths.get("rtplan"), fractions)
         except RtInputError as error:
             part = roles.get(error.file, "rtstruct")
-            text = f"{rename(error.file)}: {error.field}: {rename(error.message)}"
+            message = rename(error.message).replace("--fractions", "fractions")
+            text = f"{rename(error.file)}: {error.field}: {message}"
             raise PlanUploadError(400, part, text) from None
         except DoseInputError as error:
             message = error.message.replace("--fractions N", "fractions").replace(
