@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from oligoguide.dicom.rt_check import PlanCheckReport
 
 STATUS_LABELS = {
-    "pass": "pass",
+    "pass": "pass",  # nosec B105 - a check status label, not a password
     "fail": "exceeds limit",
     "no_sourced_limit": "no sourced limit",
     "not_evaluable": "not evaluable",
