@@ -278,7 +278,7 @@ def test_dose_and_knowledge_pages(browser: Any, server: Server) -> None:
     _sign_in(page, server, server.clinician_token)
     _nav(page, "Dose").click()
     page.get_by_label("Total dose (Gy)").fill("48")
-    page.get_by_label("Fractions").fill("4")
+    page.get_by_label("Fractions", exact=True).fill("4")
     page.get_by_role("button", name="Calculate").click()
     expect(page.locator(".result .big")).to_contain_text("BED 105.6 Gy")
     page.get_by_label("Site").select_option("lung")
