@@ -7,7 +7,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -21,6 +21,12 @@ from oligoguide.service.case_keys import LenientQuery, ReceivedCase, read_keyed_
 from oligoguide.service.downloads import report_attachment
 from oligoguide.service.problems import ProblemError
 from oligoguide.service.reassess import reassess
+from oligoguide.service.routes.rt_params import (
+    PlanFractions,
+    RtDoseUpload,
+    RtPlanUpload,
+    RtStructUpload,
+)
 from oligoguide.service.state import current_caller, service_state
 from oligoguide.store import CaseRecord, Registry
 
@@ -309,14 +315,10 @@ def report_with_plan(
     fmt: Literal["html", "pdf", "json"],
     caller: CallerDep,
     reg: RegistryDep,
-    rtstruct: Annotated[UploadFile, File(description="RTSTRUCT: the structure set")],
-    rtdose: Annotated[UploadFile, File(description="RTDOSE: the plan's dose grid (PLAN, Gy)")],
-    rtplan: Annotated[
-        UploadFile | None, File(description="RTPLAN: the number of fractions planned")
-    ] = None,
-    fractions: Annotated[
-        int | None, Form(ge=1, le=60, description="Number of fractions (else from rtplan)")
-    ] = None,
+    rtstruct: RtStructUpload,
+    rtdose: RtDoseUpload,
+    rtplan: RtPlanUpload = None,
+    fractions: PlanFractions = None,
     version: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     """The GET report of the case, with a "Treatment plan dose check" section after the plan

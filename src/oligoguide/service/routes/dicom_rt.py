@@ -19,13 +19,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, UploadFile
 
 from oligoguide.dicom.rt_check import PlanCheckReport, check_plan
 from oligoguide.dicom.rt_read import RtInputError
 from oligoguide.dose import DoseInputError
 from oligoguide.service.auth import Caller
 from oligoguide.service.problems import ProblemError
+from oligoguide.service.routes.rt_params import (
+    PlanFractions,
+    RtDoseUpload,
+    RtPlanUpload,
+    RtStructUpload,
+)
 from oligoguide.service.state import current_caller
 
 router = APIRouter(prefix="/v1", tags=["dicom"])
@@ -143,14 +149,10 @@ def required_uploads(
 )
 def dose_check_plan(
     _: CallerDep,
-    rtstruct: Annotated[UploadFile, File(description="RTSTRUCT: the structure set")],
-    rtdose: Annotated[UploadFile, File(description="RTDOSE: the plan's dose grid (PLAN, Gy)")],
-    rtplan: Annotated[
-        UploadFile | None, File(description="RTPLAN: the number of fractions planned")
-    ] = None,
-    fractions: Annotated[
-        int | None, Form(ge=1, le=60, description="Number of fractions (else from rtplan)")
-    ] = None,
+    rtstruct: RtStructUpload,
+    rtdose: RtDoseUpload,
+    rtplan: RtPlanUpload = None,
+    fractions: PlanFractions = None,
 ) -> PlanCheckReport:
     """The report `oligoguide dose check-plan --format json` prints: each organ at risk's
     metrics judged against the limit tables (pass, fail, no_sourced_limit, not_evaluable), with

@@ -310,12 +310,16 @@ def _import_error(
 
 @router.get("/cases/{case_id}")
 def case_view(case_id: str, ui: UiDep) -> Response:
+    from oligoguide.knowledge import default_knowledge_base
+    from oligoguide.render.wording import Wording
+
     caller = ui.need()
     record, result = _load(ui, caller, case_id)
     with _store_errors():
         history = _registry(ui).assessments(case_id, caller.name)
     return ui.page(
         "case.html",
+        clean=Wording(result, default_knowledge_base()).clean,
         title=f"Case {case_id}",
         record=record,
         case=record.case,
