@@ -119,9 +119,10 @@ class BodyLimit:
     exception raised into the app instead would meet the app's own handlers first, e.g. a 500
     from the catch-all one or a 400 from FastAPI's body parser.)"""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, setting: str = "max_body_bytes") -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.setting = setting  # named in the 413, so the operator knows which limit to raise
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -164,7 +165,9 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(
-            413, "Request body too large", f"the limit is {self.max_bytes} bytes"
+            413,
+            "Request body too large",
+            f"the limit is {self.max_bytes} bytes (setting {self.setting})",
         )
         await response(scope, receive, send)
 
