@@ -68,17 +68,18 @@ def dose_file(
     orientation: list[int] = AXIAL,
     summation: str = "PLAN",
     units: str = "GY",
+    z_frames: list[float] = Z_FRAMES,  # more frames: a larger file (the upload-limit tests)
 ) -> Path:
     ds = Dataset()
     ds.SOPInstanceUID = generate_uid()
     ds.Modality = "RTDOSE"
     ds.FrameOfReferenceUID = frame
-    ds.ImagePositionPatient = [X0, Y0, Z_FRAMES[0]]
+    ds.ImagePositionPatient = [X0, Y0, z_frames[0]]
     ds.ImageOrientationPatient = orientation
     ds.PixelSpacing = [DY, DX]
-    ds.GridFrameOffsetVector = [z - Z_FRAMES[0] for z in Z_FRAMES]
+    ds.GridFrameOffsetVector = [z - z_frames[0] for z in z_frames]
     ds.FrameIncrementPointer = 0x3004000C
-    ds.Rows, ds.Columns, ds.NumberOfFrames = NY, NX, len(Z_FRAMES)
+    ds.Rows, ds.Columns, ds.NumberOfFrames = NY, NX, len(z_frames)
     ds.SamplesPerPixel = 1
     ds.PhotometricInterpretation = "MONOCHROME2"
     ds.BitsAllocated = ds.BitsStored = 32
@@ -92,7 +93,7 @@ def dose_file(
     ds.ReferencedRTPlanSequence[0].ReferencedSOPInstanceUID = PLAN_UID
     x = X0 + DX * np.arange(NX)
     plane = np.tile(A + B * x, (NY, 1))
-    units_grid = np.round(np.stack([plane] * len(Z_FRAMES)) / SCALING).astype("<u4")
+    units_grid = np.round(np.stack([plane] * len(z_frames)) / SCALING).astype("<u4")
     ds.PixelData = units_grid.tobytes()
     return _save(ds, path, "1.2.840.10008.5.1.4.1.1.481.2")
 

@@ -45,6 +45,14 @@ def serve_command(
             min=1_000, help="Largest request body in bytes (default: the service's, 2000000)"
         ),
     ] = None,
+    max_upload_bytes: Annotated[
+        int | None,
+        typer.Option(
+            min=1_000,
+            help="Largest request body of the DICOM upload routes (RT plan check, SR import) in "
+            "bytes (default: the service's, 100000000)",
+        ),
+    ] = None,
     trusted_proxies: Annotated[
         str,
         typer.Option(
@@ -84,7 +92,7 @@ def serve_command(
             base_url=base_url,
             cds_issuers=issuers,
             trusted_proxies=trusted_proxies,
-            **limits(rate_limit, auth_failure_limit, max_body_bytes),
+            **limits(rate_limit, auth_failure_limit, max_body_bytes, max_upload_bytes),
         )
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
@@ -144,13 +152,17 @@ def revoke_session_tokens(registry: Registry) -> None:
 
 
 def limits(
-    rate_limit: int | None, auth_failure_limit: int | None, max_body_bytes: int | None
+    rate_limit: int | None,
+    auth_failure_limit: int | None,
+    max_body_bytes: int | None,
+    max_upload_bytes: int | None = None,
 ) -> dict[str, int]:
     """The limits the operator set; the others keep the service's defaults."""
     given = {
         "rate_limit_per_minute": rate_limit,
         "auth_failure_limit_per_minute": auth_failure_limit,
         "max_body_bytes": max_body_bytes,
+        "max_upload_bytes": max_upload_bytes,
     }
     return {name: value for name, value in given.items() if value is not None}
 

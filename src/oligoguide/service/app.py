@@ -10,10 +10,11 @@ from oligoguide.knowledge import default_knowledge_base
 from oligoguide.service import problems
 from oligoguide.service.auth import TokenChecker
 from oligoguide.service.cds_jwt import JwksCache
-from oligoguide.service.middleware import BodyLimit, LoopbackHostOnly, RateLimit, SecurityHeaders
+from oligoguide.service.middleware import LoopbackHostOnly, RateLimit, SecurityHeaders
 from oligoguide.service.routes import cds, compute, dicom_sr, health
 from oligoguide.service.settings import Settings
 from oligoguide.service.state import ServiceState
+from oligoguide.service.upload_limit import RouteBodyLimit
 
 
 class StartupRefusedError(RuntimeError):
@@ -47,7 +48,11 @@ def create_app(settings: Settings, tokens: TokenChecker, registry: object = None
         auth_failures_per_minute=settings.auth_failure_limit_per_minute,
         trusted_proxies=settings.trusted_proxy_networks(),
     )
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(  # the DICOM upload routes take max_upload_bytes (upload_limit.py)
+        RouteBodyLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.max_upload_bytes,
+    )
     app.add_middleware(LoopbackHostOnly, local_mode=lambda: state.local_mode)
     app.include_router(health.router)
     app.include_router(compute.router)

@@ -34,6 +34,12 @@ class Settings(BaseModel):
     port: int = Field(default=8000, ge=1, le=65535)
     base_url: str | None = Field(default=None, description="Public URL, for links and JWT aud")
     max_body_bytes: int = Field(default=2_000_000, ge=1_000)
+    max_upload_bytes: int = Field(
+        default=100_000_000,
+        ge=1_000,
+        description="Request-body limit of the DICOM upload routes only (RT plan check, SR "
+        "import; service/upload_limit.py): a real RTDOSE grid is often 5-50 MB",
+    )
     rate_limit_per_minute: int = Field(default=600, ge=1)
     auth_failure_limit_per_minute: int = Field(
         default=30, ge=1, description="Failed authentications (401) per client address; then 429"
