@@ -5,7 +5,8 @@ groups) over pydicom's CT_small.dcm, copied into two studies three months apart.
 in the SRs are written once more by hand as a case JSON; the imported case must give the same
 assessment. No real TID 1500 file ships with highdicom or pydicom (pydicom's SR test files are a
 Basic Text SR, reportsi.dcm, and a Comprehensive SR of another template, test-SR.dcm: both are used
-here as real files that must be refused).
+here as real files that must be refused). `write_sr`, `studies` and `hand_case` are also the
+builders of tests/test_fhir_imaging_sr.py (an SR carried in a FHIR Bundle).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def _group(
 Groups = list[tuple[str, str | None, Code | None, list[Meas]]]
 
 
-def _write_sr(path: Path, day: dt.date, groups: Groups) -> Path:
+def write_sr(path: Path, day: dt.date, groups: Groups) -> Path:
     source = _source(day, generate_uid())
     observer = hd.sr.ObserverContext(
         observer_type=codes.DCM.Person,
@@ -122,11 +123,11 @@ MM, CM = codes.UCUM.Millimeter, codes.UCUM.Centimeter
 LONG, SHORT, DIAM = codes.SCT.LongAxis, codes.SCT.ShortAxis, codes.SCT.Diameter
 
 
-def _studies(tmp_path: Path) -> list[Path]:
+def studies(tmp_path: Path) -> list[Path]:
     """Study 1: liver L1 30 mm, lung lesion identified by UID only 20 mm (as "Diameter"), node N1
     short axis 18 mm (long 25). Study 2, three months later: L1 3.8 cm (grows by 8 mm, 27%), the
     lung lesion 21 mm, N1 short axis 17 mm, and a new rib lesion L3 of 12 mm."""
-    first = _write_sr(
+    first = write_sr(
         tmp_path / "study1.dcm",
         DAY_1,
         [
@@ -135,7 +136,7 @@ def _studies(tmp_path: Path) -> list[Path]:
             (UID_N1, "N1", codes.SCT.LymphNode, [(SHORT, 18.0, MM), (LONG, 25.0, MM)]),
         ],
     )
-    second = _write_sr(
+    second = write_sr(
         tmp_path / "study2.dcm",
         DAY_2,
         [
@@ -148,7 +149,7 @@ def _studies(tmp_path: Path) -> list[Path]:
     return [second, first]  # any order: the import sorts by study date
 
 
-def _hand_case() -> dict[str, Any]:
+def hand_case() -> dict[str, Any]:
     def lesion(lesion_id: str, site: str, sizes: list[tuple[dt.date, float]], **extra: Any) -> Any:
         measurements = [{"date": d.isoformat(), "diameter_mm": v} for d, v in sizes]
         return {"id": lesion_id, "site": site, **extra, "measurements": measurements}
@@ -173,8 +174,8 @@ def _new_case(paths: list[Path], **kwargs: Any) -> Any:
 
 
 def test_the_imported_case_gives_the_hand_written_assessment(tmp_path: Path) -> None:
-    result = _new_case(_studies(tmp_path))
-    hand = case_from_data(_hand_case())
+    result = _new_case(studies(tmp_path))
+    hand = case_from_data(hand_case())
     imported, expected = assess(result.case), assess(hand)
     assert imported.disease_state == expected.disease_state
     assert imported.progressing_lesions == expected.progressing_lesions
@@ -190,7 +191,7 @@ def test_the_imported_case_gives_the_hand_written_assessment(tmp_path: Path) -> 
 
 
 def test_sizes_units_and_node_axis(tmp_path: Path) -> None:
-    case = _new_case(_studies(tmp_path)).case
+    case = _new_case(studies(tmp_path)).case
     node = case.lesion("N1")
     assert node.is_lymph_node
     assert node.site == "lymph_node"
@@ -201,8 +202,8 @@ def test_sizes_units_and_node_axis(tmp_path: Path) -> None:
 
 
 def test_merge_keeps_everything_and_reports_conflicts(tmp_path: Path) -> None:
-    paths = _studies(tmp_path)
-    held = _hand_case()
+    paths = studies(tmp_path)
+    held = hand_case()
     held["case_id"] = "crc-held-01"
     held["systemic_therapies"] = [
         {"agents": ["FOLFOX"], "classes": ["chemotherapy"], "start": "2023-12-01"}
@@ -238,9 +239,9 @@ def test_merge_keeps_everything_and_reports_conflicts(tmp_path: Path) -> None:
 
 
 def test_other_patient_refused_unless_told(tmp_path: Path) -> None:
-    held = _hand_case()
+    held = hand_case()
     held["patient"]["id"] = "SOMEONE-ELSE"
-    reports = read_reports(_studies(tmp_path))
+    reports = read_reports(studies(tmp_path))
     with pytest.raises(SrImportError, match="SOMEONE-ELSE"):
         import_reports(reports, case_data=held)
     assert import_reports(reports, case_data=held, check_patient=False).conflicts == []
@@ -279,7 +280,7 @@ def _edit(path: Path, change: Callable[[Any], None]) -> Path:
 
 
 def test_group_without_tracking_identifiers_is_left_out_by_name(tmp_path: Path) -> None:
-    path = _write_sr(
+    path = write_sr(
         tmp_path / "a.dcm", DAY_1, [(UID_L1, "L1", codes.SCT.Liver, [(LONG, 30.0, MM)])]
     )
     _edit(path, lambda ds: _strip(ds, {"112039", "112040"}))  # Tracking Identifier, UID
@@ -293,7 +294,7 @@ def test_group_without_tracking_identifiers_is_left_out_by_name(tmp_path: Path) 
 def test_unknown_site_unknown_measurement_and_missing_unit(tmp_path: Path) -> None:
     aorta = codes.SCT.AbdominalAorta  # CID 4, but no site of the project's
     area, mm2 = codes.SCT.Area, codes.UCUM.SquareMillimeter
-    path = _write_sr(
+    path = write_sr(
         tmp_path / "a.dcm",
         DAY_1,
         [
@@ -319,10 +320,10 @@ def test_unknown_site_unknown_measurement_and_missing_unit(tmp_path: Path) -> No
 
 
 def test_match_by_identifier_joins_new_uids(tmp_path: Path) -> None:
-    first = _write_sr(
+    first = write_sr(
         tmp_path / "1.dcm", DAY_1, [(generate_uid(), "L1", codes.SCT.Liver, [(LONG, 30.0, MM)])]
     )
-    second = _write_sr(
+    second = write_sr(
         tmp_path / "2.dcm", DAY_2, [(generate_uid(), "L1", codes.SCT.Liver, [(LONG, 31.0, MM)])]
     )
     reports = read_reports([first, second])
@@ -350,7 +351,7 @@ def test_real_files_of_another_kind_are_refused(name: str, reason: str) -> None:
 
 
 def test_corrupted_files_are_refused(tmp_path: Path) -> None:
-    good = _write_sr(
+    good = write_sr(
         tmp_path / "good.dcm", DAY_1, [(UID_L1, "L1", codes.SCT.Liver, [(LONG, 30.0, MM)])]
     )
     cut = tmp_path / "cut.dcm"
@@ -384,7 +385,7 @@ runner = CliRunner()
 
 
 def test_cli_new_case_and_merge(tmp_path: Path) -> None:
-    paths = [str(p) for p in _studies(tmp_path)]
+    paths = [str(p) for p in studies(tmp_path)]
     out = tmp_path / "case.json"
     refused = runner.invoke(app, ["import-sr", *paths, "-o", str(out)])
     assert refused.exit_code == 2
@@ -392,7 +393,7 @@ def test_cli_new_case_and_merge(tmp_path: Path) -> None:
     assert not out.exists()
     done = runner.invoke(app, ["import-sr", *paths, "--primary-site", "colorectal", "-o", str(out)])
     assert done.exit_code == 0, done.output
-    assert json.loads(out.read_text()) == _hand_case()
+    assert json.loads(out.read_text()) == hand_case()
     assessed = runner.invoke(app, ["assess", str(out), "--format", "json"])
     assert assessed.exit_code == 0
     again = runner.invoke(app, ["import-sr", paths[0], "--case", str(out), "-o", str(out)])
@@ -422,7 +423,7 @@ def test_rest_import_new_case_merge_and_refusals(tmp_path: Path) -> None:
 
     api = client(READER)
     auth = {"authorization": "Bearer r-token"}
-    paths = _studies(tmp_path)
+    paths = studies(tmp_path)
 
     def post(files: list[Path], **form: str) -> Any:
         parts = [("files", (p.name, p.read_bytes(), "application/dicom")) for p in files]
@@ -431,12 +432,12 @@ def test_rest_import_new_case_merge_and_refusals(tmp_path: Path) -> None:
     assert api.post("/v1/import-sr", files=[("files", ("a", b"x"))]).status_code == 401
     made = post(paths, primary_site="colorectal")
     assert made.status_code == 200, made.text
-    assert made.json()["case"] == _hand_case()
+    assert made.json()["case"] == hand_case()
     assessed = api.post("/v1/assess", json=made.json()["case"], headers=auth)
-    assert assessed.json()["disease_state"] == assess(case_from_data(_hand_case())).disease_state
+    assert assessed.json()["disease_state"] == assess(case_from_data(hand_case())).disease_state
     merged = post(paths[:1], case=json.dumps(made.json()["case"]))
     assert merged.status_code == 200
-    assert merged.json()["case"] == _hand_case()
+    assert merged.json()["case"] == hand_case()
     no_site = post(paths)
     assert no_site.status_code == 422
     assert "primary_site" in no_site.json()["detail"]
@@ -462,7 +463,7 @@ def test_ui_upload_new_case_then_merge(tmp_path: Path) -> None:
         assert found is not None
         return found.group(1)
 
-    first, second = sorted(_studies(tmp_path))  # study1.dcm, study2.dcm
+    first, second = sorted(studies(tmp_path))  # study1.dcm, study2.dcm
     with ui_site(tmp_path) as (client, tokens, registry):
         form = client.get("/ui/sign-in")
         client.post(
@@ -496,6 +497,6 @@ def test_ui_upload_new_case_then_merge(tmp_path: Path) -> None:
         assert merged.status_code == 303
         stored = registry.get_case("sr-SR-PT-1", "t")
         assert stored.version == 2
-        assert stored.case == case_from_data(_hand_case())
+        assert stored.case == case_from_data(hand_case())
         stale = upload("/ui/cases/sr-SR-PT-1/import-sr", [second], edited_version="1")
         assert stale.status_code == 409

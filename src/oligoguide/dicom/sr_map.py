@@ -78,6 +78,29 @@ def import_reports(
         raise ValueError("give exactly one of case_data and new_case")
     patient = _patient_id(reports, case_data, new_case, check_patient)
     data = copy.deepcopy(case_data) if case_data is not None else _start(new_case, patient)
+    merged = merge_reports(reports, data, match_by)
+    try:
+        case = case_from_data(data, today=today)
+    except CaseInputError as error:
+        raise SrImportError(
+            [f"the imported case is not valid: {i}" for i in error.issues]
+        ) from None
+    return ImportResult(case, data, merged.notes, merged.warnings, merged.conflicts)
+
+
+@dataclass(frozen=True)
+class Merged:
+    notes: list[str]  # lesions added or extended, the identifier used
+    warnings: list[str]  # what was left out and why
+    conflicts: list[str]  # SR values that differ from the case's (the case's are kept)
+
+
+def merge_reports(
+    reports: Sequence[SrReport], data: dict[str, Any], match_by: MatchBy = MatchBy.UID
+) -> Merged:
+    """The reports' measurements merged into the case JSON `data`, in place: only its `lesions`
+    list changes, and only by addition. Not validated (the caller validates the whole case: the
+    FHIR reader points its refusals into the Bundle). SrImportError when identities clash."""
     identities, warnings = resolve(reports, match_by)
     drafts: dict[str, _Draft] = {}
     for index, report in enumerate(reports):
@@ -97,13 +120,7 @@ def import_reports(
     for lesion_id, draft in drafts.items():
         existing = next((x for x in lesions if x.get("id") == lesion_id), None)
         _merge(draft, existing, lesions, notes, warnings, conflicts)
-    try:
-        case = case_from_data(data, today=today)
-    except CaseInputError as error:
-        raise SrImportError(
-            [f"the imported case is not valid: {i}" for i in error.issues]
-        ) from None
-    return ImportResult(case, data, notes, warnings, conflicts)
+    return Merged(notes, warnings, conflicts)
 
 
 def _patient_id(

@@ -16,6 +16,7 @@ Exception hierarchy::
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,17 +94,18 @@ class SrReport:
     other_groups: int  # measurement groups that are not ROI groups (TID 1501 image-level)
 
 
-def read_report(path: Path, label: str | None = None) -> SrReport:
-    """One TID 1500 Measurement Report file, or SrFileError naming the file (`label`, default
-    its path: an upload names the file as the sender called it) and the reason."""
-    label = label or str(path)
+def read_report(source: Path | bytes, label: str | None = None) -> SrReport:
+    """One TID 1500 Measurement Report, from a file or its bytes (a FHIR Binary), or SrFileError
+    naming it (`label`, default the path: an upload names the file as the sender called it,
+    a Bundle the resource) and the reason."""
+    label = label or str(source if isinstance(source, Path) else "DICOM content")
     try:
-        size = path.stat().st_size
+        size = len(source) if isinstance(source, bytes) else source.stat().st_size
     except OSError as error:
         raise SrFileError(label, f"cannot read: {error.strerror}") from None
     if size > MAX_SR_BYTES:
         raise SrFileError(label, f"larger than {MAX_SR_BYTES} bytes: not a measurement report")
-    dataset = _dataset(path, label)
+    dataset = _dataset(io.BytesIO(source) if isinstance(source, bytes) else source, label)
     _check_template(dataset, label)
     study_date = _study_date(dataset, label)
     found = _prescan(dataset)  # unreadable numbers taken out first: highdicom refuses them
@@ -134,7 +136,7 @@ def read_report(path: Path, label: str | None = None) -> SrReport:
     )
 
 
-def _dataset(path: Path, label: str) -> Any:
+def _dataset(path: Path | io.BytesIO, label: str) -> Any:
     import pydicom
     from pydicom.errors import InvalidDicomError
 

@@ -40,18 +40,20 @@ from oligoguide.fhir.read_base import (
     BUNDLE_TYPES,
     IGNORED_STATUSES,
 )
-from oligoguide.fhir.read_treatments import _TreatmentReader
+from oligoguide.fhir.read_imaging import _ImagingReader
+from oligoguide.fhir.read_imaging_sr import read_sr_measurements
 from oligoguide.fhir.reading import LEFT_OUT, BundleReading, Disposition, Unmapped
 from oligoguide.model.errors import CaseInputError, InputIssue
 from oligoguide.model.io import case_from_data
 
 # Split along its seams (issue 23): read_base.py (entries, references, plumbing),
-# read_disease.py (patient, cancer, lesions), read_treatments.py (observations, treatments,
-# imaging); the assembly of the case and bundle_to_case stay here.
+# read_disease.py (patient, cancer, lesions), read_treatments.py (observations, treatments),
+# read_imaging.py (imaging studies), read_imaging_sr.py (DICOM SR measurements); the assembly
+# of the case and bundle_to_case stay here.
 __all__ = ["BUNDLE_TYPES", "IGNORED_STATUSES", "bundle_to_case"]
 
 
-class _Reader(_TreatmentReader):
+class _Reader(_ImagingReader):
     def forget_unknown_lesions(self, case: JSON) -> None:
         """Records that name a lesion the case does not hold (left out, or never in the
         Bundle) lose that link, reported at their entry."""
@@ -226,6 +228,7 @@ def _read(reader: _Reader, bundle: JSON, case_key_secret: bytes) -> JSON:
     for key, value in reader.case_extras.items():
         if value is not None:
             case[key] = value
+    read_sr_measurements(reader, case)  # after the Bundle's own lesions: merged as import-sr
     reader.forget_unknown_lesions(case)
     reader.leftovers()
     return case
