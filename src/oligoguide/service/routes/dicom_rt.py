@@ -14,10 +14,11 @@ traceback. Needs the `dicom` extra (the app includes this router only when pydic
 from __future__ import annotations
 
 import secrets
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 from fastapi import APIRouter, Depends, UploadFile
 
@@ -37,13 +38,14 @@ from oligoguide.service.state import current_caller
 router = APIRouter(prefix="/v1", tags=["dicom"])
 CallerDep = Annotated[Caller, Depends(current_caller)]
 ROLES = ("rtstruct", "rtdose", "rtplan")
+COPY_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
 class RtUpload:
     role: str  # rtstruct | rtdose | rtplan: the form field it came in
     name: str  # its uploaded file name (how every message names it)
-    data: bytes
+    file: BinaryIO  # the uploaded part, spooled to disk past 1 MB by the multipart parser
 
 
 class PlanUploadError(Exception):
@@ -74,7 +76,9 @@ def check_uploaded_plan(
         roles: dict[str, str] = {}
         for upload in uploads:
             path = Path(folder) / f"upload-{upload.role}-{secrets.token_hex(6)}.dcm"
-            path.write_bytes(upload.data)
+            upload.file.seek(0)
+            with path.open("wb") as out:  # in chunks: a dose grid is never held whole twice
+                shutil.copyfileobj(upload.file, out, COPY_CHUNK)
             paths[upload.role] = path
             names[str(path)] = names[path.name] = _label(upload)
             roles[str(path)] = upload.role
@@ -114,10 +118,10 @@ def upload_of(role: str, upload: UploadFile | None) -> RtUpload | None:
     """The part as an RtUpload (None when absent or empty)."""
     if upload is None:
         return None
-    data = upload.file.read()
-    if not data and not upload.filename:
+    upload.file.seek(0, 2)  # its size, without reading it
+    if not upload.file.tell() and not upload.filename:
         return None
-    return RtUpload(role, upload.filename or "", data)
+    return RtUpload(role, upload.filename or "", upload.file)
 
 
 def refused(error: PlanUploadError) -> ProblemError:

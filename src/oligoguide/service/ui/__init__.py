@@ -5,6 +5,8 @@
     auth_pages.py  sign in with an API token, sign out
     case_pages.py  case list, case, assessment, reports, new case, import
     sr_pages.py    DICOM SR measurement reports uploaded: a new case, or a case's new version
+    plan_report.py a case's report with a treatment plan dose check (DICOM RT files attached)
+    plan_upload.py the RT files of a UI form, checked by the REST routes' code
     case_form.py   the case form: inputs named by JSON pointer, errors placed at the input
     versions.py    case history: one stored version, and what changed between two versions
     views.py       view models of a case and its plan
@@ -20,7 +22,14 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from oligoguide.service.ui import auth_pages, case_pages, sr_pages, tool_pages, versions
+from oligoguide.service.ui import (
+    auth_pages,
+    case_pages,
+    plan_report,
+    sr_pages,
+    tool_pages,
+    versions,
+)
 from oligoguide.service.ui.session import SessionStore
 from oligoguide.service.ui.web import STATIC, UiDep, UiError, install_handlers
 
@@ -28,6 +37,7 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 router.include_router(auth_pages.router)
 router.include_router(case_pages.router)
 router.include_router(sr_pages.router)
+router.include_router(plan_report.router)
 router.include_router(versions.router)
 router.include_router(tool_pages.router)
 

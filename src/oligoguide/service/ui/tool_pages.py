@@ -8,12 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
 from oligoguide.dose import DoseInputError, bed, eqd2, suggest_schedule
 from oligoguide.knowledge import default_knowledge_base
 from oligoguide.model.vocab import Site
 from oligoguide.service.ui import kb_view
+from oligoguide.service.ui.plan_upload import FRACTIONS_FIELD, read_plan_form, run_plan_check
 from oligoguide.service.ui.web import Ui, UiDep
 
 router = APIRouter()
@@ -110,57 +111,29 @@ def _schedule(ui: Ui, form: dict[str, str], errors: dict[str, str]) -> Response:
     return _dose_page(ui, values=form, suggestion=suggestion, references=references)
 
 
-PLAN_PARTS = {"rtstruct": "RTSTRUCT", "rtdose": "RTDOSE", "rtplan": "RTPLAN"}
-MAX_PLAN_FILE_BYTES = 50_000_000  # the service's body limit (max_body_bytes) bounds it first
-
-
 async def _check_plan(ui: Ui, raw: FormData) -> Response:
     """The treatment plan dose check of uploaded DICOM RT files (docs/dicom.md): the same
     `check_plan` as `oligoguide dose check-plan` and POST /v1/dose/check-plan."""
+    plan = read_plan_form(raw)
+    values = {"alpha_beta": "10", FRACTIONS_FIELD: plan.fractions_text}
     try:
-        files: dict[str, tuple[str, bytes]] = {}
-        for part in PLAN_PARTS:
-            upload = raw.get(part)
-            if isinstance(upload, UploadFile) and upload.filename:
-                files[part] = (upload.filename, await upload.read(MAX_PLAN_FILE_BYTES + 1))
-        fractions_text = str(raw.get("plan_fractions") or "").strip()
+        if plan.errors:
+            return _dose_page(ui, 422, values=values, errors=plan.errors, plan_problem=None)
+        try:
+            from oligoguide.render.plan_check import plan_check_view
+            from oligoguide.service.routes.dicom_rt import PlanUploadError
+        except ImportError:  # pragma: no cover - the dicom extra is part of `all`
+            problem = "DICOM support is not installed on this server."
+            return _dose_page(ui, 503, values=values, plan_problem=problem)
+        try:
+            report = await run_plan_check(plan)
+        except PlanUploadError as error:
+            if error.part == "fractions":
+                errors = {FRACTIONS_FIELD: error.text.removeprefix("fractions: ")}
+                return _dose_page(ui, 422, values=values, errors=errors)
+            return _dose_page(ui, 400, values=values, plan_problem=error.text)
     finally:
-        await raw.close()  # the spooled uploads
-    values = {"alpha_beta": "10", "plan_fractions": fractions_text}
-    errors: dict[str, str] = {}
-    for part in ("rtstruct", "rtdose"):
-        if part not in files:
-            errors[part] = f"choose the {PLAN_PARTS[part]} file"
-    for part, (name, data) in files.items():
-        if len(data) > MAX_PLAN_FILE_BYTES:
-            errors[part] = f"{name}: larger than {MAX_PLAN_FILE_BYTES // 1_000_000} MB"
-    fractions = _number(values, "plan_fractions", errors, integer=True)
-    if errors:
-        return _dose_page(ui, 422, values=values, errors=errors, plan_problem=None)
-    try:
-        from oligoguide.render.plan_check import plan_check_view
-        from oligoguide.service.routes.dicom_rt import (
-            PlanUploadError,
-            RtUpload,
-            check_uploaded_plan,
-        )
-    except ImportError:  # pragma: no cover - the dicom extra is part of `all`
-        problem = "DICOM support is not installed on this server."
-        return _dose_page(ui, 503, values=values, plan_problem=problem)
-    uploads = {part: RtUpload(part, name, data) for part, (name, data) in files.items()}
-    try:
-        report = await run_in_threadpool(
-            check_uploaded_plan,
-            uploads["rtstruct"],
-            uploads["rtdose"],
-            uploads.get("rtplan"),
-            None if fractions is None else int(fractions),
-        )
-    except PlanUploadError as error:
-        if error.part == "fractions":
-            errors["plan_fractions"] = error.text.removeprefix("fractions: ")
-            return _dose_page(ui, 422, values=values, errors=errors)
-        return _dose_page(ui, 400, values=values, plan_problem=error.text)
+        await raw.close()  # the spooled uploads, once the check has copied them
     return _dose_page(ui, values=values, plan_check=plan_check_view(report))
 
 
