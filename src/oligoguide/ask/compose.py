@@ -13,7 +13,7 @@ from typing import Any
 
 from oligoguide.ask.draft import Draft, from_statement
 from oligoguide.ask.lead import answer_lead
-from oligoguide.ask.lexicon import layout, lexicon
+from oligoguide.ask.lexicon import expand, layout, lexicon
 from oligoguide.ask.models import (
     Answer,
     AnswerBody,
@@ -153,6 +153,12 @@ def compose(
         bottom = lead[:1] or selected[:1]
     else:
         bottom = strategy[:2]
+    if not bottom and u.question_type == "guideline":
+        # no strategy statement fits: the best-retrieved statement chosen answers first,
+        # rather than whichever section happens to come first in the layout
+        chosen = [s for s in ranked if s in selected]
+        on_site = [s for s in chosen if set(kb.statements[s].sites) & set(u.sites)]
+        bottom = _most_on_point(question, on_site or chosen, kb)[:1]
     topic = topic_statement(question, u, kb, ranked, state)
     if topic is not None and u.question_type in ("guideline", "follow_up", "case"):
         bottom = [topic, *(b for b in bottom if b != topic)][:2]
@@ -187,7 +193,10 @@ def compose(
             shown = [*(limits if limits_asked else []), *arithmetic]
         for sentence in shown:
             draft.add("dose", sentence)
-    if "dose" in u.intents or u.question_type == "dose":
+    from oligoguide.ask.route import courses
+
+    asked_courses = courses(question)  # "54/3 fine?" asks about a dose without saying "dose"
+    if "dose" in u.intents or u.question_type == "dose" or (asked_courses and u.lesions):
         add_dose(question, u, kb, draft)
     if u.question_type == "dose" and not limits_asked:
         for sentence in limits:
@@ -214,7 +223,7 @@ def compose(
                 ),
             )
 
-    add_gaps(u, draft, state)
+    add_gaps(u, draft, state, kb)
     if u.question_type == "dose" and draft.sections.get("dose"):
         focus_dose(u, kb, draft)
     if u.sites_negated:
@@ -237,6 +246,8 @@ def compose(
         draft.gaps.append(f"Not stated in the question (not assumed): {stated}.")
     order = list(titles)
     first = _TYPE_SECTION.get(u.question_type)
+    if first == "patient" and assessment is None and asked_courses:
+        first = "dose"  # a described lesion and a schedule, but no case the engine could run
     if first in order and draft.sections.get(first):
         order.remove(first)
         order.insert(0, first)
@@ -262,6 +273,22 @@ def compose(
         disease_state=state if assessment is None else str(assessment.disease_state),
         retriever=str(retriever),
     )
+
+
+_WORD = re.compile(r"[a-z][a-z0-9-]{3,}")
+
+
+def _most_on_point(question: str, ids: list[str], kb: KnowledgeBase) -> list[str]:
+    """The statements ordered by how many of the question's words (and synonym keys) their
+    text shares, retrieval order breaking ties: "symptomatic ... defer SRS?" leads with the
+    statement about symptomatic brain metastases, not the first one about brain metastases."""
+    asked = set(_WORD.findall(expand(question).lower()))
+
+    def shared(statement_id: str) -> int:
+        statement = kb.statements[statement_id]
+        return len(asked & set(_WORD.findall(expand(statement.text).lower())))
+
+    return sorted(ids, key=lambda s: -shared(s))
 
 
 def _query(question: str, u: Understood) -> str:

@@ -80,6 +80,9 @@ def clause_around(text: str, start: int, end: int) -> tuple[str, str]:
 
 def site_context(text: str, span: tuple[int, int]) -> str:
     """'negated', 'hedged' or 'affirmed' for the target at span (ConText, simplified)."""
+    stripped = text.rstrip()
+    if stripped.endswith("?"):  # the question's own mark ("SBRT to the adrenal?") hedges nothing
+        text = stripped[:-1] + " " + text[len(stripped) :]
     before, after = clause_around(text, *span)
     words = before.split()[-6:]
     window = " ".join(words)

@@ -6,10 +6,15 @@ import re
 
 from oligoguide.ask.models import QuestionType
 
-PATIENT = re.compile(
+#: A person described: "my patient", "67M", "72 yo woman".
+PERSON = (
     r"\b(?:my|our|this|a|the)\s+(?:patient|pt)\b|\byear[- ]old\b|\b(?:he|she)\s+(?:has|is|had)\b|"
-    r"\bwhat now\b|\bwhat next\b|\bman\b|\bwoman\b|\b\d{2}\s?(?:y|yo|yrs|y/o)\b|\bpts?\b|"
-    r"\b\d{2}\s?(?-i:[MF])\b|\bs/p\b|\bfeels? well\b|\bzap\b|\bsbrt (?:it|them)\b|"
+    r"\bman\b|\bwoman\b|\b\d{2}\s?(?:y|yo|yrs|y/o)\b|\bpts?\b|\b\d{2}\s?(?-i:[MF])\b"
+)
+PERSON_Q = re.compile(PERSON, re.IGNORECASE)
+PATIENT = re.compile(
+    PERSON + r"|\bwhat now\b|\bwhat next\b|"
+    r"\bs/p\b|\bfeels? well\b|\bzap\b|\bsbrt (?:it|them)\b|"
     r"\b(?:on|progressing on|after)\s+(?:\w+\s+){0,2}(?:since|for \d)",
     re.IGNORECASE,
 )
@@ -120,11 +125,24 @@ DEFINE_STRICT = re.compile(
 
 
 FOLLOW_Q = re.compile(
-    r"\bfollow-?\s?up\b|\bsurveillance\b|\bhow often\b|\bimaging interval|\bwhen (?:to|should|do)"
+    r"\bfollow-?\s?up\b|\bf/u\b|\bsurveillance\b|\bhow (?:often|frequently)\b|"
+    r"\bevery how (?:many|often)\b|"
+    r"\b(?:imaging|scan|mri|restaging) (?:interval|schedule|frequency)|"
+    r"\binterval (?:imaging|scans?|mri)\b|\bhow soon\b.*\b(?:scan|image|imaging|mri|ct|pet)\b|"
+    r"\bimaging interval|\bwhen (?:to|should|do)"
     r" (?:we |i )?(?:re-?image|re-?scan|scan|repeat|image)|\brestag\w+|"
     r"\bafter (?:sbrt|sabr|srs|ablation|resection|radiotherapy)\b.*"
     r"\b(?:scan|imaging|mri|ct|pet|marker|cea|psa)\b|"
     r"\b(?:cea|psa) (?:rise|rising|monitor\w*|kinetics|doubling)\b",
+    re.IGNORECASE,
+)
+
+
+# Asking for a schedule of follow-up itself ("how often", "interval"), whatever else is described.
+FOLLOW_TIMING = re.compile(
+    r"\bhow (?:often|frequently)\b|\bevery how (?:many|often)\b|\bsurveillance\b|"
+    r"\b(?:imaging|scan|mri|ct|pet|restaging|follow-?up|f/u) (?:interval|schedule|frequency)\b|"
+    r"\binterval (?:imaging|scans?|mri)\b|\bwhen (?:to|should (?:we|i)) (?:re-?)?(?:image|scan)\b",
     re.IGNORECASE,
 )
 
@@ -172,6 +190,8 @@ def classify(
         return (
             "follow_up"  # "lung met s/p SBRT 6 months ago, enlarging consolidation - recurrence?"
         )
+    if FOLLOW_TIMING.search(text) and not PERSON_Q.search(text) and not asks_dose:
+        return "follow_up"  # "brain MRI interval after SRS for 2 mets?" asks a schedule, not a plan
     if patient_specific and not (asks_dose and not PATIENT.search(text) and not therapies):
         return "case"
     if DEFINE_STRICT.search(text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from oligoguide.ask.kinds import FOLLOW_TIMING
 from oligoguide.ask.models import (
     Correction,
     Section,
@@ -62,6 +63,9 @@ def answer_lead(
     unknown = [g for g in gaps or () if g.startswith("No record of ")]
     if u.question_type == "evidence" and unknown:
         return unknown[0]
+    no_interval = [g for g in gaps or () if g.startswith("No sourced imaging interval")]
+    if u.question_type == "follow_up" and no_interval and FOLLOW_TIMING.search(question):
+        return f"{no_interval[0]} {first}".strip()  # asked "how often": say first it is not held
     if u.question_type == "false_premise" and corrections:
         return f"No: {first}"
     if (
@@ -76,6 +80,12 @@ def answer_lead(
         if concern is not None:
             return f"{head}: {concern[:1].lower()}{concern[1:]}"
         return f"{head}: {recs[0]}" if recs else f"{head}."
+    if u.question_type == "case" and assessment is None and sections and sections[0].key == "dose":
+        from oligoguide.ask.route import courses
+
+        asked = courses(question)
+        if asked and f"{asked[0].total_gy:g} Gy in {asked[0].fractions} fraction" not in first:
+            return f"Not {asked[0].label()} as asked: {first}"
     if u.question_type == "case" and assessment is None and u.sites_uncertain and not u.lesions:
         sites = ", ".join(x.replace("_", " ") for x in u.sites_uncertain)
         return (

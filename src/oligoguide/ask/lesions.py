@@ -34,9 +34,12 @@ DISTANCE_BEFORE = re.compile(
 NEXT_TO = re.compile(
     r"\b(?:abut\w*|touch\w*|adjacent to|next to|close to|against|contact\w* with|invad\w*|"
     r"involv\w*|compress\w*|within \d+(?:[.,]\d+)?\s*(?:mm|cm) (?:of|from)|"
-    r"\d+(?:[.,]\d+)?\s*mm (?:from|to))\b",
+    r"\d+(?:[.,]\d+)?\s*mm (?:from|to)|(?P<cm>\d+(?:[.,]\d+)?)\s*cm (?:from|to|of))\b",
     re.IGNORECASE,
 )
+#: "1.5 cm from the proximal bronchial tree" is next to it; the central-lung zone and most
+#: organ-at-risk planning margins are within 2 cm, so a larger distance is not.
+NEAR_CM = 2.0
 
 
 ORGANS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -98,7 +101,7 @@ def symptoms_in(clause: str) -> tuple[str, ...]:
 def organs_next_to(clause: str) -> tuple[str, ...]:
     """Organs the clause puts next to its lesion ("abuts D3 duodenum")."""
     cue = NEXT_TO.search(clause)
-    if cue is None:
+    if cue is None or (cue.group("cm") and float(cue.group("cm").replace(",", ".")) > NEAR_CM):
         return ()
     after = clause[cue.start() : cue.end() + 60]
     return tuple(organ for organ, pattern in ORGANS if pattern.search(after))

@@ -28,7 +28,8 @@ _BARE_COURSE = re.compile(
 )
 _DOSE_CONTEXT = re.compile(
     r"\b(?:bed\d*|eqd2|fx|fractions?|dose|sbrt|sabr|srs|rt|radiotherapy|ablat\w*|constraints?|"
-    r"a/b|alpha)\b|gy\b",
+    r"a/b|alpha)\b|gy\b|"
+    r"\b(?:lung|liver|lesion|met|mets|node|spine|adrenal|bone)\b[^?]*\b(?:fine|ok|okay|enough)\s*\?",
     re.IGNORECASE,
 )
 _PER_FRACTION = re.compile(

@@ -218,7 +218,16 @@ def short_name(kb: KnowledgeBase, evidence_id: str) -> str:
     return name
 
 
-def add_gaps(u: Understood, draft: Draft, state: str | None) -> None:
+def _interval_shown(draft: Draft, kb: KnowledgeBase) -> bool:
+    """A follow-up statement that gives a sourced imaging interval is in the answer."""
+    for sentence in draft.sections.get("followup", []):
+        statement = kb.statements.get(sentence.source.split(":", 1)[-1])
+        if statement is not None and "imaging_interval_weeks" in statement.parameters:
+            return True
+    return False
+
+
+def add_gaps(u: Understood, draft: Draft, state: str | None, kb: KnowledgeBase) -> None:
     if u.other_cancers:
         draft.gaps.append(
             "No statement specific to "
@@ -226,7 +235,7 @@ def add_gaps(u: Understood, draft: Draft, state: str | None) -> None:
             + " cancer is held; only statements that apply to any primary are shown."
         )
     managing = not is_focused(u) and any(s in STATES for s in ([state] if state else u.scenarios))
-    if (managing or "followup" in u.intents) and "followup" not in draft.sections:
+    if (managing or "followup" in u.intents) and not _interval_shown(draft, kb):
         cancers = ", ".join(u.cancers) or "this setting"
         draft.gaps.append(
             f"No sourced imaging interval after local therapy is held for {cancers}; set it "

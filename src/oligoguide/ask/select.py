@@ -181,6 +181,10 @@ def topic_statement(
         for statement_id in ranked:
             statement = kb.statements[statement_id]
             text = f"{statement.topic} {statement.text}"
-            if any(p.search(text) for p in groups[key]) and applicable(statement, u, state):
+            if (
+                any(p.search(text) for p in groups[key])
+                and applicable(statement, u, state)
+                and site_fits(statement, u, rank=0)  # a lung statement never for a brain lesion
+            ):
                 return statement_id
     return None

@@ -41,6 +41,15 @@ _DESCRIBED = re.compile(
 )
 
 
+#: Words that place an unnamed lesion in the brain (radiosurgery is cranial unless a body site
+#: is named; "spine SRS" names the spine).
+_BRAIN_IMPLIED = re.compile(
+    r"\b(?:srs|radiosurgery|gamma ?knife|radionecrosis|radiation necrosis|ring[- ]enhanc\w*|"
+    r"rano(?:-bm)?|peri-?lesional (?:o|e)dema|vasogenic)\b",
+    re.IGNORECASE,
+)
+
+
 def _found(patterns: dict[str, tuple[Pattern, ...]], text: str) -> list[str]:
     return [key for key, group in patterns.items() if any(p.search(text) for p in group)]
 
@@ -104,6 +113,8 @@ def understand(question: str) -> Understood:
     sites = [key for key, spans in site_spans.items() if spans]
     if "spine" in sites and "bone" not in sites and re.search(r"\bbone\b", text, re.I):
         sites.append("bone")
+    if not sites and not denied and _BRAIN_IMPLIED.search(text):
+        sites.append("brain")  # "SRS 9 mo ago, ring-enhancing lesion bigger": a brain lesion
 
     drivers: list[str] = []
     negated: list[str] = []
