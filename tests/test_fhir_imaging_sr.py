@@ -94,11 +94,11 @@ def _report(name: str, study: str, data: bytes) -> JSON:
     }
 
 
-def _sr_bundle(tmp_path: Path) -> JSON:
+def _sr_bundle(tmp_path: Path, lesions: list[JSON] | None = None) -> JSON:
     """Study 1 by DocumentReference -> Binary; study 2 by DiagnosticReport, inline."""
     second, first = studies(tmp_path)
     return _add(
-        _start(),
+        _start(lesions),
         _study("study-1", first),
         _document("doc-1", "study-1", {"contentType": "application/dicom", "url": "Binary/sr-1"}),
         _binary("sr-1", first.read_bytes()),
@@ -140,10 +140,7 @@ def test_sr_measurements_merge_as_import_sr_does(tmp_path: Path) -> None:
     held = [
         {"id": "L1", "site": "liver", "measurements": [{"date": "2024-01-10", "diameter_mm": 31}]}
     ]
-    bundle = _sr_bundle(tmp_path)
-    bundle["entry"][:1] = _start(held)["entry"][:1]  # same Patient
-    own = [e for e in _start(held)["entry"] if e["resource"]["resourceType"] != "Patient"]
-    bundle["entry"] = bundle["entry"][:1] + own + bundle["entry"][2:]
+    bundle = _sr_bundle(tmp_path, held)
     with pytest.raises(CaseInputError) as refused:
         bundle_to_case(bundle)
     assert "on 2024-01-10: the SR gives 30 mm, the case has 31" in str(refused.value)
@@ -261,3 +258,14 @@ def test_without_the_dicom_extra_the_rest_is_read(
         "Binary/sr-1",
         "DiagnosticReport/report-2",
     }
+
+
+def test_a_document_entered_in_error_is_set_aside(tmp_path: Path) -> None:
+    withdrawn = _document(
+        "doc-old", "none", {"contentType": "application/dicom", "url": "https://pacs.example/x"}
+    )
+    withdrawn["status"] = "entered-in-error"
+    reading = bundle_to_case(_add(_start(), withdrawn))  # strict: nothing left out
+    assert [(u.resource, u.kind.value) for u in reading.unmapped] == [
+        ("DocumentReference/doc-old", "excluded")
+    ]

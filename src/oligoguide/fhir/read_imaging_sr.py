@@ -123,7 +123,12 @@ class _Finder:
         return list(self.found.values())
 
     def of(self, kind: str) -> list[tuple[int, JSON]]:
-        return [(i, r) for i, r in self.r.of_type(kind) if r.get("status") not in IGNORED_STATUSES]
+        """The active resources of a type. A DocumentReference or Media entered in error is
+        reported as set aside (nothing else reads them); a DiagnosticReport is read_imaging's."""
+        if kind == "DiagnosticReport":
+            found = self.r.of_type(kind)
+            return [(i, r) for i, r in found if r.get("status") not in IGNORED_STATUSES]
+        return [(i, r) for i, r in self.r.of_type(kind) if self.r.active(i, r)]
 
     def studies(self, references: Any) -> set[int]:
         refs = references if isinstance(references, list) else [references]

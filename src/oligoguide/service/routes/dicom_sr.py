@@ -9,6 +9,7 @@ each problem; an invalid case 422 with its JSON pointer; never a traceback.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -77,7 +78,8 @@ def import_sr(
             paths = []
             for index, upload in enumerate(files):
                 path = Path(folder) / f"{index}.dcm"
-                path.write_bytes(upload.file.read())
+                with path.open("wb") as out:  # in chunks, from the spooled upload
+                    shutil.copyfileobj(upload.file, out, 1 << 20)
                 paths.append(path)
             labels = [upload.filename or f"file {i + 1}" for i, upload in enumerate(files)]
             reports = read_reports(paths, labels)
