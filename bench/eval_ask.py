@@ -18,7 +18,10 @@ DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "ask_eval.yaml"
 UNSEEN = Path(__file__).resolve().parents[1] / "tests" / "data" / "ask_unseen"
 
 
-HALVES = {"dev": ("dev.yaml", "set2_dev.yaml"), "heldout": ("heldout.yaml", "set2_heldout.yaml")}
+HALVES = {
+    "dev": ("dev.yaml", "set2_dev.yaml", "set3_dev.yaml"),
+    "heldout": ("heldout.yaml", "set2_heldout.yaml"),
+}
 COLUMNS = (
     "n",
     "type_agreement",

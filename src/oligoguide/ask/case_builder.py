@@ -22,7 +22,7 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
     primary = next((c for c in u.cancers if c in {p.value for p in PrimarySite}), None)
     if primary is None or not (u.lesions or u.diffuse_sites):
         return None
-    if not (u.therapies or u.therapy_classes):
+    if not (u.therapies or u.therapy_classes or u.off_therapy):
         return None
     start = dt.date(2025, 1, 6)
     now = start + dt.timedelta(weeks=12)
@@ -95,13 +95,7 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
         "case_id": "question",
         "patient": patient,
         "cancer": {"primary_site": primary, "biomarkers": biomarkers},
-        "systemic_therapies": [
-            {
-                "agents": list(u.therapies) or classes[:1],
-                "classes": classes or ["chemotherapy"],
-                "start": start.isoformat(),
-            }
-        ],
+        "systemic_therapies": _therapies(u, classes, start),
         "lesions": lesions,
     }
     if groups:
@@ -122,3 +116,20 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
         "for a full assessment."
     )
     return data, note
+
+
+def _therapies(u: Understood, classes: list[str], start: dt.date) -> list[dict[str, Any]]:
+    """The therapy named, running from the baseline scan; or, when the text says it is over
+    ("FOLFOX done, off all treatment"), ended before it, so the engine sees a patient off
+    therapy (oligorecurrence), never one to "continue" a finished drug."""
+    if not (u.therapies or u.therapy_classes):
+        return []
+    therapy: dict[str, Any] = {
+        "agents": list(u.therapies) or classes[:1],
+        "classes": classes or ["chemotherapy"],
+        "start": start.isoformat(),
+    }
+    if u.off_therapy:
+        therapy["start"] = (start - dt.timedelta(weeks=52)).isoformat()
+        therapy["end"] = (start - dt.timedelta(weeks=26)).isoformat()
+    return [therapy]

@@ -74,6 +74,8 @@ def answer_lead(
         and (not u.diffuse_sites or str(assessment.disease_state) == "polyprogression")
     ):
         state = str(assessment.disease_state).replace("_", " ")
+        if state == "oligometastatic" and assessment.on_systemic_therapy is False:
+            state += " (off systemic therapy: oligorecurrence in the ESTRO/EORTC terms)"
         recs = [r.text for r in assessment.recommendations]
         head = f"The engine classifies the described patient as {state}"
         concern = _asked_concern(question, u, assessment)

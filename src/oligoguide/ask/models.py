@@ -83,6 +83,11 @@ class Understood(_Out):
     not_stated: tuple[str, ...] = Field(
         default=(), description="For a described patient: what the text does not say"
     )
+    off_therapy: bool = Field(
+        default=False,
+        description="The text says the patient is off systemic therapy now ('FOLFOX done, off "
+        "all treatment')",
+    )
 
 
 class Sentence(_Out):

@@ -14,6 +14,7 @@ from oligoguide.ask.kinds import DEFINE, DOSE_Q, PATIENT, RT_DOSE, TRIAL, classi
 from oligoguide.ask.lesions import read_lesions
 from oligoguide.ask.lexicon import Pattern, lexicon
 from oligoguide.ask.models import LesionMention, Understood
+from oligoguide.ask.therapy_time import off_therapy
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "single": 1, "solitary": 1, "isolated": 1, "two": 2, "three": 3,
@@ -131,8 +132,10 @@ def understand(question: str) -> Understood:
 
     therapies: list[str] = []
     classes: list[str] = []
+    drug_spans: list[tuple[int, int]] = []
     for drug in lex.drugs:
         if drug.pattern.search(text):
+            drug_spans += [m.span() for m in drug.pattern.finditer(text)]
             therapies.append(drug.name)
             classes.append(drug.therapy_class)
             if drug.driver and drug.driver not in drivers and drug.driver not in negated:
@@ -142,6 +145,8 @@ def understand(question: str) -> Understood:
     for key, group in lex.therapy_classes.items():
         if any(p.search(text) for p in group):
             classes.append(key)
+            drug_spans += [m.span() for p in group for m in p.finditer(text)]
+    stopped = off_therapy(text, drug_spans)
     if drivers and not cancers and set(drivers) & {"EGFR", "ALK", "ROS1", "RET", "MET"}:
         cancers.append("nsclc")
 
@@ -204,7 +209,10 @@ def understand(question: str) -> Understood:
     if "definition" in intents and "management" in intents and not DEFINE.search(text):
         intents.remove("definition")
     states = {"oligoprogression", "polyprogression", "oligopersistence", "oligometastatic"}
-    if patient_specific and (lesions or count) and not states & set(scenarios) and classes:
+    if patient_specific and (lesions or count) and not states & set(scenarios) and stopped:
+        few = (count or len(lesions)) <= 5
+        scenarios.append("oligometastatic" if few else "polyprogression")  # recurrence, off drugs
+    elif patient_specific and (lesions or count) and not states & set(scenarios) and classes:
         few = (count or len(lesions)) <= 5 or brain_srs_count
         scenarios.append("oligoprogression" if few else "polyprogression")
     ecog = None if ecog_match is None else int(ecog_match.group(1))
@@ -213,7 +221,7 @@ def understand(question: str) -> Understood:
         text, in_domain, uncovered, premise_ids, patient_specific, intents, scenarios, therapies
     )
     not_stated = (
-        _not_stated(text, cancers, therapies, classes, drivers, negated, ecog, lesions)
+        _not_stated(text, cancers, therapies, classes, drivers, negated, ecog, lesions, stopped)
         if question_type == "case"
         else []
     )
@@ -241,6 +249,7 @@ def understand(question: str) -> Understood:
         sites_uncertain=tuple(hedged),
         diffuse_sites=tuple(dict.fromkeys(diffuse)),
         not_stated=tuple(not_stated),
+        off_therapy=stopped,
     )
 
 
@@ -253,12 +262,13 @@ def _not_stated(
     negated: list[str],
     ecog: int | None,
     lesions: list[LesionMention],
+    stopped: bool = False,
 ) -> list[str]:
     """What a described patient's text does not say (listed, never assumed)."""
     missing: list[str] = []
     if not cancers:
         missing.append("primary cancer")
-    if not therapies and not classes:
+    if not therapies and not classes and not stopped:
         missing.append("current systemic therapy")
     if "nsclc" in cancers and not drivers and not negated:
         missing.append("driver status (EGFR, ALK, ROS1...)")
