@@ -21,7 +21,10 @@ own maximum) and adds the median of every column over the rounds: the machine is
 one round can meet a burst of someone else's work. CPU columns: CPU time of the server process
 and of this load generator per answer (from /proc: Linux only). `oversleep p99`: how late a
 1 ms sleep in a third process woke up (the machine's wait for a free CPU; tens of ms mean
-other work competes for the cores, and every latency above includes such waits).
+other work competes for the cores, and every latency above includes such waits; a sleeper
+is woken first, so a low value does not prove the cores were free: see the load average).
+`full GCs`, `GC max ms`: the server's full garbage collections in the level and its longest
+collection of any generation (recorded in the server by gc.callbacks, `load_test.py`).
 Every request sends the example case; with `--auth token` (the default, as `oligoguide serve`
 runs) a clinician token created beforehand, with `--auth local` none (local demo mode).
 Only 127.0.0.1; bounded in time and count. Exit status 1 on any error.
@@ -60,9 +63,12 @@ class Level:
     server_cpu: float = 0.0  # CPU seconds (user + system) of the server process in the level
     client_cpu: float = 0.0  # the same for this process, the load generator
     oversleep_p99: float = 0.0  # seconds: how late a 1 ms sleep in another process woke up
+    full_gcs: int = 0  # full (generation 2) garbage collections in the server during the level
+    gc_pause_max: float = 0.0  # seconds: the server's longest collection in the level
 
     def values(self) -> tuple[float, ...]:
-        """target/s, done/s, answers, p50, p99, max, late p99 (ms), errors, CPU ms/answer."""
+        """target/s, done/s, answers, p50, p99, max, late p99 (ms), errors, CPU ms/answer,
+        oversleep p99 (ms), full GCs, longest GC pause (ms)."""
         done = len(self.latencies)
         q = statistics.quantiles(self.latencies, n=100) if done > 1 else [0.0] * 99
         late = statistics.quantiles(self.late, n=100)[98] if len(self.late) > 1 else 0.0
@@ -79,21 +85,23 @@ class Level:
             self.server_cpu * per,
             self.client_cpu * per,
             self.oversleep_p99 * 1000,
+            self.full_gcs,
+            self.gc_pause_max * 1000,
         )
 
 
 def row(name: str, values: tuple[float, ...]) -> str:
-    rate, done_s, done, p50, p99, worst, late, errors, server, client, oversleep = values
+    rate, done_s, done, p50, p99, worst, late, errors, server, client, oversleep, full, gc = values
     return (
         f"{name:>9s}  {rate:8.1f}  {done_s:6.1f}  {done:7.0f}  {p50:6.1f}  {p99:6.1f}  "
         f"{worst:6.1f}  {late:8.1f}  {errors:6.0f}  {server:17.2f}  {client:17.2f}  "
-        f"{oversleep:12.1f}"
+        f"{oversleep:13.1f}  {full:8.0f}  {gc:11.1f}"
     )
 
 
 HEADER = (
     "    level  target/s  done/s  answers  p50 ms  p99 ms  max ms  late p99  errors  "
-    "server CPU ms/req  client CPU ms/req  oversleep p99"
+    "server CPU ms/req  client CPU ms/req  oversleep p99  full GCs  GC max ms"
 )
 
 # A process of its own that sleeps 1 ms again and again until its stdin closes, then prints
@@ -122,19 +130,39 @@ def cpu_seconds(pid: int | None = None) -> float:
 
 
 @contextmanager
-def measured(level: Level, server_pid: int) -> Iterator[None]:
-    """CPU time of the server and of this process over the level; the machine's wake-up lag."""
+def measured(level: Level, server_pid: int, gc_log: Path | None = None) -> Iterator[None]:
+    """CPU time of the server and of this process over the level; the machine's wake-up lag;
+    the server's garbage collections in the level (from the log `load_test.record_gc_pauses`
+    writes)."""
     probe = subprocess.Popen(
         [sys.executable, "-c", PROBE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     server, client = cpu_seconds(server_pid), cpu_seconds()
+    began = time.perf_counter()
     try:
         yield
     finally:
+        ended = time.perf_counter()
         level.server_cpu = cpu_seconds(server_pid) - server
         level.client_cpu = cpu_seconds() - client
         output, _ = probe.communicate(timeout=30)
         level.oversleep_p99 = float(output.strip() or 0.0)
+        if gc_log is not None:
+            pauses = gc_pauses(gc_log, began, ended)
+            level.full_gcs = sum(1 for generation, _ in pauses if generation == 2)
+            level.gc_pause_max = max((pause for _, pause in pauses), default=0.0)
+
+
+def gc_pauses(log: Path, began: float, ended: float) -> list[tuple[int, float]]:
+    """(generation, pause seconds) of the server's collections that ended in [began, ended]."""
+    if not log.exists():
+        return []
+    found = []
+    for line in log.read_text().splitlines():
+        when, generation, pause = line.split()
+        if began <= float(when) <= ended:
+            found.append((int(generation), float(pause)))
+    return found
 
 
 def open_loop(clients: list[httpx.Client], level: Level, seconds: float) -> None:
@@ -219,6 +247,8 @@ def main() -> None:
     folder = tempfile.mkdtemp(prefix="oligoguide-levels-")
     db = args.db or f"sqlite:///{folder}/registry.sqlite3"
     headers = {"Authorization": f"Bearer {token_for(db)}"} if args.auth == "token" else {}
+    gc_log = Path(folder) / "gc.log"
+    os.environ["OLIGOGUIDE_BENCH_GC_LOG"] = str(gc_log)  # the server records its collections
     process, url = start_server(db)
     rounds: list[list[Level]] = []
     try:
@@ -226,7 +256,7 @@ def main() -> None:
             for _ in range(20):  # warm-up: imports, caches, first connections
                 assess_step(client, 0, 0)
         for _ in range(args.rounds):
-            rounds.append(run_round(url, headers, process.pid, fractions, rates, args))
+            rounds.append(run_round(url, headers, process.pid, gc_log, fractions, rates, args))
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -255,6 +285,7 @@ def run_round(
     url: str,
     headers: dict[str, str],
     pid: int,
+    gc_log: Path,
     fractions: list[float],
     rates: list[float],
     args: argparse.Namespace,
@@ -263,7 +294,7 @@ def run_round(
     the fixed rates."""
     closed = Phase("max")
     first = Level("max", 0.0, closed.latencies, [], closed.errors)
-    with measured(first, pid):
+    with measured(first, pid, gc_log):
         run_phase(closed, url, args.clients, args.max_seconds, assess_step, headers=headers)
     first.elapsed = closed.elapsed
     maximum = len(closed.latencies) / closed.elapsed
@@ -273,7 +304,7 @@ def run_round(
         clients = [
             httpx.Client(base_url=url, headers=headers, timeout=60) for _ in range(args.pool)
         ]
-        with measured(level, pid):
+        with measured(level, pid, gc_log):
             open_loop(clients, level, args.seconds)
     return [first, *levels]
 

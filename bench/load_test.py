@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import gc
 import json
 import os
 import socket
@@ -37,14 +38,40 @@ RUN = f"{os.getpid()}-{int(time.time())}"  # case ids unique per run, so --db ca
 
 
 def app_factory() -> Any:
-    """uvicorn --factory entry: the real app, settings from OLIGOGUIDE_BENCH_DB."""
+    """uvicorn --factory entry: the real app, settings from OLIGOGUIDE_BENCH_DB, the start-up
+    heap frozen as `oligoguide serve` does."""
     from oligoguide.service import Settings
     from oligoguide.service.launch import build_app
 
     app, _registry = build_app(
         Settings(db_url=os.environ["OLIGOGUIDE_BENCH_DB"], rate_limit_per_minute=10_000_000)
     )
+    try:
+        from oligoguide.service.app import freeze_start_up_heap
+    except ImportError:  # a version before it (A/B runs against an older checkout)
+        pass
+    else:
+        freeze_start_up_heap()
+    if os.environ.get("OLIGOGUIDE_BENCH_GC_LOG"):
+        record_gc_pauses(Path(os.environ["OLIGOGUIDE_BENCH_GC_LOG"]))
     return app
+
+
+def record_gc_pauses(path: Path) -> None:
+    """Append a line per garbage collection to `path`: end time (time.perf_counter, the
+    system-wide monotonic clock on Linux, so the load generator can place it in its levels),
+    generation and pause in seconds."""
+    out = path.open("a", buffering=1)
+    started = [0.0]
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            started[0] = now
+        else:
+            out.write(f"{now:.6f} {info['generation']} {now - started[0]:.6f}\n")
+
+    gc.callbacks.append(callback)
 
 
 def _port() -> int:

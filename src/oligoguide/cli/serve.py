@@ -80,6 +80,7 @@ def serve_command(
     from pydantic import ValidationError
 
     from oligoguide.service import Settings, StartupRefusedError
+    from oligoguide.service.app import freeze_start_up_heap
     from oligoguide.service.launch import build_app
 
     issuers = json.loads(cds_issuers.read_text()) if cds_issuers else []
@@ -117,6 +118,7 @@ def serve_command(
             "act as the local clinician (requests addressed to other names than localhost, "
             "127.0.0.1 or [::1] are refused); create one with `oligoguide token create`"
         )
+    freeze_start_up_heap()  # the long-lived start-up heap out of the GC's walks
     try:
         # proxy_headers=False: uvicorn would otherwise take the client address from
         # X-Forwarded-For sent by any loopback peer; the service reads it itself, and only from
