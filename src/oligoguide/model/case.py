@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import types
 from collections.abc import Iterator
-from typing import Literal, Self
+from enum import Enum
+from typing import Annotated, Literal, Self, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
@@ -339,11 +342,39 @@ def _today(info: ValidationInfo) -> dt.date:
     return given if isinstance(given, dt.date) else dt.date.today()
 
 
+def _may_hold_date(annotation: object) -> bool:
+    """Whether a field of this type can hold a date the walk below finds: a date, or a model or
+    tuple that may contain one. Strings, numbers, flags, enums, None and literals cannot; a type not
+    understood here counts as possible (it is walked as before)."""
+    origin = get_origin(annotation)
+    if origin is None and isinstance(annotation, type):
+        if issubclass(annotation, dt.date | BaseModel | tuple):
+            return True
+        return not issubclass(annotation, str | int | float | bool | Enum | types.NoneType)
+    if origin is Literal:
+        return False
+    if origin is Annotated:
+        return _may_hold_date(get_args(annotation)[0])
+    if origin in (Union, types.UnionType, tuple):
+        return any(_may_hold_date(arg) for arg in get_args(annotation) if arg is not Ellipsis)
+    return True
+
+
+@functools.cache
+def _fields_with_dates(model: type[BaseModel]) -> tuple[str, ...]:
+    """A model's fields that may hold a date, in declaration order (a property of the class,
+    worked out once: the walk visited every field of every record, about half of a case's
+    validation time, and it runs on every validation and again in the plausibility checks)."""
+    return tuple(
+        name for name, field in model.model_fields.items() if _may_hold_date(field.annotation)
+    )
+
+
 def _dates_in(value: object, pointer: str) -> Iterator[tuple[str, dt.date]]:
     if isinstance(value, dt.date):
         yield pointer, value
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name in _fields_with_dates(type(value)):
             yield from _dates_in(getattr(value, name), f"{pointer}/{name}")
     elif isinstance(value, tuple):
         for index, item in enumerate(value):
