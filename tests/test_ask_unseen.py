@@ -28,7 +28,7 @@ def _report(part: str) -> UnseenReport:
     return score_unseen(items)
 
 
-@pytest.mark.parametrize("part", ["dev", "heldout", "set2_dev", "set2_heldout"])
+@pytest.mark.parametrize("part", ["dev", "heldout", "set2_dev", "set2_heldout", "set3_dev"])
 def test_unseen_no_forbidden_statement_and_no_crash(part: str) -> None:
     report = _report(part)
     print(f"\n{part}: {report.summary(None)}")

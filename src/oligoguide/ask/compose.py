@@ -25,6 +25,7 @@ from oligoguide.ask.models import (
     Understood,
 )
 from oligoguide.ask.premises import bed_premises, trial_premises
+from oligoguide.ask.randomised import randomised_sentences
 from oligoguide.ask.retrieve import RetrieverKind, get_retriever, rank_statements
 from oligoguide.ask.sections import (
     add_definitions,
@@ -89,7 +90,12 @@ def compose(
 
     # 1. False premises are corrected first, from the statement (or the finding, or the trial
     # population) that says otherwise.
-    from oligoguide.ask.trials import finding_sentence, named_trials, trial_sentences
+    from oligoguide.ask.trials import (
+        GENERIC_ACRONYM,
+        finding_sentence,
+        named_trials,
+        trial_sentences,
+    )
 
     corrections: list[Correction] = []
     for sentence, correction in bed_premises(question):  # computed, so said first
@@ -115,13 +121,13 @@ def compose(
     trials = named_ids if u.question_type in TRIAL_TYPES else []
     unknown_trial = None
     if u.question_type == "evidence" and not trials:
-        named = re.search(r"\b(?:[A-Z]{2,}[- ]?[A-Z]*\d+[A-Z0-9-]*|[A-Z]{4,})\b", question)
-        if named is not None and not re.fullmatch(
-            r"NSCLC|SBRT|SABR|WBRT|RECIST|ESTRO|EORTC|ASTRO|ASCO|ESMO|NCCN|EGFR|HER2|PSMA|"
-            r"CRPC|MCRPC|MCRC|BRAF|KRAS|TKIS?|IRECIST|ECOG|EQD2|BED10|PCWG3|OMD",
-            named.group(0),
-        ):
-            unknown_trial = named.group(0)
+        candidates = re.findall(
+            r"\b(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]{2,}[- ]?[A-Z]*\d+[A-Z0-9-]*|[A-Z]{4,})\b",
+            question,
+        )
+        named = next((c for c in candidates if not GENERIC_ACRONYM.fullmatch(c)), None)
+        if named is not None:
+            unknown_trial = named
             draft.gaps.insert(
                 0,
                 f"No record of {unknown_trial} is held in the knowledge base {kb.version}; "
@@ -129,6 +135,11 @@ def compose(
             )
     for sentence in trial_sentences(trials, kb):
         draft.add("evidence", sentence)
+    randomised = (
+        randomised_sentences(question, u, kb)  # "is there randomised evidence for X?"
+        if u.question_type == "evidence" and not trials and unknown_trial is None
+        else []
+    )
     if u.question_type == "false_premise" and trials and not corrections:
         negative = [
             s
@@ -148,9 +159,9 @@ def compose(
     strategy = [s for s in selected if sections_of.get(s) == "strategy"]
     strategy.sort(key=lambda s: ("any" in kb.statements[s].cancers, selected.index(s)))
     focus = is_focused(u)
-    if focus and not strategy:
+    if focus:  # "work-up before I call it oligoprogression?": the work-up, not the strategy
         lead = [s for s in selected if sections_of.get(s, "treatment") in focus_sections(u)]
-        bottom = lead[:1] or selected[:1]
+        bottom = lead[:1] or strategy[:1] or selected[:1]
     else:
         bottom = strategy[:2]
     if not bottom and u.question_type == "guideline":
@@ -167,7 +178,10 @@ def compose(
     for statement_id in bottom:
         draft.add_statement("bottom_line", kb.statements[statement_id])
     answering = _TYPE_SECTION.get(u.question_type)
-    if topic is not None and answering and answering != "patient":
+    for statement_id in reversed(bottom):  # the bottom line heads its own section too
+        if answering and sections_of.get(statement_id) == answering:
+            draft.add_first(answering, from_statement(kb.statements[statement_id]))
+    if topic is not None and answering and answering not in ("patient", "definition"):
         draft.add_first(answering, from_statement(kb.statements[topic]))  # asked about, so first
 
     # 3. Definitions from the consensus findings.
@@ -223,6 +237,11 @@ def compose(
                 ),
             )
 
+    for sentence in reversed(randomised):  # answers the question, so before any statement
+        if sentence.citations:
+            draft.add_first("evidence", sentence)
+        else:
+            draft.gaps.insert(0, sentence.text)
     add_gaps(u, draft, state, kb)
     if u.question_type == "dose" and draft.sections.get("dose"):
         focus_dose(u, kb, draft)
@@ -248,6 +267,8 @@ def compose(
     first = _TYPE_SECTION.get(u.question_type)
     if first == "patient" and assessment is None and asked_courses:
         first = "dose"  # a described lesion and a schedule, but no case the engine could run
+    if not draft.sections.get(first or "") and "definition" in u.intents:
+        first = "definition"  # "...now 2 residual lesions: what's the ESTRO/EORTC term?"
     if first in order and draft.sections.get(first):
         order.remove(first)
         order.insert(0, first)

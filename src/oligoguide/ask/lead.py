@@ -60,7 +60,7 @@ def answer_lead(
 ) -> str:
     """The first sentence: the answer to the question asked."""
     first = next((sec.sentences[0].text for sec in sections if sec.sentences), "")
-    unknown = [g for g in gaps or () if g.startswith("No record of ")]
+    unknown = [g for g in gaps or () if g.startswith(("No record of ", "No randomised trial"))]
     if u.question_type == "evidence" and unknown:
         return unknown[0]
     no_interval = [g for g in gaps or () if g.startswith("No sourced imaging interval")]

@@ -71,6 +71,7 @@ class Layout:
     section_titles: dict[str, str]
     definitions: dict[str, tuple[tuple[str, int], ...]]
     definition_terms: dict[str, tuple[Pattern, ...]]
+    definition_statements: dict[str, tuple[str, ...]]
     management_core: dict[str, tuple[str, ...]]
     cancer_core: dict[str, tuple[str, ...]]
     site_core: dict[str, tuple[str, ...]]
@@ -136,6 +137,9 @@ def layout() -> Layout:
             k: tuple((str(e), int(i)) for e, i in v) for k, v in raw["definitions"].items()
         },
         definition_terms=_group(raw["definition_terms"]),
+        definition_statements={
+            k: tuple(v) for k, v in raw.get("definition_statements", {}).items()
+        },
         management_core={k: tuple(v) for k, v in raw["management_core"].items()},
         cancer_core={k: tuple(v) for k, v in raw["cancer_core"].items()},
         site_core={k: tuple(v) for k, v in raw["site_core"].items()},

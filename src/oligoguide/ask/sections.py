@@ -40,11 +40,14 @@ def add_definitions(
     terms: list[str] = []
     if "definition" in u.intents or not is_focused(u):
         terms += [s for s in ([state] if state else u.scenarios) if s in lay.definitions]
-    if "definition" in u.intents or "response" in u.intents:
+    if "definition" in u.intents or "response" in u.intents or u.question_type == "definition":
         terms += [
             t for t, ps in lay.definition_terms.items() if any(p.search(question) for p in ps)
         ]
     for term in dict.fromkeys(terms):
+        for statement_id in lay.definition_statements.get(term, ()):
+            if statement_id in kb.statements:
+                draft.add_statement("definition", kb.statements[statement_id])
         for evidence_id, index in lay.definitions.get(term, ()):
             evidence = kb.evidence.get(evidence_id)
             if evidence is None or index >= len(evidence.findings):
@@ -220,7 +223,8 @@ def short_name(kb: KnowledgeBase, evidence_id: str) -> str:
 
 def _interval_shown(draft: Draft, kb: KnowledgeBase) -> bool:
     """A follow-up statement that gives a sourced imaging interval is in the answer."""
-    for sentence in draft.sections.get("followup", []):
+    shown = [sentence for bucket in draft.sections.values() for sentence in bucket]
+    for sentence in shown:
         statement = kb.statements.get(sentence.source.split(":", 1)[-1])
         if statement is not None and "imaging_interval_weeks" in statement.parameters:
             return True

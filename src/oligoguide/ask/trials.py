@@ -18,11 +18,25 @@ def source_name(kb: KnowledgeBase, evidence_id: str) -> str:
     return f"{' '.join(words)} {evidence.citation.year}"
 
 
+#: Societies and groups whose consensus documents the knowledge base holds under their names
+#: ("ESTRO/EORTC classification" asks for Guckenberger 2020), and named response criteria.
+SOCIETY = re.compile(
+    r"ESTRO|EORTC|ASTRO|ASCO|ESMO|NCCN|ASTRO-ESTRO|ESTRO-ASTRO|ESTRO-EORTC|RECIST|IRECIST|PCWG3|RANO(?:-BM)?"
+)
+
+#: Capitalised words that are not study names ("SBRT", "ECOG", "PD-L1").
+GENERIC_ACRONYM = re.compile(
+    r"NSCLC|SBRT|SABR|WBRT|RECIST|ESTRO|EORTC|ASTRO|ASCO|ESMO|NCCN|EGFR|HER2|PSMA|CRPC|MCRPC|MCRC|"
+    r"BRAF|KRAS|TKIS?|IRECIST|ECOG|EQD2|BED10|PCWG3|OMD|PD-L?1|FDG-PET(?:-CT)?|PET-CT|CT|MRI|"
+    r"[A-Z]{1,4}-?\d{1,2}|ASTRO-ESTRO|ESTRO-ASTRO|ESTRO-EORTC|T-DXD|T-DM1|5-FU|IMRT|VMAT|SRS|"
+    r"FOLFOX|FOLFIRI|CAPOX|XELOX|ADT|PSA|CEA|TKI|NGS|ALK|ROS1|RET|MET"
+)
 _TRIALS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
-        r"sabr[- ]?comet(?![- ]?(?:3|10))|\bcomet\b",
+        r"sabr[- ]?comet(?![- ]?(?:3|10)\b)|(?<![-\w])comet\b(?![- ]?(?:3|10)\b)",
         ("palma_2019_sabr_comet", "palma_2020_sabr_comet_long_term"),
     ),
+    (r"\bcomet[- ]?10\b", ("palma_2019_sabr_comet10_protocol",)),
     (r"\bcurb\b", ("tsai_2024_curb",)),
     (r"\b(?-i:STOP)\b|\bstop (?:trial|study)\b", ("schellenberg_2024_stop",)),
     (r"\bgomez\b|\blct trial\b", ("gomez_2019_lct_long_term", "gomez_2016_lct")),
@@ -59,6 +73,8 @@ def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
         if re.search(pattern, question, re.I):
             found += [i for i in ids if i in kb.evidence]
     for token in re.findall(r"\b[A-Z][A-Z0-9-]{3,}\b", question):
+        if GENERIC_ACRONYM.fullmatch(token) and not SOCIETY.fullmatch(token):
+            continue  # "NSCLC" names a cancer, not the guideline whose id contains it
         key = token.lower().replace("-", "")
         found += [i for i in kb.evidence if key in i.replace("_", "") and len(key) >= 5]
     lowered = question.lower()
