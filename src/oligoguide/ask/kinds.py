@@ -195,8 +195,10 @@ def classify(
     if patient_specific and not (asks_dose and not PATIENT.search(text) and not therapies):
         return "case"
     named_first = NAMED_STUDY.search(text)
-    if named_first and not re.search(r"\bdefin\w+|\bmeaning\b", text, re.I) and not (
-        ARITHMETIC.search(text) or CONSTRAINT_Q.search(text)
+    if (
+        named_first
+        and not re.search(r"\bdefin\w+|\bmeaning\b", text, re.I)
+        and not (ARITHMETIC.search(text) or CONSTRAINT_Q.search(text))
     ):
         return "evidence"  # "NRG-BR002: did MDT help? how many mets allowed?" asks about a trial
     if DEFINE_STRICT.search(text):

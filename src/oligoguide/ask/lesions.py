@@ -74,8 +74,16 @@ SYMPTOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for symptom, pattern in (
         ("pain", r"\bpain\w*|\bVAS\s*\d|\bach(?:e|ing)\b|\btender\w*"),
         ("pathological_fracture", r"\bfractur\w*"),
-        ("spinal_cord_compression", r"\bcord compression\b|\bmscc\b"),
-        ("neurological_deficit", r"\bweak(?:ness)?\b|\bnumb\w*|\bdeficit\b|\bparaparesis\b"),
+        (
+            "spinal_cord_compression",
+            r"\bcord compression\b|\bmscc\b|\bepidural compression\b|\bthecal sac compression\b|"
+            r"\bcompress\w* (?:the |of the )?(?:spinal )?cord\b|\bcauda equina\b",
+        ),
+        (
+            "neurological_deficit",
+            r"\bweak(?:ness)?\b|\bnumb\w*|\bdeficit\b|\bpara(?:paresis|plegia)\b|"
+            r"\bcan'?t walk\b|\bunable to walk\b|\bsphincter\b|\bincontinen\w*",
+        ),
         ("headache", r"\bheadaches?\b"),
         ("seizure", r"\bseizures?\b"),
         ("bleeding", r"\bbleed\w*|\bha?emoptysis\b|\bha?ematuria\b"),

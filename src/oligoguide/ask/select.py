@@ -83,11 +83,16 @@ def applicable(statement: Statement, u: Understood, state: str | None) -> bool:
     )
 
 
+#: Sites that contain one another: a spinal metastasis is a bone metastasis.
+_SITE_FAMILY = {"spine": {"bone"}, "bone": {"spine"}}
+
+
 def site_fits(statement: Statement, u: Understood, rank: int) -> bool:
     """A site-specific statement needs the site in the question, or a top-3 retrieval rank."""
     if not statement.sites or "any" in statement.sites:
         return True
-    if set(statement.sites) & set(u.sites):
+    asked = set(u.sites).union(*(_SITE_FAMILY.get(s, set()) for s in u.sites))
+    if set(statement.sites) & asked:
         return True
     return not u.sites and rank < 3
 
@@ -178,7 +183,10 @@ def topic_statement(
     if "safety" not in u.intents:
         keys = [k for k in keys if k != "antivegf"]  # a drug named in passing is not the topic
     for key in keys:
-        for statement_id in ranked:
+        # a statement whose topic names it first; then one whose text does ("SBRT ... without
+        # cord compression" mentions MSCC but is not about it)
+        by_topic = [s for s in ranked if any(p.search(kb.statements[s].topic) for p in groups[key])]
+        for statement_id in [*by_topic, *ranked]:
             statement = kb.statements[statement_id]
             text = f"{statement.topic} {statement.text}"
             if (
