@@ -91,3 +91,14 @@ def test_follow_up_statements_are_in_the_follow_up_section() -> None:
     follow = [s.id for s in kb.statements.values() if s.question == "followup_imaging_interval"]
     assert follow
     assert all(sections.get(s) == "followup" for s in follow)
+
+
+def test_epidural_compression_with_weakness_is_the_mscc_emergency() -> None:
+    # NICE NG234 (Hawkins 2023) and Patchell 2005: suspected MSCC is an emergency; steroids,
+    # urgent MRI, a surgical opinion and radiotherapy. Not "8 Gy for pain".
+    answer = ask(
+        "breast ca bone mets, new back pain + leg weakness x 1 day, MRI: T10 epidural "
+        "compression. what do I do now?"
+    )
+    assert "emergency" in answer.lead
+    assert "dexamethasone" in answer.lead
