@@ -28,12 +28,28 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
     now = start + dt.timedelta(weeks=12)
     classes = [c for c in u.therapy_classes if c in {t.value for t in TherapyClass}]
     lesions: list[dict[str, Any]] = []
+    unclear: list[str] = []
+    brain_found: list[str] = []
+    progression_said = bool({"oligoprogression", "polyprogression"} & set(u.scenarios))
     for index, lesion in enumerate(u.lesions, start=1):
         site = lesion.site or "other"
         size = lesion.size_mm
         if size is None:
             continue
-        if lesion.new:
+        found_on_mri = site == "brain" and not lesion.stable  # brain mets are reported as found
+        if not (lesion.new or lesion.growing or lesion.stable or progression_said or found_on_mri):
+            unclear.append(f"L{index} ({site.replace('_', ' ')}, {size:g} mm)")
+            continue  # whether it grew is not said: not entered as progressing
+        if found_on_mri and not (lesion.new or lesion.growing or progression_said):
+            brain_found.append(f"L{index}")
+            lesion = lesion.model_copy(update={"new": True})
+        if lesion.stable and not lesion.new:
+            # stable, smaller or gone: present on both scans, no progression recorded
+            measurements = [
+                {"date": start.isoformat(), "status": "present"},
+                {"date": now.isoformat(), "diameter_mm": size},
+            ]
+        elif lesion.new:
             # "new" means absent on the earlier scan
             measurements = [
                 {"date": start.isoformat(), "status": "absent"},
@@ -115,6 +131,17 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
         "(placeholder scan dates 12 weeks apart; only the named lesions); complete the case "
         "for a full assessment."
     )
+    if brain_found:
+        note += (
+            " Brain lesions taken as newly found (the question does not say they were known "
+            "before): " + ", ".join(brain_found) + "."
+        )
+    if unclear:
+        note += (
+            " Left out because the question does not say whether they grew (not assumed): "
+            + ", ".join(unclear)
+            + "."
+        )
     return data, note
 
 

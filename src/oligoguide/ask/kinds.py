@@ -142,7 +142,9 @@ FOLLOW_Q = re.compile(
 FOLLOW_TIMING = re.compile(
     r"\bhow (?:often|frequently)\b|\bevery how (?:many|often)\b|\bsurveillance\b|"
     r"\b(?:imaging|scan|mri|ct|pet|restaging|follow-?up|f/u) (?:interval|schedule|frequency)\b|"
-    r"\binterval (?:imaging|scans?|mri)\b|\bwhen (?:to|should (?:we|i)) (?:re-?)?(?:image|scan)\b",
+    r"\binterval (?:imaging|scans?|mri)\b|"
+    r"\bwhen (?:to|do we|should (?:we|i)|would you) (?:re-?)?(?:image|scan|restage)\b|"
+    r"\bhow (?:do|should) (?:we|i|you) follow\b",
     re.IGNORECASE,
 )
 

@@ -14,7 +14,20 @@ SIZE = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(mm|cm)\b", re.IGNORECASE)
 NEW = re.compile(r"\bnew\b|\bappear\w*", re.IGNORECASE)
 
 
-GROWING = re.compile(r"\bgr[eo]w\w*|\benlarg\w*|\bprogress\w*|\bincreas\w*", re.IGNORECASE)
+GROWING = re.compile(
+    r"\bgr[eo]w\w*|\benlarg\w*|\b(?:oligo-?)?progress\w*|\bincreas\w*|\bbigger\b|\blarger\b|"
+    r"\bexplod\w*|\bup from\b",
+    re.IGNORECASE,
+)
+
+#: A lesion said to be stable, smaller or gone is not progressing ("seg 7, was 9 mm, no longer
+#: visible"); the case built from the question must not call it progression.
+STABLE = re.compile(
+    r"\bstable\b|\bunchanged\b|\bno longer (?:visible|seen|detectable)|\bdisappear\w*|"
+    r"\bresolved\b|\bsmaller\b|\bshr[iau]nk\w*|\bregress\w*|\bdecreas\w*|\brespond\w*|"
+    r"\bno change\b|\bnot visible\b",
+    re.IGNORECASE,
+)
 
 
 DISTANCE_AFTER = re.compile(
@@ -93,6 +106,21 @@ SYMPTOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _DENIED_SYMPTOM = re.compile(
     r"\b(?:no|not|without|denies|free of|resolved|nil)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
+
+
+_ELSEWHERE = re.compile(
+    r"\b(?:rest|else|others?|remaining|elsewhere|extracranial|systemic|body|all other)\b"
+    r"[\w\s/]{0,15}$",
+    re.IGNORECASE,
+)
+
+
+def said_stable(text: str) -> bool:
+    """The lesion itself is said stable or smaller ("rest stable" speaks of the other disease)."""
+    return any(
+        not _ELSEWHERE.search(text[max(0, m.start() - 25) : m.start()])
+        for m in STABLE.finditer(text)
+    )
 
 
 def symptoms_in(clause: str) -> tuple[str, ...]:
@@ -193,6 +221,7 @@ def read_lesions(
                 size_mm=round(size_mm, 1),
                 new=bool(NEW.search(clause)),
                 growing=grew or bool(GROWING.search(clause)),
+                stable=not grew and said_stable(near),
                 adjacent_organs=organs_next_to(clause),
                 symptoms=symptoms_in(clause),
             )

@@ -35,6 +35,10 @@ class LesionMention(_Out):
     size_mm: float | None = None
     new: bool = False
     growing: bool = False
+    stable: bool = Field(
+        default=False,
+        description="Its clause says it is stable, smaller or gone ('no longer visible')",
+    )
     adjacent_organs: tuple[str, ...] = Field(
         default=(), description="Organs at risk its clause puts next to it ('abuts the duodenum')"
     )

@@ -222,12 +222,16 @@ def short_name(kb: KnowledgeBase, evidence_id: str) -> str:
 
 
 def _interval_shown(draft: Draft, kb: KnowledgeBase) -> bool:
-    """A follow-up statement that gives a sourced imaging interval is in the answer."""
+    """A follow-up statement that gives a sourced imaging interval or schedule is shown."""
     shown = [sentence for bucket in draft.sections.values() for sentence in bucket]
     for sentence in shown:
         statement = kb.statements.get(sentence.source.split(":", 1)[-1])
-        if statement is not None and "imaging_interval_weeks" in statement.parameters:
+        if statement is None:
+            continue
+        if "imaging_interval_weeks" in statement.parameters:
             return True
+        if statement.id.startswith("followup_") and str(statement.direction) == "for":
+            return True  # a sourced schedule that is not an interval ("imaging at PSA rise")
     return False
 
 

@@ -42,6 +42,13 @@ _DESCRIBED = re.compile(
 )
 
 
+#: Words that say disease grew or appeared ("11 -> 19 mm", "enlarging", "2 new").
+_PROGRESSION_SAID = re.compile(
+    r"\bprogress\w*|oligoprogress\w*|\bgr[eo]w\w*|\benlarg\w*|\bincreas\w*|\bnew\b|"
+    r"\bbigger\b|\blarger\b|->|→|\bPD\b",
+    re.IGNORECASE,
+)
+
 #: Words that place an unnamed lesion in the brain (radiosurgery is cranial unless a body site
 #: is named; "spine SRS" names the spine).
 _BRAIN_IMPLIED = re.compile(
@@ -212,7 +219,13 @@ def understand(question: str) -> Understood:
     if patient_specific and (lesions or count) and not states & set(scenarios) and stopped:
         few = (count or len(lesions)) <= 5
         scenarios.append("oligometastatic" if few else "polyprogression")  # recurrence, off drugs
-    elif patient_specific and (lesions or count) and not states & set(scenarios) and classes:
+    elif (
+        patient_specific
+        and (lesions or count)
+        and not states & set(scenarios)
+        and classes
+        and _PROGRESSION_SAID.search(text)  # growth is stated, never assumed
+    ):
         few = (count or len(lesions)) <= 5 or brain_srs_count
         scenarios.append("oligoprogression" if few else "polyprogression")
     ecog = None if ecog_match is None else int(ecog_match.group(1))
@@ -276,6 +289,10 @@ def _not_stated(
         missing.append("performance status (ECOG)")
     if not lesions:
         missing.append("lesion sizes")
+    elif not _PROGRESSION_SAID.search(text) and not any(
+        m.stable or m.site == "brain" for m in lesions
+    ):
+        missing.append("whether the lesions grew or are new (change since the last scan)")
     if not re.search(r"\bpet\b|\bpsma\b|whole[- ]body|\bct\b|restag\w*|staging", text, re.I):
         missing.append("whole-body restaging (CT or PET)")
     if not re.search(
