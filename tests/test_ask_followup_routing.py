@@ -69,7 +69,7 @@ def test_a_hedge_in_the_text_still_hedges_when_the_question_ends_on_another_site
 
 def test_central_lesion_with_a_three_fraction_schedule_gets_the_central_schedule() -> None:
     answer = ask("lung met 2.5 cm sitting 1.5 cm from the proximal bronchial tree - 54/3 fine?")
-    assert answer.lead.startswith("Not 54 Gy in 3 fractions")
+    assert answer.lead.startswith("54 Gy in 3 fractions as asked is not among")
     assert re.search(r"\b(?:5|8) fraction", answer.lead)
 
 
@@ -102,3 +102,14 @@ def test_epidural_compression_with_weakness_is_the_mscc_emergency() -> None:
     )
     assert "emergency" in answer.lead
     assert "dexamethasone" in answer.lead
+
+
+def test_large_brain_metastasis_single_24_gy_gets_the_multifraction_schedule() -> None:
+    # ASTRO 2022 (Gondi, Pract Radiat Oncol 12:265-282): for 3-4 cm, multifraction SRS (for
+    # example 27 Gy/3 or 30 Gy/5); 20-24 Gy single fraction is for lesions under 2 cm.
+    answer = ask(
+        "3.5 cm solitary brain met (renal), oligoprog on cabo, no mass effect, ECOG 1. "
+        "SRS dose? single 24 Gy?"
+    )
+    assert answer.lead.startswith("24 Gy in 1 fraction as asked is not among")
+    assert "27 Gy in 3 fraction" in answer.lead

@@ -212,6 +212,14 @@ def compose(
     asked_courses = courses(question)  # "54/3 fine?" asks about a dose without saying "dose"
     if "dose" in u.intents or u.question_type == "dose" or (asked_courses and u.lesions):
         add_dose(question, u, kb, draft)
+    sized = [m for m in u.lesions if m.site and m.size_mm]
+    if asked_courses and sized:
+        # "3.5 cm brain met: single 24 Gy?": the schedule sourced for that size answers first,
+        # the arithmetic of the asked course follows
+        for sentence in reversed(
+            [x for x in draft.sections.get("dose", []) if x.source.endswith("#plan")]
+        ):
+            draft.add_first("dose", sentence)
     if u.question_type == "dose" and not limits_asked:
         for sentence in limits:
             draft.add("dose", sentence)

@@ -82,12 +82,6 @@ def answer_lead(
         if concern is not None:
             return f"{head}: {concern[:1].lower()}{concern[1:]}"
         return f"{head}: {recs[0]}" if recs else f"{head}."
-    if u.question_type == "case" and assessment is None and sections and sections[0].key == "dose":
-        from oligoguide.ask.route import courses
-
-        asked = courses(question)
-        if asked and f"{asked[0].total_gy:g} Gy in {asked[0].fractions} fraction" not in first:
-            return f"Not {asked[0].label()} as asked: {first}"
     if u.question_type == "case" and assessment is None and u.sites_uncertain and not u.lesions:
         sites = ", ".join(x.replace("_", " ") for x in u.sites_uncertain)
         return (

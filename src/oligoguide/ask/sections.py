@@ -136,14 +136,35 @@ def add_dose(question: str, u: Understood, kb: KnowledgeBase, draft: Draft) -> N
             f"{suggestion.fractions} fraction(s) (BED10 {suggestion.bed10:g} Gy, EQD2 "
             f"{suggestion.eqd2_10:g} Gy): {suggestion.note}"
         )
+        if len(lesions) == 1:
+            text = _asked_against(question, suggestion) + text
         draft.add(
             "dose",
-            Sentence(text=text, citations=(suggestion.source,), source=f"dose:{suggestion.source}"),
+            Sentence(
+                text=text, citations=(suggestion.source,), source=f"dose:{suggestion.source}#plan"
+            ),
         )
         if not suggestion.verified:
             draft.gaps.append(
                 f"The {site} schedule of {suggestion.source} is not yet checked against its source."
             )
+
+
+def _asked_against(question: str, suggestion: Any) -> str:
+    """How the schedule the question names compares with the sourced ones for that lesion
+    ("54/3 fine?" for a central lesion: 54 Gy in 3 is not among them; the sourced one follows).
+    A schedule missing from the tables is not called wrong, only not sourced here."""
+    from oligoguide.ask.route import courses
+
+    asked = courses(question)
+    if not asked:
+        return ""
+    course = asked[0]
+    options = [(suggestion.total_gy, suggestion.fractions)]
+    options += [(o.total_gy, o.fractions) for o in suggestion.alternatives]
+    if any(abs(t - course.total_gy) < 0.01 and n == course.fractions for t, n in options):
+        return f"{course.label()} as asked is among the sourced schedules. "
+    return f"{course.label()} as asked is not among the schedules sourced here for this lesion. "
 
 
 def focus_dose(u: Understood, kb: KnowledgeBase, draft: Draft) -> None:
