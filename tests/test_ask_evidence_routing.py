@@ -59,3 +59,24 @@ def test_recist_shorthand_is_in_scope() -> None:
 
 def _sentences(answer: Answer) -> list[Sentence]:
     return [s for sec in answer.answer.sections for s in sec.sentences]
+
+
+def test_bevacizumab_timing_around_hepatectomy_leads() -> None:
+    # The bevacizumab label and the CRLM literature held as antivegf_surgery_interval: at least
+    # 28 days before elective surgery, about 6 weeks before liver resection.
+    answer = ask(
+        "mCRC on FOLFOX-bev, now resectable CRLM - when to stop bev before hepatectomy and when "
+        "can we restart?"
+    )
+    assert answer.lead.startswith("Stop bevacizumab")
+
+
+def test_rising_nse_with_exploding_liver_mets_leads_with_rebiopsy() -> None:
+    # Small-cell transformation on an EGFR TKI is found on tissue, not plasma (Sequist 2011, as
+    # held by nsclc_rebiopsy_resistance).
+    answer = ask(
+        "EGFR NSCLC on osi 2y, liver mets suddenly exploding, NSE up. plasma NGS shows only the "
+        "original ex19del. what now?"
+    )
+    assert "biopsy" in answer.lead
+    assert "small-cell" in answer.lead

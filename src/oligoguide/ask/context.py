@@ -60,7 +60,8 @@ DIFFUSE = re.compile(
 
 UNCOUNTED = re.compile(
     r"\b(?:innumerable|countless|numerous|widespread|diffuse|disseminated|miliary|myriad|"
-    r"too (?:many|numerous) to count|carcinomatosis|dozens?)\b",
+    r"too (?:many|numerous) to count|carcinomatosis|dozens?|explod\w*|explosive|"
+    r"(?:multiple|many) new)\b",
     re.IGNORECASE,
 )
 

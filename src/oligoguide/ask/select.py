@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from oligoguide.ask.lexicon import layout, lexicon
@@ -169,6 +170,14 @@ def select_statements(
     return chosen
 
 
+#: Asking when to stop or restart a drug around a procedure ("when to stop bev before
+#: hepatectomy", "SBRT while on bev ok?") makes the drug the topic.
+_TIMING = re.compile(
+    r"\b(?:stop|restart|resume|hold|pause|withh?old|interrupt)\w*\b|\bwhile on\b|"
+    r"\b(?:ok|okay|safe)\s*\?|\bhow long (?:before|after)\b",
+    re.IGNORECASE,
+)
+
 #: Synonym groups that name what a question is about more narrowly than its cancer or state.
 TOPIC_KEYS = ("mscc", "antivegf", "posttreatment", "irecist", "rebiopsy", "wbrt", "pain")
 
@@ -180,7 +189,7 @@ def topic_statement(
     "hold the bevacizumab", "just fibrosis?"), to answer that before the general strategy."""
     groups = lexicon().synonyms
     keys = [k for k in TOPIC_KEYS if any(p.search(question) for p in groups.get(k, ()))]
-    if "safety" not in u.intents:
+    if "safety" not in u.intents and not _TIMING.search(question):
         keys = [k for k in keys if k != "antivegf"]  # a drug named in passing is not the topic
     for key in keys:
         # a statement whose topic names it first; then one whose text does ("SBRT ... without
