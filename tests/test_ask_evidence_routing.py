@@ -80,3 +80,17 @@ def test_rising_nse_with_exploding_liver_mets_leads_with_rebiopsy() -> None:
     )
     assert "biopsy" in answer.lead
     assert "small-cell" in answer.lead
+
+
+def test_terse_questions_in_the_field_are_not_refused() -> None:
+    # The issue: a question about the system's own field is never refused for its wording.
+    for question in (
+        "bev hold pre-hepatectomy? restart post-op?",
+        "polymets -> 2 residual after chemo: induced OMD? def?",
+        "disappeared target reappears 6mm, rest responding, not CR before - PD?",
+    ):
+        assert not ask(question).not_covered, question
+
+
+def test_parkinson_pd_is_still_out_of_scope() -> None:
+    assert ask("PD in Parkinson disease treatment?").not_covered

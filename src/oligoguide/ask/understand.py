@@ -200,7 +200,7 @@ def understand(question: str) -> Understood:
         cancers
         or sites
         or scenarios
-        or any(p.search(text) for p in lex.domain_terms)
+        or any(p.search(text) or p.search(text.replace("-", " ")) for p in lex.domain_terms)
         or (DOSE_Q.search(text) and RT_DOSE.search(text))
         or TRIAL.search(text)
     )
