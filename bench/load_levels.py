@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load_levels.py [--rounds 1] [--clients 8] [--max-seconds 10]
         [--seconds 20] [--levels 0.5,0.8] [--rates R,...] [--pool 64] [--auth token|local]
-        [--db URL]
+        [--client httpx|raw] [--workers 1] [--db URL]
 
 One run, one server (a real uvicorn process on 127.0.0.1, started as `load_test.py` starts it:
 the rate limit raised, SQLite in a fresh file unless --db names another registry, e.g.
@@ -27,6 +27,9 @@ is woken first, so a low value does not prove the cores were free: see the load 
 collection of any generation (recorded in the server by gc.callbacks, `load_test.py`).
 Every request sends the example case; with `--auth token` (the default, as `oligoguide serve`
 runs) a clinician token created beforehand, with `--auth local` none (local demo mode).
+`--workers N`: N server processes (`uvicorn --workers`; the CPU columns add up the workers).
+`--client raw`: the load generator sends over keep-alive http.client connections instead of
+httpx (`assess_clients.py`; about a third of httpx's CPU per request), for max and levels alike.
 Only 127.0.0.1; bounded in time and count. Exit status 1 on any error.
 """
 
@@ -46,7 +49,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from load_test import EXAMPLE, Phase, assess_step, run_phase, start_server
+from assess_clients import AssessClient, make_client
+from load_test import MAX_REQUESTS_PER_CLIENT, assess_step, start_server
 
 MAX_POOL = 256
 MAX_SECONDS = 120
@@ -121,12 +125,20 @@ print(statistics.quantiles(late, n=100)[98] if len(late) > 1 else 0.0)
 
 
 def cpu_seconds(pid: int | None = None) -> float:
-    """User + system CPU seconds of a process (default: this one), from /proc on Linux."""
+    """User + system CPU seconds of a process (default: this one) and of its children still
+    running (uvicorn's worker processes under --workers), from /proc on Linux."""
     if pid is None:
         times = os.times()
         return times.user + times.system
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a process that ended meanwhile
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
@@ -165,7 +177,41 @@ def gc_pauses(log: Path, began: float, ended: float) -> list[tuple[int, float]]:
     return found
 
 
-def open_loop(clients: list[httpx.Client], level: Level, seconds: float) -> None:
+def closed_loop(clients: list[AssessClient], level: Level, seconds: float) -> None:
+    """Each client's thread sends its next request when its last one answered, for `seconds`
+    (bounded by MAX_REQUESTS_PER_CLIENT); latency from its own send."""
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def loop(client: AssessClient) -> None:
+        try:
+            for _ in range(MAX_REQUESTS_PER_CLIENT):
+                started = time.perf_counter()
+                if started >= stop_at:
+                    return
+                try:
+                    status = client.assess()
+                    if status != 200:
+                        raise RuntimeError(f"assess {status}")
+                except Exception as error:  # counted, not raised: the run goes on
+                    with lock:
+                        level.errors.append(f"{type(error).__name__}: {error}")
+                    continue
+                with lock:
+                    level.latencies.append(time.perf_counter() - started)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=loop, args=(client,)) for client in clients]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    level.elapsed = time.perf_counter() - began
+
+
+def open_loop(clients: list[AssessClient], level: Level, seconds: float) -> None:
     """Requests due at a constant rate, one sender thread per client; latency from the due
     time (queueing included). The clients are made beforehand: making one (its SSL context)
     costs milliseconds of CPU, and 64 at once would delay the first second of sends."""
@@ -175,9 +221,9 @@ def open_loop(clients: list[httpx.Client], level: Level, seconds: float) -> None
     next_index = 0
     start = time.perf_counter() + 0.2  # every thread is up before the first due time
 
-    def sender(client: httpx.Client) -> None:
+    def sender(client: AssessClient) -> None:
         nonlocal next_index
-        with client:
+        try:
             while True:
                 with lock:
                     index = next_index
@@ -190,9 +236,9 @@ def open_loop(clients: list[httpx.Client], level: Level, seconds: float) -> None
                     time.sleep(pause)
                 sent = time.perf_counter()
                 try:
-                    response = client.post("/v1/assess", json=EXAMPLE)
-                    if response.status_code != 200:
-                        raise RuntimeError(f"assess {response.status_code}")
+                    status = client.assess()
+                    if status != 200:
+                        raise RuntimeError(f"assess {status}")
                 except Exception as error:  # counted, not raised: the run goes on
                     with lock:
                         level.errors.append(f"{type(error).__name__}: {error}")
@@ -201,6 +247,8 @@ def open_loop(clients: list[httpx.Client], level: Level, seconds: float) -> None
                 with lock:
                     level.latencies.append(done - due)
                     level.late.append(max(0.0, sent - due))
+        finally:
+            client.close()
 
     threads = [threading.Thread(target=sender, args=(client,)) for client in clients]
     for thread in threads:
@@ -227,7 +275,16 @@ def main() -> None:
     parser.add_argument("--rates", default="", help="also open loop at these requests/s")
     parser.add_argument("--pool", type=int, default=64, help="open-loop sender threads")
     parser.add_argument("--auth", choices=("token", "local"), default="token")
+    parser.add_argument(
+        "--client",
+        choices=("httpx", "raw"),
+        default="httpx",
+        help="load generator: httpx clients, or lighter keep-alive http.client connections",
+    )
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (serve runs one; 1-4)"
+    )
     args = parser.parse_args()
     fractions = [float(part) for part in args.levels.split(",") if part.strip()]
     rates = [float(part) for part in args.rates.split(",") if part.strip()]
@@ -235,21 +292,22 @@ def main() -> None:
         not 1 <= args.rounds <= 10
         or not 1 <= args.clients <= 64
         or not 1 <= args.pool <= MAX_POOL
+        or not 1 <= args.workers <= 4
         or not 0 < args.max_seconds <= MAX_SECONDS
         or not 0 < args.seconds <= MAX_SECONDS
         or not all(0 < f <= 1.5 for f in fractions)
         or not all(0 < r <= 2000 for r in rates)
     ):
         raise SystemExit(
-            "keep it bounded: 1-10 rounds, 1-64 clients, 1-256 senders, 120 s, levels <= 1.5, "
-            "rates <= 2000/s"
+            "keep it bounded: 1-10 rounds, 1-64 clients, 1-256 senders, 1-4 workers, 120 s, "
+            "levels <= 1.5, rates <= 2000/s"
         )
     folder = tempfile.mkdtemp(prefix="oligoguide-levels-")
     db = args.db or f"sqlite:///{folder}/registry.sqlite3"
     headers = {"Authorization": f"Bearer {token_for(db)}"} if args.auth == "token" else {}
     gc_log = Path(folder) / "gc.log"
     os.environ["OLIGOGUIDE_BENCH_GC_LOG"] = str(gc_log)  # the server records its collections
-    process, url = start_server(db)
+    process, url = start_server(db, args.workers)
     rounds: list[list[Level]] = []
     try:
         with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
@@ -262,7 +320,8 @@ def main() -> None:
         process.wait(timeout=30)
     backend = db.split(":")[0]
     print(
-        f"oligoguide assess at fixed load: {backend}, auth {args.auth}; max: {args.clients} "
+        f"oligoguide assess at fixed load: {backend}, auth {args.auth}, {args.client} "
+        f"clients, {args.workers} server process(es); max: {args.clients} "
         f"closed-loop clients for {args.max_seconds:g} s; levels: open loop, "
         f"{args.seconds:g} s each, {args.pool} senders; {args.rounds} round(s)"
     )
@@ -292,18 +351,15 @@ def run_round(
 ) -> list[Level]:
     """The closed-loop maximum, then each open-loop level at its fraction of that maximum, then
     the fixed rates."""
-    closed = Phase("max")
-    first = Level("max", 0.0, closed.latencies, [], closed.errors)
+    first = Level("max", 0.0)
+    clients = [make_client(args.client, url, headers) for _ in range(args.clients)]
     with measured(first, pid, gc_log):
-        run_phase(closed, url, args.clients, args.max_seconds, assess_step, headers=headers)
-    first.elapsed = closed.elapsed
-    maximum = len(closed.latencies) / closed.elapsed
+        closed_loop(clients, first, args.max_seconds)
+    maximum = len(first.latencies) / first.elapsed
     levels = [Level(f"{f:.0%}", f * maximum) for f in fractions]
     levels += [Level(f"{r:g}/s", r) for r in rates]
     for level in levels:
-        clients = [
-            httpx.Client(base_url=url, headers=headers, timeout=60) for _ in range(args.pool)
-        ]
+        clients = [make_client(args.client, url, headers) for _ in range(args.pool)]
         with measured(level, pid, gc_log):
             open_loop(clients, level, args.seconds)
     return [first, *levels]

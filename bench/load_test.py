@@ -81,11 +81,15 @@ def _port() -> int:
         return port
 
 
-def start_server(db: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(db: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """uvicorn on 127.0.0.1 in a subprocess; `workers` > 1: that many server processes under
+    uvicorn's supervisor (what `uvicorn --workers` runs; `oligoguide serve` runs one)."""
     port = _port()
     command = [sys.executable, "-m", "uvicorn", "--factory", "load_test:app_factory"]
     command += ["--app-dir", str(HERE), "--host", "127.0.0.1", "--port", str(port)]
     command += ["--log-level", "warning"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     env = {**os.environ, "OLIGOGUIDE_BENCH_DB": db}
     process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
