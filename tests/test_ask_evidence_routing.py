@@ -94,3 +94,23 @@ def test_terse_questions_in_the_field_are_not_refused() -> None:
 
 def test_parkinson_pd_is_still_out_of_scope() -> None:
     assert ask("PD in Parkinson disease treatment?").not_covered
+
+
+def test_trials_named_the_way_clinicians_name_them() -> None:
+    # SABR-COMET-10 is the trial of 4-10 metastases (protocol held: 20/1, 30/3 or 35/5 Gy);
+    # the "no fly zone" is Timmerman 2006's central toxicity; Chow 2007 is the bone meta-analysis
+    # (58% vs 59% pain response); N0574 may be typed in lower case.
+    assert "SABR-COMET-10" in ask("SABR for 4-10 mets - trial? doses?").lead
+    assert ask("data behind the 'no fly zone' for central lung SBRT?").lead.startswith(
+        "Timmerman 2006"
+    )
+    assert "58%" in ask("8Gy x1 vs MF bone mets pain - Chow MA numbers?").lead
+    assert ask("what did the n0574 alliance trial show about cognition?").lead.startswith(
+        "Brown 2016"
+    )
+
+
+def test_named_criteria_rules_are_definitions() -> None:
+    answer = ask("RECIST target lesion selection rules? how many per organ, min size, nodes?")
+    assert answer.question_type == "definition"
+    assert "5 target lesions" in answer.lead

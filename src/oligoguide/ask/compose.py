@@ -59,6 +59,13 @@ _TYPE_SECTION = {
     "follow_up": "followup",
     "case": "patient",
 }
+#: A question that asks for arithmetic or organ limits stays a dose question with a trial named.
+_COMPUTE = re.compile(
+    r"\b(?:bed\d*|eqd2\w*|calculat\w*|convert\w*|sum|cumulative|constraints?|limits?|dmax|"
+    r"tolerance|alpha/beta|a/b)\b",
+    re.IGNORECASE,
+)
+_STUDY_KINDS = ("randomised_trial", "prospective", "retrospective", "meta_analysis")
 TRIAL_TYPES = ("evidence", "false_premise", "guideline", "definition")
 
 
@@ -111,6 +118,12 @@ def compose(
             draft.add("correction", finding_sentence(kb, premise.evidence, premise.finding))
             corrections.append(Correction(premise=premise.premise, evidence_id=premise.evidence))
     named_ids = named_trials(question, kb)
+    studies = [
+        i for i in named_ids if str(kb.evidence[i].kind).lower().endswith(_STUDY_KINDS)
+    ]  # a trial or cohort, not a guideline or a consensus named by its society
+    if studies and u.question_type in ("dose", "guideline") and not _COMPUTE.search(question):
+        # "SABR for 4-10 mets - trial? doses?": the doses of a named trial, not a computation
+        u = u.model_copy(update={"question_type": "evidence"})
     for sentence, correction in trial_premises(question, u, named_ids, kb):
         draft.add("correction", sentence)
         corrections.append(correction)
@@ -181,7 +194,12 @@ def compose(
     for statement_id in reversed(bottom):  # the bottom line heads its own section too
         if answering and sections_of.get(statement_id) == answering:
             draft.add_first(answering, from_statement(kb.statements[statement_id]))
-    if topic is not None and answering and answering not in ("patient", "definition"):
+    if (
+        topic is not None
+        and answering
+        and answering not in ("patient", "definition")
+        and not (answering == "evidence" and trials)  # the named trial's findings come first
+    ):
         draft.add_first(answering, from_statement(kb.statements[topic]))  # asked about, so first
 
     # 3. Definitions from the consensus findings.

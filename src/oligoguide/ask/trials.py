@@ -36,7 +36,11 @@ _TRIALS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"sabr[- ]?comet(?![- ]?(?:3|10)\b)|(?<![-\w])comet\b(?![- ]?(?:3|10)\b)",
         ("palma_2019_sabr_comet", "palma_2020_sabr_comet_long_term"),
     ),
-    (r"\bcomet[- ]?10\b", ("palma_2019_sabr_comet10_protocol",)),
+    (
+        r"\bcomet[- ]?10\b|\b4\s*(?:-|–|to)\s*10 (?:mets|metastases|oligomet\w*)",
+        ("palma_2019_sabr_comet10_protocol",),
+    ),
+    (r"\bno[- ]fly[- ]zone\b", ("timmerman_2006_central_toxicity",)),
     (r"\bcurb\b", ("tsai_2024_curb",)),
     (r"\b(?-i:STOP)\b|\bstop (?:trial|study)\b", ("schellenberg_2024_stop",)),
     (r"\bgomez\b|\blct trial\b", ("gomez_2019_lct_long_term", "gomez_2016_lct")),
@@ -72,7 +76,9 @@ def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
     for pattern, ids in _TRIALS:
         if re.search(pattern, question, re.I):
             found += [i for i in ids if i in kb.evidence]
-    for token in re.findall(r"\b[A-Z][A-Z0-9-]{3,}\b", question):
+    tokens = re.findall(r"\b[A-Z][A-Z0-9-]{3,}\b", question)
+    tokens += re.findall(r"\b[a-z]+\d{3,}\b", question)  # "n0574" typed in lower case
+    for token in tokens:
         if GENERIC_ACRONYM.fullmatch(token) and not SOCIETY.fullmatch(token):
             continue  # "NSCLC" names a cancer, not the guideline whose id contains it
         key = token.lower().replace("-", "")
@@ -81,6 +87,8 @@ def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
     for evidence_id, surname in _first_authors(kb).items():
         if len(surname) >= 6 and re.search(rf"\b{re.escape(surname)}\b", lowered):
             found.append(evidence_id)
+        elif len(surname) >= 4 and re.search(rf"\b{re.escape(surname.title())}\b", question):
+            found.append(evidence_id)  # a short surname counts when written as a name ("Chow")
     for author, year in re.findall(
         r"\b([A-Z][a-z]{2,})(?: et al\.?)?,? \(?((?:19|20)\d{2})\)?", question
     ):
