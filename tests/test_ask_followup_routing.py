@@ -113,3 +113,23 @@ def test_large_brain_metastasis_single_24_gy_gets_the_multifraction_schedule() -
     )
     assert answer.lead.startswith("24 Gy in 1 fraction as asked is not among")
     assert "27 Gy in 3 fraction" in answer.lead
+
+
+def test_a_course_already_given_is_not_treated_as_the_schedule_asked() -> None:
+    # "s/p SBRT 54 Gy/3 ... 6 wks ago": a delivered course; the question is about PET timing
+    # and SUV after SBRT (Zhang 2012: SUVmax above 5, especially after 6 months, calls for
+    # biopsy), so no "54 Gy in 3 as asked" comparison leads.
+    answer = ask(
+        "s/p SBRT 54 Gy/3 to a RUL oligoprogressive met (NSCLC on pembro) 6 wks ago. when "
+        "should we get the first PET-CT and what SUV is worrying?"
+    )
+    assert answer.question_type == "follow_up"
+    assert "as asked" not in answer.lead
+    assert "SUVmax above 5" in answer.lead
+
+
+def test_the_new_course_after_a_past_one_is_the_one_asked() -> None:
+    from oligoguide.ask.route import proposed_courses
+
+    asked = proposed_courses("had 30 Gy/10 to T8 2 y ago, now 24 Gy/2 SBRT ok?")
+    assert [(c.total_gy, c.fractions) for c in asked] == [(24.0, 2)]

@@ -225,9 +225,9 @@ def compose(
             shown = [*(limits if limits_asked else []), *arithmetic]
         for sentence in shown:
             draft.add("dose", sentence)
-    from oligoguide.ask.route import courses
+    from oligoguide.ask.route import proposed_courses
 
-    asked_courses = courses(question)  # "54/3 fine?" asks about a dose without saying "dose"
+    asked_courses = proposed_courses(question)  # "54/3 fine?" asks about a dose, unsaid
     if "dose" in u.intents or u.question_type == "dose" or (asked_courses and u.lesions):
         add_dose(question, u, kb, draft)
     sized = [m for m in u.lesions if m.site and m.size_mm]

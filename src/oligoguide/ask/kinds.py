@@ -147,7 +147,9 @@ FOLLOW_TIMING = re.compile(
     r"\b(?:imaging|scan|mri|ct|pet|restaging|follow-?up|f/u) (?:interval|schedule|frequency)\b|"
     r"\binterval (?:imaging|scans?|mri)\b|"
     r"\bwhen (?:to|do we|should (?:we|i)|would you) (?:re-?)?(?:image|scan|restage)\b|"
-    r"\bhow (?:do|should) (?:we|i|you) follow\b",
+    r"\bhow (?:do|should) (?:we|i|you) follow\b|"
+    r"\bwhen (?:to|do we|should (?:we|i)) (?:get|do|order|repeat|book) (?:the |a )?(?:first |next )?"
+    r"(?:pet(?:-ct)?|ct|mri|scan|imaging)\b",
     re.IGNORECASE,
 )
 

@@ -113,6 +113,35 @@ def _num(text: str) -> float:
 
 def courses(question: str) -> list[Course]:
     """Dose courses named in the question, in order ("30 Gy in 3 fractions", "3 x 8 Gy")."""
+    return [c for _, c in placed_courses(question)]
+
+
+_GIVEN_BEFORE = re.compile(
+    r"\b(?:s/p|had|received|got|delivered|treated (?:with|w)|after|post|prior|previous(?:ly)?)\b"
+    r"[^.;?]{0,40}$",
+    re.IGNORECASE,
+)
+_NOW = re.compile(r"\b(?:now|plan\w*|propos\w*|consider\w*|want\w*|going to|next|then)\b", re.I)
+_GIVEN_AFTER = re.compile(r"^[^.;?]{0,50}\b(?:ago|previously|in (?:19|20)\d{2})\b", re.IGNORECASE)
+
+
+def proposed_courses(question: str) -> list[Course]:
+    """The courses the question proposes, not those already given ("s/p SBRT 54 Gy/3 6 wks
+    ago: when to PET?" proposes none; "had 30/10 2 y ago, now 24/2 ok?" proposes 24/2)."""
+    out = []
+    for start, course in placed_courses(question):
+        before = question[max(0, start - 50) : start]
+        after = question[start : start + 60]
+        given = _GIVEN_BEFORE.search(before)
+        if given and _NOW.search(before[given.start() :]):
+            given = None  # "had 30/10 2 y ago, now 24/2?": the cue belongs to the earlier course
+        if not (given or _GIVEN_AFTER.match(after)):
+            out.append(course)
+    return out
+
+
+def placed_courses(question: str) -> list[tuple[int, Course]]:
+    """The courses with where each starts in the question."""
     found: list[tuple[int, Course]] = []
     taken: list[tuple[int, int]] = []
 
@@ -148,7 +177,7 @@ def courses(question: str) -> list[Course]:
         if 0 < total <= 40:
             found.append((m.start(), Course(total, 1)))
             taken.append(m.span())
-    return [c for _, c in sorted(found, key=lambda item: item[0])]
+    return sorted(found, key=lambda item: item[0])
 
 
 def _fmt(value: float) -> str:

@@ -154,9 +154,9 @@ def _asked_against(question: str, suggestion: Any) -> str:
     """How the schedule the question names compares with the sourced ones for that lesion
     ("54/3 fine?" for a central lesion: 54 Gy in 3 is not among them; the sourced one follows).
     A schedule missing from the tables is not called wrong, only not sourced here."""
-    from oligoguide.ask.route import courses
+    from oligoguide.ask.route import proposed_courses
 
-    asked = courses(question)
+    asked = proposed_courses(question)
     if not asked:
         return ""
     course = asked[0]
