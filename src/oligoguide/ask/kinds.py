@@ -148,8 +148,8 @@ FOLLOW_TIMING = re.compile(
     r"\binterval (?:imaging|scans?|mri)\b|"
     r"\bwhen (?:to|do we|should (?:we|i)|would you) (?:re-?)?(?:image|scan|restage)\b|"
     r"\bhow (?:do|should) (?:we|i|you) follow\b|"
-    r"\bwhen (?:to|do we|should (?:we|i)) (?:get|do|order|repeat|book) (?:the |a )?(?:first |next )?"
-    r"(?:pet(?:-ct)?|ct|mri|scan|imaging)\b",
+    r"\bwhen (?:to|do we|should (?:we|i)) (?:get|do|order|repeat|book) (?:the |a )?"
+    r"(?:first |next )?(?:pet(?:-ct)?|ct|mri|scan|imaging)\b",
     re.IGNORECASE,
 )
 
