@@ -114,3 +114,18 @@ def test_named_criteria_rules_are_definitions() -> None:
     answer = ask("RECIST target lesion selection rules? how many per organ, min size, nodes?")
     assert answer.question_type == "definition"
     assert "5 target lesions" in answer.lead
+
+
+def test_the_finding_asked_about_leads() -> None:
+    # Weickhardt 2012: PFS2 6.2 months after local therapy; CURB: NSCLC 10.0 vs 2.2 months;
+    # SABR-COMET: median OS 41 vs 28 months.
+    assert "6.2 months" in ask("weickhardt PFS2 LAT + TKI").lead
+    assert ask("CURB trial results by histology? lung vs breast").lead.startswith(
+        "Tsai 2024 (CURB): NSCLC"
+    )
+    assert "41 months" in ask("SABR-COMET median OS in each arm?").lead
+
+
+def test_crlm_is_not_a_trial_name() -> None:
+    answer = ask("is there any randomised evidence for thermal ablation of CRLM?")
+    assert not answer.lead.startswith("No record of CRLM")

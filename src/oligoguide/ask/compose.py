@@ -146,7 +146,7 @@ def compose(
                 f"No record of {unknown_trial} is held in the knowledge base {kb.version}; "
                 "its results are not given rather than guessed.",
             )
-    for sentence in trial_sentences(trials, kb):
+    for sentence in trial_sentences(trials, kb, question):
         draft.add("evidence", sentence)
     randomised = (
         randomised_sentences(question, u, kb)  # "is there randomised evidence for X?"

@@ -108,7 +108,8 @@ ARITHMETIC = re.compile(
 
 
 DEFINE_STRICT = re.compile(
-    r"\bdefin\w+|\bmeaning\b|\bwhat does .* mean|\bwhat do .* mean|\b(?:estro|eortc)\S* label\b|"
+    r"\bdefin\w+|\bdef\b|\bmeaning\b|\bwhat does .* mean|\bwhat do .* mean|"
+    r"\b(?:estro|eortc)\S* label\b|"
     r"\bwhat (?:is|are) (?:an? |the )?"
     r"(?:oligo\w+|polyprogress\w*|pseudoprogress\w*|irecist|recist|ultracentral|"
     r"ultra-central|central (?:lung )?(?:tumou?r|lesion)|synchronous|metachronous|"

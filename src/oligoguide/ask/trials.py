@@ -29,7 +29,8 @@ GENERIC_ACRONYM = re.compile(
     r"NSCLC|SBRT|SABR|WBRT|RECIST|ESTRO|EORTC|ASTRO|ASCO|ESMO|NCCN|EGFR|HER2|PSMA|CRPC|MCRPC|MCRC|"
     r"BRAF|KRAS|TKIS?|IRECIST|ECOG|EQD2|BED10|PCWG3|OMD|PD-L?1|FDG-PET(?:-CT)?|PET-CT|CT|MRI|"
     r"[A-Z]{1,4}-?\d{1,2}|ASTRO-ESTRO|ESTRO-ASTRO|ESTRO-EORTC|T-DXD|T-DM1|5-FU|IMRT|VMAT|SRS|"
-    r"FOLFOX|FOLFIRI|CAPOX|XELOX|ADT|PSA|CEA|TKI|NGS|ALK|ROS1|RET|MET"
+    r"FOLFOX|FOLFIRI|CAPOX|XELOX|ADT|PSA|CEA|TKI|NGS|ALK|ROS1|RET|MET|CRLM|MCRC|OMD|SOMD|NLCB|"
+    r"PFS2?|ORR|HR|MDT|SOC|LAT|LCT"
 )
 _TRIALS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -101,6 +102,71 @@ def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_PLAIN = {
+    "the",
+    "and",
+    "with",
+    "what",
+    "did",
+    "show",
+    "trial",
+    "study",
+    "results",
+    "data",
+    "median",
+    "months",
+    "vs",
+    "versus",
+    "patients",
+    "than",
+    "after",
+    "from",
+    "that",
+    "arm",
+    "arms",
+    "each",
+}
+
+
+def _asked_words(text: str) -> set[str]:
+    """Words (and synonym keys) that say what a question asks of a study."""
+    from oligoguide.ask.lexicon import expand
+
+    words = set(re.findall(r"[a-z][a-z0-9+-]{2,}", expand(text).lower()))
+    if re.search(r"\blung\b|\bnsclc\b", text, re.I):
+        words |= {"nsclc", "lung"}
+    if re.search(r"\bOS\b|overall survival", text):
+        words.add("survival")
+    return words - _PLAIN
+
+
+#: End points weigh more: a question about a trial usually asks for one ("PFS2?", "OS?").
+_ENDPOINTS = {
+    "pfs",
+    "pfs2",
+    "survival",
+    "progression-free",
+    "adt-free",
+    "cognitive",
+    "cognition",
+    "toxicity",
+    "control",
+    "response",
+    "pain",
+    "memory",
+    "recurrence",
+    "deaths",
+}
+
+
+_HEADLINE = {"endpoint", "result", "results", "primary", "outcome", "outcomes"}
+
+
+def _overlap(asked: set[str], finding: set[str]) -> int:
+    shared = asked & finding
+    return len(shared) + 2 * len(shared & _ENDPOINTS)
+
+
 def finding_sentence(kb: KnowledgeBase, evidence_id: str, index: int) -> Sentence:
     """One finding of an evidence item, named by its first author, year and acronym."""
     return Sentence(
@@ -110,12 +176,21 @@ def finding_sentence(kb: KnowledgeBase, evidence_id: str, index: int) -> Sentenc
     )
 
 
-def trial_sentences(ids: list[str], kb: KnowledgeBase) -> list[Sentence]:
-    """Each named study's findings, its headline first, then who it enrolled."""
+def trial_sentences(ids: list[str], kb: KnowledgeBase, question: str = "") -> list[Sentence]:
+    """Each named study's findings, the one about what was asked first (PFS2, the breast
+    cohort, cognition), else its headline; then who it enrolled."""
     out: list[Sentence] = []
+    asked = _asked_words(question)
     for evidence_id in ids:
         evidence = kb.evidence[evidence_id]
-        findings = [finding_sentence(kb, evidence_id, i) for i in range(len(evidence.findings))]
+        headline = 3 if asked & _HEADLINE else 0  # "what was the endpoint and result?"
+        order = sorted(
+            range(len(evidence.findings)),
+            key=lambda i: (
+                -_overlap(asked, _asked_words(evidence.findings[i])) - headline * (i == 0)
+            ),
+        )
+        findings = [finding_sentence(kb, evidence_id, i) for i in order]
         if evidence.population:
             population = Sentence(
                 text=f"{trial_name(kb, evidence_id)} enrolled: {evidence.population}.",
