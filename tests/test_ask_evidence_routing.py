@@ -129,3 +129,24 @@ def test_the_finding_asked_about_leads() -> None:
 def test_crlm_is_not_a_trial_name() -> None:
     answer = ask("is there any randomised evidence for thermal ablation of CRLM?")
     assert not answer.lead.startswith("No record of CRLM")
+
+
+def test_a_count_over_five_is_polyprogression_whatever_word_is_asked() -> None:
+    # ESTRO-ASTRO (Lievens 2020): oligometastatic is 1 to 5 lesions; nine new lesions are not.
+    answer = ask("9+ new lesions on docetaxel - oligoprog or switch?")
+    assert "polyprogression" in answer.understood.scenarios
+    assert "oligoprogression" not in answer.understood.scenarios
+
+
+def test_sum_of_diameters_premise_is_corrected_without_the_word_recist() -> None:
+    answer = ask("SOD 40->50 (+25%), PD needs +30% so SD?")
+    assert answer.question_type == "false_premise"
+    assert "20%" in answer.lead
+
+
+def test_a_trial_said_to_be_of_oligoprogression_is_corrected() -> None:
+    answer = ask(
+        "sabr comet was an oligoprogression trial so the survival benefit applies to my patient "
+        "progressing at 2 sites on pembro?"
+    )
+    assert answer.lead.startswith("No: Palma 2019 (SABR-COMET) enrolled")

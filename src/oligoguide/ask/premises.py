@@ -22,7 +22,8 @@ from oligoguide.knowledge import KnowledgeBase
 
 _ASSERTS = re.compile(
     r"\b(?:show(?:s|ed|n)?|prove[sdn]?|proving|demonstrat\w+|establish\w+|found|confirm\w*)\b|"
-    r"^\s*(?:since|given|as)\b|\bso (?:i|we)\b|\bright\?|\bcorrect\?|\bequal\w*\b|\s=\s|->",
+    r"^\s*(?:since|given|as)\b|\bso (?:i|we|the|its|it|this)\b|\bright\?|\bcorrect\?|"
+    r"\bequal\w*\b|\s=\s|->|\bwas an? [\w-]+ (?:trial|study)\b|\bappl(?:y|ies) (?:directly )?to\b",
     re.IGNORECASE,
 )
 

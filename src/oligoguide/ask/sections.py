@@ -44,7 +44,8 @@ def add_definitions(
         terms += [
             t for t, ps in lay.definition_terms.items() if any(p.search(question) for p in ps)
         ]
-    for term in dict.fromkeys(terms):
+    ordered = sorted(dict.fromkeys(terms), key=lambda t: _first_mention(question, t))
+    for term in ordered:
         for statement_id in lay.definition_statements.get(term, ()):
             if statement_id in kb.statements:
                 draft.add_statement("definition", kb.statements[statement_id])
@@ -60,6 +61,17 @@ def add_definitions(
                     source=f"evidence:{evidence_id}#{index}",
                 ),
             )
+
+
+def _first_mention(question: str, term: str) -> tuple[int, int]:
+    """The most specific mention first ("RECIST target lesion selection": the target rules
+    before RECIST's general rules; "central vs ultracentral ... oligoprog met": the zones),
+    then the earliest; a term not found in the words goes last, in its own order."""
+    from oligoguide.ask.lexicon import lexicon
+
+    patterns = [*layout().definition_terms.get(term, ()), *lexicon().scenarios.get(term, ())]
+    found = [(-(m.end() - m.start()), m.start()) for p in patterns if (m := p.search(question))]
+    return min(found, default=(0, len(question)))
 
 
 def add_patient(assessment: Any, kb: KnowledgeBase, draft: Draft, note: str | None) -> None:

@@ -22,7 +22,7 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _COUNT = re.compile(
     r"\b(\d{1,2}|a|an|one|single|solitary|isolated|two|three|four|five|six|seven|eight|nine|ten)"
-    r"\s+(?:(?:new|small|large|progressing|growing|enlarging|progressive|further|additional|"
+    r"\+?\s*(?:(?:new|small|large|progressing|growing|enlarging|progressive|further|additional|"
     r"brain|liver|lung|hepatic|pulmonary|bone|spinal|adrenal|nodal|cerebral|asymptomatic|"
     r"symptomatic|metastatic)[\s-]+){0,3}"
     r"(lesions?|metastas[ie]s|mets?|nodules?|sites?|deposits?|spots?)\b",
@@ -211,6 +211,14 @@ def understand(question: str) -> Understood:
         patient_specific = True
     if (therapies or classes) and (sites or count) and _DESCRIBED.search(text):
         patient_specific = True  # "ALK+ NSCLC on Lorbrena, single enlarging adrenal met"
+    if (
+        count is not None
+        and count > 5
+        and not brain_srs_count
+        and "polyprogression" not in scenarios
+    ):
+        # "9+ new lesions - oligoprog or switch?": the count decides, not the word asked about
+        scenarios = [s for s in scenarios if s != "oligoprogression"] + ["polyprogression"]
     if diffuse and "polyprogression" not in scenarios:
         scenarios = [s for s in scenarios if s != "oligoprogression"] + ["polyprogression"]
     if "definition" in intents and "management" in intents and not DEFINE.search(text):
