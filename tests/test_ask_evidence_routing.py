@@ -150,3 +150,23 @@ def test_a_trial_said_to_be_of_oligoprogression_is_corrected() -> None:
         "progressing at 2 sites on pembro?"
     )
     assert answer.lead.startswith("No: Palma 2019 (SABR-COMET) enrolled")
+
+
+def test_a_study_named_by_author_and_year_alone_is_answered_not_refused() -> None:
+    # Questions written the way a clinician jots them: each names a study the knowledge base
+    # holds, so each is in the field (the issue: never refused for its wording).
+    for question, lead in (
+        ("weickhardt 2012?", "Weickhardt 2012"),
+        ("brown 2016 cognition?", "Brown 2016"),
+        ("mulvenna quartz?", "Mulvenna 2016 (QUARTZ)"),
+        ("sahgal sc24?", "Sahgal 2021"),
+        ("chow meta analysis?", "Chow 2007"),
+        ("Zhang 2012 SUV cutoff?", "Zhang 2012"),
+    ):
+        answer = ask(question)
+        assert not answer.not_covered, question
+        assert answer.lead.startswith(lead), (question, answer.lead[:60])
+
+
+def test_an_unknown_author_year_is_still_refused_without_other_field_words() -> None:
+    assert ask("smith 2019 results?").not_covered

@@ -22,6 +22,7 @@ from oligoguide.ask.models import Answer, Section, Sentence, Understood
 from oligoguide.ask.render import render_answer_markdown, render_answer_text
 from oligoguide.ask.retrieve import DEFAULT_RETRIEVER, RetrieverKind
 from oligoguide.ask.spelling import correct
+from oligoguide.ask.trials import named_trials
 from oligoguide.ask.understand import understand
 from oligoguide.knowledge import default_knowledge_base, overdue_caution
 from oligoguide.model.errors import OligoguideError
@@ -64,6 +65,8 @@ def ask(
     kb = default_knowledge_base()
     read = correct(text)  # misspellings corrected; the answer still echoes the question as typed
     understood = understand(read)
+    if not understood.in_domain and named_trials(read, kb):
+        understood = understand(read, known_study=True)  # "weickhardt 2012?" is in the field
     assessment = None
     note = None
     if understood.patient_specific:

@@ -63,6 +63,34 @@ def _first_authors(kb: KnowledgeBase) -> dict[str, str]:
     }
 
 
+_ACRONYM_CACHE: dict[str, dict[str, list[str]]] = {}
+_NOT_NAMES = {"her2", "part2", "bed100", "abc5"}  # id parts that name a subject, not a study
+
+
+def _acronyms(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """Trial names the records carry: the acronym in a title's brackets ("(QUARTZ)") and the
+    id parts that hold digits ("sc24", "n0574", "jcog1007"), lower case without hyphens."""
+    if kb.version not in _ACRONYM_CACHE:
+        names: dict[str, list[str]] = {}
+        for evidence_id, evidence in kb.evidence.items():
+            titled = re.findall(r"\(([A-Za-z][A-Za-z0-9-]{2,})\)", evidence.citation.title)
+            keys = [
+                t.lower().replace("-", "")
+                for t in titled
+                if re.search(r"[A-Z]{2}", t) and not GENERIC_ACRONYM.fullmatch(t.upper())
+            ]  # an acronym in brackets, not a word
+            keys += [
+                p
+                for p in evidence_id.split("_")[2:]
+                if re.search(r"\d", p) and not p.isdigit() and p not in _NOT_NAMES
+            ]
+            for key in keys:
+                if len(key) >= 4:
+                    names.setdefault(key, []).append(evidence_id)
+        _ACRONYM_CACHE[kb.version] = names
+    return _ACRONYM_CACHE[kb.version]
+
+
 def trial_name(kb: KnowledgeBase, evidence_id: str) -> str:
     """First author and year, with the trial's acronym when its title gives one."""
     name = source_name(kb, evidence_id)
@@ -85,13 +113,29 @@ def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
         key = token.lower().replace("-", "")
         found += [i for i in kb.evidence if key in i.replace("_", "") and len(key) >= 5]
     lowered = question.lower()
+    words = {w.replace("-", "") for w in re.findall(r"[a-z][a-z0-9-]{2,}", lowered)}
+    for acronym, ids in _acronyms(kb).items():
+        if acronym in words:
+            found += ids  # "quartz", "propsma", "sc24": a trial's own name, however typed
+    dated = {
+        a.lower(): int(y)
+        for a, y in re.findall(
+            r"\b([A-Za-z][a-z]{2,})(?: et al\.?)?,? \(?((?:19|20)\d{2})\)?", question
+        )
+    }  # "Zhang 2012": only that year's Zhang
     for evidence_id, surname in _first_authors(kb).items():
+        if surname in dated and kb.evidence[evidence_id].citation.year != dated[surname]:
+            continue
         if len(surname) >= 6 and re.search(rf"\b{re.escape(surname)}\b", lowered):
             found.append(evidence_id)
         elif len(surname) >= 4 and re.search(rf"\b{re.escape(surname.title())}\b", question):
             found.append(evidence_id)  # a short surname counts when written as a name ("Chow")
+        elif len(surname) >= 3 and re.search(
+            rf"\b{re.escape(surname)}\b\s*(?:et al|meta|trial|study|paper|data|series)", lowered
+        ):
+            found.append(evidence_id)  # "chow meta analysis?", "ost trial"
     for author, year in re.findall(
-        r"\b([A-Z][a-z]{2,})(?: et al\.?)?,? \(?((?:19|20)\d{2})\)?", question
+        r"\b([A-Za-z][a-z]{2,})(?: et al\.?)?,? \(?((?:19|20)\d{2})\)?", question
     ):
         found += [
             i

@@ -85,7 +85,9 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def understand(question: str) -> Understood:
+def understand(question: str, known_study: bool = False) -> Understood:
+    """`known_study`: the question names a study the knowledge base holds ("weickhardt 2012?"),
+    which puts it in the field whatever other words it uses."""
     lex = lexicon()
     text = " ".join(question.split())
 
@@ -203,6 +205,7 @@ def understand(question: str) -> Understood:
         or any(p.search(text) or p.search(text.replace("-", " ")) for p in lex.domain_terms)
         or (DOSE_Q.search(text) and RT_DOSE.search(text))
         or TRIAL.search(text)
+        or known_study
     )
     patient_specific = bool(lesions) or (
         bool(PATIENT.search(text)) and bool(therapies or sites or count or diffuse)
