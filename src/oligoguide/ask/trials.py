@@ -114,9 +114,9 @@ def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
         found += [i for i in kb.evidence if key in i.replace("_", "") and len(key) >= 5]
     lowered = question.lower()
     words = {w.replace("-", "") for w in re.findall(r"[a-z][a-z0-9-]{2,}", lowered)}
-    for acronym, ids in _acronyms(kb).items():
+    for acronym, named in _acronyms(kb).items():
         if acronym in words:
-            found += ids  # "quartz", "propsma", "sc24": a trial's own name, however typed
+            found += named  # "quartz", "propsma", "sc24": a trial's own name, however typed
     dated = {
         a.lower(): int(y)
         for a, y in re.findall(
