@@ -177,7 +177,9 @@ def compose(
         bottom = lead[:1] or strategy[:1] or selected[:1]
     else:
         bottom = strategy[:2]
-    if not bottom and u.question_type == "guideline":
+    if not bottom and (
+        u.question_type == "guideline" or (u.question_type == "case" and assessment is None)
+    ):
         # no strategy statement fits: the best-retrieved statement chosen answers first,
         # rather than whichever section happens to come first in the layout
         chosen = [s for s in ranked if s in selected]
