@@ -108,7 +108,8 @@ ARITHMETIC = re.compile(
 
 
 DEFINE_STRICT = re.compile(
-    r"\bdefin\w+|\bdef\b|\bmeaning\b|\bnlcb\b|\bno longer clinically benefit\w*|\bwhat does .* mean|\bwhat do .* mean|"
+    r"\bdefin\w+|\bdef\b|\bmeaning\b|\bnlcb\b|\bno longer clinically benefit\w*|"
+    r"\bwhat does .* mean|\bwhat do .* mean|"
     r"\b(?:estro|eortc)\S* label\b|"
     r"\bwhat (?:is|are) (?:an? |the )?"
     r"(?:oligo\w+|polyprogress\w*|pseudoprogress\w*|irecist|recist|ultracentral|"
