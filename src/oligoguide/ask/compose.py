@@ -13,19 +13,17 @@ from typing import Any
 
 from oligoguide.ask.draft import Draft, from_statement
 from oligoguide.ask.lead import answer_lead
-from oligoguide.ask.lexicon import expand, layout, lexicon
+from oligoguide.ask.lexicon import expand, layout
 from oligoguide.ask.models import (
     Answer,
     AnswerBody,
     AnswerReference,
     Confidence,
-    Correction,
     Section,
     Sentence,
     Understood,
 )
-from oligoguide.ask.premises import bed_premises, trial_premises
-from oligoguide.ask.randomised import randomised_sentences
+from oligoguide.ask.opening import open_answer
 from oligoguide.ask.retrieve import RetrieverKind, get_retriever, rank_statements
 from oligoguide.ask.sections import (
     add_definitions,
@@ -59,14 +57,6 @@ _TYPE_SECTION = {
     "follow_up": "followup",
     "case": "patient",
 }
-#: A question that asks for arithmetic or organ limits stays a dose question with a trial named.
-_COMPUTE = re.compile(
-    r"\b(?:bed\d*|eqd2\w*|calculat\w*|convert\w*|sum|cumulative|constraints?|limits?|dmax|"
-    r"tolerance|alpha/beta|a/b)\b",
-    re.IGNORECASE,
-)
-_STUDY_KINDS = ("randomised_trial", "prospective", "retrospective", "meta_analysis")
-TRIAL_TYPES = ("evidence", "false_premise", "guideline", "definition")
 
 
 # --- applicability -------------------------------------------------------------------------
@@ -95,75 +85,10 @@ def compose(
     draft = Draft()
     titles = layout().section_titles
 
-    # 1. False premises are corrected first, from the statement (or the finding, or the trial
-    # population) that says otherwise.
-    from oligoguide.ask.trials import (
-        GENERIC_ACRONYM,
-        finding_sentence,
-        named_trials,
-        trial_sentences,
-    )
-
-    corrections: list[Correction] = []
-    for sentence, correction in bed_premises(question):  # computed, so said first
-        draft.add("correction", sentence)
-        corrections.append(correction)
-    for premise in lexicon().premises:
-        if premise.id not in u.premises:
-            continue
-        if premise.statement is not None and premise.statement in kb.statements:
-            draft.add_statement("correction", kb.statements[premise.statement])
-            corrections.append(Correction(premise=premise.premise, statement_id=premise.statement))
-        elif premise.evidence is not None and premise.finding is not None:
-            draft.add("correction", finding_sentence(kb, premise.evidence, premise.finding))
-            corrections.append(Correction(premise=premise.premise, evidence_id=premise.evidence))
-    named_ids = named_trials(question, kb)
-    studies = [
-        i for i in named_ids if str(kb.evidence[i].kind).lower().endswith(_STUDY_KINDS)
-    ]  # a trial or cohort, not a guideline or a consensus named by its society
-    if studies and u.question_type in ("dose", "guideline") and not _COMPUTE.search(question):
-        # "SABR for 4-10 mets - trial? doses?": the doses of a named trial, not a computation
-        u = u.model_copy(update={"question_type": "evidence"})
-    for sentence, correction in trial_premises(question, u, named_ids, kb):
-        draft.add("correction", sentence)
-        corrections.append(correction)
-    if corrections and u.question_type != "false_premise":
-        u = u.model_copy(update={"question_type": "false_premise"})
-
-    # 1b. A named trial: its findings, all of them, before anything else.
-    trials = named_ids if u.question_type in TRIAL_TYPES else []
-    unknown_trial = None
-    if u.question_type == "evidence" and not trials:
-        candidates = re.findall(
-            r"\b(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]{2,}[- ]?[A-Z]*\d+[A-Z0-9-]*|[A-Z]{4,})\b",
-            question,
-        )
-        named = next((c for c in candidates if not GENERIC_ACRONYM.fullmatch(c)), None)
-        if named is not None:
-            unknown_trial = named
-            draft.gaps.insert(
-                0,
-                f"No record of {unknown_trial} is held in the knowledge base {kb.version}; "
-                "its results are not given rather than guessed.",
-            )
-    for sentence in trial_sentences(trials, kb, question):
-        draft.add("evidence", sentence)
-    randomised = (
-        randomised_sentences(question, u, kb)  # "is there randomised evidence for X?"
-        if u.question_type == "evidence" and not trials and unknown_trial is None
-        else []
-    )
-    if u.question_type == "false_premise" and trials and not corrections:
-        negative = [
-            s
-            for s in draft.sections.get("evidence", [])
-            if re.search(r"\bno\b|\bnot\b|phase II\b|no benefit", s.text)
-        ]
-        if negative:
-            draft.sections.setdefault("correction", []).append(negative[0])
-            corrections.append(
-                Correction(premise="the trial named showed a benefit", statement_id=trials[0])
-            )
+    # 1. False premises corrected first; a named trial's findings before anything else.
+    opening = open_answer(question, u, kb, draft)
+    u, corrections, trials = opening.understood, opening.corrections, opening.trials
+    randomised = opening.randomised
 
     selected = select_statements(u, kb, ranked, state)
     sections_of = layout().statement_sections
