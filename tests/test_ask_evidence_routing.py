@@ -170,3 +170,23 @@ def test_a_study_named_by_author_and_year_alone_is_answered_not_refused() -> Non
 
 def test_an_unknown_author_year_is_still_refused_without_other_field_words() -> None:
     assert ask("smith 2019 results?").not_covered
+
+
+def test_systemic_regimen_choice_is_refused_but_not_inside_a_local_therapy_question() -> None:
+    # The issue: first-line treatment of cancers or settings the base does not cover is out of
+    # scope; a question about oligoprogression is in the field even when it also asks about chemo.
+    assert ask("which chemo second line for pancreatic cancer?").not_covered
+    assert ask("first line tretment for extensive smal cell lung?").not_covered
+    assert ask("1L tx for ES-SCLC?").not_covered
+    assert not ask("oligoprogression on FOLFOX, which chemo next or SBRT?").not_covered
+
+
+def test_small_cell_transformation_is_an_nsclc_question() -> None:
+    answer = ask("EGFR on osi, biopsy shows SCLC transformation, what now?")
+    assert answer.understood.cancers == ("nsclc",)
+    assert "biopsy" in answer.lead
+
+
+def test_small_cell_primary_is_said_to_have_nothing_specific() -> None:
+    answer = ask("ES-SCLC thoracic RT after chemo?")
+    assert any("No statement specific to sclc" in g for g in answer.gaps)

@@ -51,7 +51,8 @@ TERMINATE = re.compile(
 
 DIFFUSE = re.compile(
     r"\b(?:innumerable|countless|numerous|multiple|widespread|diffuse|disseminated|miliary|"
-    r"myriad|many|multifocal|extensive|too (?:many|numerous) to count|carcinomatosis|"
+    r"myriad|many|multifocal|extensive(?![- ]?(?:stage|disease|small|smal|sclc))|"
+    r"too (?:many|numerous) to count|carcinomatosis|"
     r"(?:[6-9]|1\d|2\d|six|seven|eight|nine|ten|eleven|twelve|dozens? of)\s+(?:new\s+)?"
     r"(?:\w+\s+)?(?:lesions|metastases|mets|nodules|deposits|spots|sites))\b",
     re.IGNORECASE,

@@ -184,7 +184,7 @@ def classify(
         uncovered
         and not premises
         and not described_metastatic  # "relapsed with mets after adjuvant osimertinib, now..."
-        and ("management" not in intents or not states & set(scenarios))
+        and not states & set(scenarios)  # "oligoprogression on FOLFOX: which chemo or SBRT?"
     ):
         return "out_of_scope"
     if premises or (TRIAL.search(text) and PRESUPPOSE.search(text)):

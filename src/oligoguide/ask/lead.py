@@ -60,6 +60,8 @@ def answer_lead(
 ) -> str:
     """The first sentence: the answer to the question asked."""
     first = next((sec.sentences[0].text for sec in sections if sec.sentences), "")
+    if not first:  # nothing held answers it: say so rather than answer with nothing
+        return next(iter(gaps or ()), "The knowledge base holds no statement that answers this.")
     unknown = [g for g in gaps or () if g.startswith(("No record of ", "No randomised trial"))]
     if u.question_type == "evidence" and unknown:
         return unknown[0]

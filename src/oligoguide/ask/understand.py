@@ -95,6 +95,10 @@ def understand(question: str, known_study: bool = False) -> Understood:
     if "sclc" in cancers and re.search(r"non[- ]?small|nsclc", text, re.I):
         cancers.remove("sclc")
     other = [c for c in _found(lex.other_cancers, text) if c not in cancers]
+    if "sclc" in cancers and re.search(r"transform\w*|\begfr\b|\balk\b|\bosi", text, re.I):
+        cancers[cancers.index("sclc")] = "nsclc"  # transformation of an NSCLC on a TKI
+    elif "sclc" in cancers:
+        other.append("sclc")  # small-cell lung cancer as the primary: nothing specific is held
 
     # Sites are read with the cancer names blanked, so "lung cancer" is not a lung lesion.
     cancer_spans = [s for key in lex.cancers for s in _spans(lex.cancers[key], text)]
