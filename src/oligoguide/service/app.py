@@ -28,9 +28,10 @@ def freeze_start_up_heap() -> None:
 
     Otherwise each full collection walks them all again: under load they came every few seconds
     (survivors of the requests in flight fill the oldest generation) and paused the process
-    80-110 ms each, the main cause of p99 at 80 % of the maximum (docs/reliability.md). Frozen
-    objects are still freed by reference counting; only cycles among them would stay, and they
-    live as long as the process anyway. Collects first so no garbage is frozen."""
+    75-116 ms each, the main cause of p99 at 80 % of the maximum (docs/reliability.md). Frozen
+    objects are still freed by reference counting; one that later becomes part of a garbage
+    cycle is never reclaimed (bounded by the start-up heap). Collects first so no garbage is
+    frozen."""
     gc.collect()
     gc.freeze()
 
