@@ -37,3 +37,22 @@ def test_brain_metastases_found_on_mri_are_taken_as_new_and_said_so() -> None:
     answer = ask("EGFR ex19 NSCLC on Tagrisso, two brain mets (6 mm and 12 mm), asymptomatic")
     assert answer.disease_state == "oligoprogression"
     assert "taken as newly found" in " ".join(answer.gaps)
+
+
+def test_time_on_therapy_is_taken_from_the_question() -> None:
+    # PCWG3 (Scher 2016): the flare window is the first scan after starting a new therapy; two
+    # years on enzalutamide is far past it, so the flare rule must not lead the plan.
+    answer = ask(
+        "66M mCRPC on enzalutamide 2 y, PSMA PET: 1 new rib lesion 12 mm, PSA 2.1 -> 4.8. next?"
+    )
+    assert answer.understood.months_on_therapy == 24
+    assert "flare" not in answer.lead
+    # STOMP/ORIOLE were hormone-sensitive trials: not the statement for a patient on an ARPI
+    assert "hormone-sensitive" not in answer.lead
+
+
+def test_epidural_extension_with_new_weakness_is_mscc_but_not_without() -> None:
+    assert "emergency" in ask(
+        "RCC on cabo, T7 vertebral met 3 cm with epidural extension, new leg weakness"
+    ).lead
+    assert "emergency" not in ask("T7 met with epidural extension, no weakness, SBRT?").lead

@@ -273,6 +273,21 @@ def test_each_primary_uses_its_own_evidence(primary: str, statement: str) -> Non
     assert recs(a, RecommendationCategory.SYSTEMIC)[0].statement_id == statement
 
 
+def test_prostate_progressing_on_hormonal_therapy_is_not_given_the_hormone_sensitive_evidence() -> (
+    None
+):
+    # STOMP (Ost 2018) and ORIOLE (Phillips 2020) enrolled hormone-sensitive recurrence without
+    # androgen deprivation (testosterone above castrate level); their "defer ADT" result does not
+    # apply to a patient progressing on enzalutamide, who gets the general statement instead.
+    lesions = [lesion("H", [30, 20, 28]), lesion("P", [20, 15, 15], "lung")]
+    a = assess(
+        case(lesions, primary="prostate", therapy=["enzalutamide"], therapy_class="hormonal")
+    )
+    assert recs(a, RecommendationCategory.SYSTEMIC)[0].statement_id == (
+        "oligoprogression_mdt_continue_systemic"
+    )
+
+
 def test_nsclc_on_immunotherapy_with_unconfirmed_progression_asks_for_confirmation() -> None:
     a = assess(load_case(EXAMPLES / "nsclc_immunotherapy_iupd.json"))
     # iRECIST (Seymour 2017): continue while clinically stable and confirm before any change

@@ -13,9 +13,11 @@ from oligoguide.ask.models import (
 def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
     """A partial case for assess(): the primary, drivers, current therapy and the lesions named.
 
-    Dates are placeholders (a baseline scan when the therapy started and a scan 12 weeks later);
-    only what the question says is filled in. Returns None when the question does not name a
-    supported primary, a current therapy and at least one lesion.
+    Dates are placeholders: two scans 12 weeks apart (or from the therapy's start when the
+    question says it began less than 12 weeks ago), the therapy started when the question says
+    ("on osi x 14mo") or at the earlier scan; only what the question says is filled in.
+    Returns None when the question does not name a supported primary, a current therapy and at
+    least one lesion.
     """
     from oligoguide.model.vocab import BiomarkerName, PrimarySite, Site, TherapyClass
 
@@ -24,8 +26,13 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
         return None
     if not (u.therapies or u.therapy_classes or u.off_therapy):
         return None
-    start = dt.date(2025, 1, 6)
-    now = start + dt.timedelta(weeks=12)
+    now = dt.date(2025, 3, 31)
+    # the earlier scan: the last restaging, 12 weeks back, or the therapy's start if sooner;
+    # the therapy starts when the question says ("on osi x 14mo"), else at that scan
+    on_for = u.months_on_therapy
+    weeks_on = None if on_for is None else round(on_for * 4.345)
+    start = now - dt.timedelta(weeks=min(12, weeks_on) if weeks_on else 12)
+    therapy_start = now - dt.timedelta(weeks=weeks_on) if weeks_on else start
     classes = [c for c in u.therapy_classes if c in {t.value for t in TherapyClass}]
     lesions: list[dict[str, Any]] = []
     unclear: list[str] = []
@@ -111,7 +118,7 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
         "case_id": "question",
         "patient": patient,
         "cancer": {"primary_site": primary, "biomarkers": biomarkers},
-        "systemic_therapies": _therapies(u, classes, start),
+        "systemic_therapies": _therapies(u, classes, start, therapy_start),
         "lesions": lesions,
     }
     if groups:
@@ -145,7 +152,9 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
     return data, note
 
 
-def _therapies(u: Understood, classes: list[str], start: dt.date) -> list[dict[str, Any]]:
+def _therapies(
+    u: Understood, classes: list[str], start: dt.date, therapy_start: dt.date
+) -> list[dict[str, Any]]:
     """The therapy named, running from the baseline scan; or, when the text says it is over
     ("FOLFOX done, off all treatment"), ended before it, so the engine sees a patient off
     therapy (oligorecurrence), never one to "continue" a finished drug."""
@@ -154,7 +163,7 @@ def _therapies(u: Understood, classes: list[str], start: dt.date) -> list[dict[s
     therapy: dict[str, Any] = {
         "agents": list(u.therapies) or classes[:1],
         "classes": classes or ["chemotherapy"],
-        "start": start.isoformat(),
+        "start": therapy_start.isoformat(),
     }
     if u.off_therapy:
         therapy["start"] = (start - dt.timedelta(weeks=52)).isoformat()

@@ -87,6 +87,9 @@ class Understood(_Out):
     not_stated: tuple[str, ...] = Field(
         default=(), description="For a described patient: what the text does not say"
     )
+    months_on_therapy: float | None = Field(
+        default=None, description="How long the current therapy has run, when the text says so"
+    )
     off_therapy: bool = Field(
         default=False,
         description="The text says the patient is off systemic therapy now ('FOLFOX done, off "

@@ -58,3 +58,30 @@ def off_therapy(text: str, drug_spans: Iterable[tuple[int, int]]) -> bool:
         return True
     spans = list(drug_spans)
     return bool(spans) and all(_past(text, span) for span in spans)
+
+
+#: "on osi x 14mo", "on enzalutamide 2 y", "letrozole/palbo for 18 months": how long the current
+#: therapy has run (not "6 wks ago", which dates an event).
+_DURATION = re.compile(
+    r"(?:\bon\b|\bx\b|\bfor\b|\bsince\b)[^.;,?]{0,30}?\b(\d+(?:\.\d+)?)\s*"
+    r"(mo|mos|months?|y|yrs?|years?|wks?|weeks?)\b(?!\s*ago)",
+    re.IGNORECASE,
+)
+_MONTHS_PER = {"mo": 1.0, "mos": 1.0, "month": 1.0, "months": 1.0, "y": 12.0, "yr": 12.0,
+               "yrs": 12.0, "year": 12.0, "years": 12.0, "wk": 0.23, "wks": 0.23, "week": 0.23,
+               "weeks": 0.23}  # fmt: skip
+
+
+_WEEK_N = re.compile(r"\bon\b[^.;,?]{0,30}?\b(?:wk|week)\s*(\d{1,3})\b", re.IGNORECASE)
+
+
+def months_on_therapy(text: str) -> float | None:
+    """How many months the current therapy has run, when the question says so ("wk 9" too)."""
+    match = _DURATION.search(text)
+    if match is not None:
+        months = float(match.group(1)) * _MONTHS_PER[match.group(2).lower()]
+    elif (week := _WEEK_N.search(text)) is not None:
+        months = int(week.group(1)) * _MONTHS_PER["weeks"]
+    else:
+        return None
+    return months if 0 < months <= 240 else None

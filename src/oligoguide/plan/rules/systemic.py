@@ -10,6 +10,7 @@ from oligoguide.model.vocab import (
     RecommendationCategory,
     Site,
     SystemicAction,
+    TherapyClass,
 )
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
@@ -33,6 +34,10 @@ def oligoprogression_statement(ctx: PlanContext) -> str:
         return "nsclc_tki_continue_local_therapy"
     if ctx.primary == PrimarySite.NSCLC and ctx.on_immunotherapy:
         return "nsclc_io_oligoprogression"
+    if ctx.primary == PrimarySite.PROSTATE and TherapyClass.HORMONAL in ctx.current_classes:
+        # STOMP and ORIOLE enrolled hormone-sensitive recurrence off androgen deprivation; on
+        # ADT or an androgen-receptor inhibitor their "defer ADT" evidence does not apply
+        return GENERAL
     return BY_PRIMARY.get(ctx.primary, GENERAL)
 
 
