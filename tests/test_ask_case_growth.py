@@ -52,7 +52,8 @@ def test_time_on_therapy_is_taken_from_the_question() -> None:
 
 
 def test_epidural_extension_with_new_weakness_is_mscc_but_not_without() -> None:
-    assert "emergency" in ask(
-        "RCC on cabo, T7 vertebral met 3 cm with epidural extension, new leg weakness"
-    ).lead
+    assert (
+        "emergency"
+        in ask("RCC on cabo, T7 vertebral met 3 cm with epidural extension, new leg weakness").lead
+    )
     assert "emergency" not in ask("T7 met with epidural extension, no weakness, SBRT?").lead
