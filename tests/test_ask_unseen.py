@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
+from oligoguide.ask import ask
 from oligoguide.ask.unseen import UnseenReport, load_unseen, normalise_type, score_unseen
 
 DATA = Path(__file__).parent / "data" / "ask_unseen"
@@ -60,3 +62,12 @@ def test_type_names_are_normalised() -> None:
     assert normalise_type("false premise") == "false_premise"
     assert normalise_type("out-of-scope") == "out_of_scope"
     assert normalise_type("case") == "case"
+
+
+def test_refusal_probes_are_all_right() -> None:
+    # 150 terse, misspelt questions written without the code (refusal_probes.yaml, development
+    # data): 100 in the field that must be answered, 50 outside it that must be refused.
+    probes = yaml.safe_load((DATA / "refusal_probes.yaml").read_text(encoding="utf-8"))
+    wrong = [p["id"] for p in probes if ask(p["question"]).not_covered != p["refuse"]]
+    assert len(probes) >= 150
+    assert wrong == []

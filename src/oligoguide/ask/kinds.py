@@ -165,6 +165,11 @@ _TREATED_SITE_Q = re.compile(
 NEW_DISEASE = re.compile(r"\bnew (?:\w+ )?(?:lesions?|mets?|metastas[ie]s|nodules?|spots?)\b", re.I)
 
 
+#: The next systemic step after a therapy failed is a decision the base holds statements on
+#: ("after Tagrisso failure, pembro or nivo next line?"), unlike a regimen choice as such.
+_AFTER_FAILURE = re.compile(r"\b(?:fail\w*|progress\w*|resistan\w*|refractory)\b", re.IGNORECASE)
+
+
 def classify(
     text: str,
     in_domain: bool,
@@ -185,6 +190,7 @@ def classify(
         and not premises
         and not described_metastatic  # "relapsed with mets after adjuvant osimertinib, now..."
         and not states & set(scenarios)  # "oligoprogression on FOLFOX: which chemo or SBRT?"
+        and not (set(uncovered) <= {"chemotherapy_choice"} and _AFTER_FAILURE.search(text))
     ):
         return "out_of_scope"
     if premises or (TRIAL.search(text) and PRESUPPOSE.search(text)):

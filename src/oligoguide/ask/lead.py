@@ -63,7 +63,7 @@ def answer_lead(
     if not first:  # nothing held answers it: say so rather than answer with nothing
         return next(iter(gaps or ()), "The knowledge base holds no statement that answers this.")
     unknown = [g for g in gaps or () if g.startswith(("No record of ", "No randomised trial"))]
-    if u.question_type == "evidence" and unknown:
+    if u.question_type in ("evidence", "guideline") and unknown:
         return unknown[0]
     no_interval = [g for g in gaps or () if g.startswith("No sourced imaging interval")]
     if u.question_type == "follow_up" and no_interval and FOLLOW_TIMING.search(question):

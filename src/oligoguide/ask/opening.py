@@ -66,11 +66,16 @@ def open_answer(question: str, u: Understood, kb: KnowledgeBase, draft: Draft) -
     # 1b. A named trial: its findings, all of them, before anything else.
     trials = named_ids if u.question_type in TRIAL_TYPES else []
     unknown_trial = None
-    if u.question_type == "evidence" and not trials:
+    if u.question_type in ("evidence", "guideline") and not trials:
         candidates = re.findall(
             r"\b(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]{2,}[- ]?[A-Z]*\d+[A-Z0-9-]*|[A-Z]{4,})\b",
             question,
         )
+        candidates += [  # "nrg br002", "jlgk0901" typed in lower case
+            c.upper() for c in re.findall(r"\b(?:nrg[- ])?[a-z]{1,6}[- ]?\d{3,5}\b", question)
+        ]
+        if u.question_type == "guideline":  # only a name with digits is surely a study's
+            candidates = [c for c in candidates if re.search(r"\d{3,}", c)]
         named = next((c for c in candidates if not GENERIC_ACRONYM.fullmatch(c)), None)
         if named is not None:
             unknown_trial = named

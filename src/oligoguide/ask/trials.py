@@ -63,8 +63,32 @@ def _first_authors(kb: KnowledgeBase) -> dict[str, str]:
     }
 
 
+#: "Chang 2009", "Ost et al. 2018", "palma lancet 2019", "Tsai (Lancet) 2024": a first author and
+#: a year, a journal's name allowed between them.
+AUTHOR_YEAR = re.compile(
+    r"\b([A-Za-z][a-z]{2,})(?: et al\.?)?,?\s+\(?(?:(?:the\s+)?(?:lancet(?: oncol(?:ogy)?)?|jco|"
+    r"j clin oncol|nejm|jama(?: oncol)?|ijrobp|red journal|radiother oncol|ann oncol|eur urol|jto|"
+    r"j thorac oncol|neuro[- ]oncol(?:ogy)?|bmc cancer|br j cancer)\)?,?\s+)?"
+    r"\(?((?:19|20)\d{2})\)?",
+    re.IGNORECASE,
+)
+
 _ACRONYM_CACHE: dict[str, dict[str, list[str]]] = {}
 _NOT_NAMES = {"her2", "part2", "bed100", "abc5"}  # id parts that name a subject, not a study
+#: Words in trial ids that describe rather than name the trial.
+_GENERIC_TAGS = {
+    "long", "term", "maintenance", "early", "palliative", "care", "protocol", "surgery", "srs",
+    "wbrt", "cognition", "mscc", "io", "oligoprogression", "local", "therapy", "lat", "sabr",
+    "sbrt", "brain", "tki", "lct", "central", "toxicity", "bone", "liver", "lung", "spine", "meta",
+    "rt", "srt", "pet", "post", "after", "synchronous", "metachronous", "sync", "recurrent", "sf",
+    "vs", "mf", "comet", "stop", "crlm", "followup", "oncologists", "radiation", "treat",
+}  # fmt: skip
+
+
+def _after_year(evidence_id: str) -> list[str]:
+    parts = evidence_id.split("_")
+    years = [i for i, p in enumerate(parts) if re.fullmatch(r"(?:19|20)\d{2}", p)]
+    return [p for p in parts[years[0] + 1 :] if len(p) >= 4] if years else []
 
 
 def _acronyms(kb: KnowledgeBase) -> dict[str, list[str]]:
@@ -84,6 +108,9 @@ def _acronyms(kb: KnowledgeBase) -> dict[str, list[str]]:
                 for p in evidence_id.split("_")[2:]
                 if re.search(r"\d", p) and not p.isdigit() and p not in _NOT_NAMES
             ]
+            if str(evidence.kind).lower().endswith(("randomised_trial", "prospective")):
+                # a trial's id names it after the year ("ruers_2017_clocc")
+                keys += [p for p in _after_year(evidence_id) if p not in _GENERIC_TAGS]
             for key in keys:
                 if len(key) >= 4:
                     names.setdefault(key, []).append(evidence_id)
@@ -118,10 +145,7 @@ def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
         if acronym in words:
             found += named  # "quartz", "propsma", "sc24": a trial's own name, however typed
     dated = {
-        a.lower(): int(y)
-        for a, y in re.findall(
-            r"\b([A-Za-z][a-z]{2,})(?: et al\.?)?,? \(?((?:19|20)\d{2})\)?", question
-        )
+        a.lower(): int(y) for a, y in AUTHOR_YEAR.findall(question)
     }  # "Zhang 2012": only that year's Zhang
     for evidence_id, surname in _first_authors(kb).items():
         if surname in dated and kb.evidence[evidence_id].citation.year != dated[surname]:
@@ -134,9 +158,7 @@ def named_trials(question: str, kb: KnowledgeBase) -> list[str]:
             rf"\b{re.escape(surname)}\b\s*(?:et al|meta|trial|study|paper|data|series)", lowered
         ):
             found.append(evidence_id)  # "chow meta analysis?", "ost trial"
-    for author, year in re.findall(
-        r"\b([A-Za-z][a-z]{2,})(?: et al\.?)?,? \(?((?:19|20)\d{2})\)?", question
-    ):
+    for author, year in AUTHOR_YEAR.findall(question):
         found += [
             i
             for i, e in kb.evidence.items()
