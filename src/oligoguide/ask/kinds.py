@@ -26,7 +26,8 @@ DEFINE = re.compile(
 
 
 DOSE_Q = re.compile(
-    r"(?<![a-z])c?gy\b|\b(?:bed\d*|eqd2\w*|dose|doses|dosing|fractions?|fractionation|fx|schedule|"
+    r"(?<![a-z])c?gy\b|(?<![a-z])fx\b|\b\d{1,2}(?:\.\d)? ?[x×] ?\d{1,2}\b|"
+    r"\b(?:bed\d*|eqd2\w*|dose|doses|dosing|fractions?|fractionation|fx|schedule|"
     r"constraints?|tolerance|dmax|d0\.\d+\s?cc|d\d+(?:\.\d+)?\s?cc|v\d+|mean lung dose|mld|"
     r"alpha/beta|α/β|a/b|re-?irradiat\w*|reirradiat\w*|re-?rt|cumulative|oar|organs? at risk|"
     r"equivalent dose in 2|fracs?|"
@@ -54,9 +55,10 @@ PRESUPPOSE = re.compile(
 
 
 RT_DOSE = re.compile(
-    r"(?<![a-z])c?gy\b|\b(?:bed\d*|eqd2|fractions?|fx|sbrt|sabr|srs|radiotherapy|radiation|"
-    r"constraints?|spinal cord|cord|o?esophag\w*|plexus|organs? at risk|oar|dmax|tg[- ]?101|"
-    r"hytec)\b",
+    r"(?<![a-z])c?gy\b|(?<![a-z])fx\b|\b(?:bed\d*|eqd2|fractions?|fx|sbrt|sabr|srs|radiotherapy|"
+    r"radiation|constraints?|spinal cord|cord|o?esophag\w*|plexus|organs? at risk|oar|dmax|"
+    r"tg[- ]?101|hytec|duoden\w*|bowel|stomach|heart|chest wall|ribs?|brain ?stem|trachea|"
+    r"bronch\w*|great vessels?|skin|optic|cochlea|d\d+(?:\.\d+)?\s?cc|v\d+)\b",
     re.IGNORECASE,
 )
 

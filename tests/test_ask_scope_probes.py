@@ -1,0 +1,48 @@
+"""Terse questions in the field are answered and terse questions outside it are refused.
+
+Written from clinical usage (RT schedules typed as "12x5" or "50/5", organ limits as "d5cc 5fx";
+benign-disease radiotherapy and primary-tumour SBRT are outside a tool for metastatic disease,
+the issue's scope: early-stage and non-metastatic questions are refused).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from oligoguide.ask import ask
+
+IN_FIELD = [
+    "12x5 ok for cord?",
+    "50/5 vs 60/8 which better?",
+    "duodenum d5cc 5fx",
+    "chest wall v30",
+    "3x18 peripheral lung?",
+    "cumulative eqd2 cord after 30/10 + 24/2",
+    "oligomets NSCLC, SBRT to the primary too?",
+    "palma lancet 2019",
+    "clocc long term",
+    "nrg br002 results",
+]
+
+OUTSIDE = [
+    "RT for plantar fasciitis dose?",
+    "graves ophthalmopathy RT dose?",
+    "pterygium beta rt?",
+    "pancreatic sbrt primary dose",
+    "hcc sbrt primary 5fx",
+    "srs trigeminal neuralgia dose",
+    "y90 dosimetry gy",
+    "lorlatinib starting dose mg",
+    "pmrt after mastectomy 2 pos nodes",
+    "mrcc 2L cabo or lenva",
+]
+
+
+@pytest.mark.parametrize("question", IN_FIELD)
+def test_answered(question: str) -> None:
+    assert not ask(question).not_covered
+
+
+@pytest.mark.parametrize("question", OUTSIDE)
+def test_refused(question: str) -> None:
+    assert ask(question).not_covered
