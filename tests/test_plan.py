@@ -466,3 +466,16 @@ def test_adrenal_sbrt_without_a_schedule_names_the_published_range() -> None:
     assert "no sourced schedule" in sbrt.text
     assert "9 Gy or more per fraction" in sbrt.rationale
     assert "liao_2023_adrenal_sbrt" in sbrt.citations
+
+
+def test_a_new_brain_metastasis_on_immunotherapy_is_not_held_back_by_irecist() -> None:
+    # iRECIST (Seymour 2017) confirms body progression before a change; brain metastases are
+    # judged by RANO-BM (Lin 2015) and 1-4 of them are offered SRS (ASCO-SNO-ASTRO 2022), so the
+    # systemic lead must not tell the team to hold ablation of the brain lesion the plan treats.
+    from oligoguide.ask import ask
+
+    answer = ask("melanoma on nivo, 1 new brain met 8 mm asymptomatic, body controlled, SRS?")
+    shown = " ".join(s.text for sec in answer.answer.sections for s in sec.sentences)
+    assert "SRS" in shown
+    assert "or ablate before progression is confirmed" not in shown
+    assert "or ablate extracranial lesions before progression is confirmed" in shown

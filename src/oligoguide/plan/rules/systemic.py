@@ -73,7 +73,12 @@ def gated_systemic(ctx: PlanContext, out: Findings) -> None:
                 rule="systemic.continue_until_confirmed",
                 action=SystemicAction.CONTINUE,
                 lead=f"Continue {therapy} while the patient is clinically stable; do not switch "
-                "or ablate before progression is confirmed.",
+                + (
+                    # brain metastases are judged by RANO-BM and treated on their own (SRS below)
+                    "or ablate extracranial lesions before progression is confirmed."
+                    if any(t.site == Site.BRAIN for t in ctx.progressing)
+                    else "or ablate before progression is confirmed."
+                ),
                 rationale=f"{gates.unconfirmed}.",
             )
         )
