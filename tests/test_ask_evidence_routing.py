@@ -190,3 +190,26 @@ def test_small_cell_transformation_is_an_nsclc_question() -> None:
 def test_small_cell_primary_is_said_to_have_nothing_specific() -> None:
     answer = ask("ES-SCLC thoracic RT after chemo?")
     assert any("No statement specific to sclc" in g for g in answer.gaps)
+
+
+def test_a_trial_called_positive_where_it_was_negative_is_corrected() -> None:
+    # CURB (Tsai 2024): no PFS benefit in breast cancer; STOP (Schellenberg 2024): no PFS
+    # difference; SABR-COMET (Palma 2019) was a randomised phase 2 trial (its title).
+    curb = ask("CURB +ve in breast -> SBRT 3 liver oligoprog on cape?")
+    assert curb.lead.startswith("No: Tsai 2024 (CURB): Breast cancer")
+    stop = ask("since stop showed sbrt improves pfs in all primarys should i sbrt every one?")
+    assert stop.lead.startswith("No: Schellenberg 2024")
+    comet = ask("SABR-COMET was a big ph III so SABR = SOC for all oligomets now?")
+    assert comet.lead.startswith("No: Palma 2019 (SABR-COMET) was a randomised phase 2 trial")
+
+
+def test_a_true_claim_about_a_trial_is_answered_with_its_result_not_corrected() -> None:
+    # SINDAS (Wang 2023): PFS 12.5 vs 20.2 months; SABR-COMET: OS 41 vs 28 months. A "No:" here,
+    # or a correction drawn from an unrelated negative finding (adverse events), would be wrong.
+    for question, lead in (
+        ("SINDAS showed improved PFS, right?", "Wang 2023: Median PFS 12.5"),
+        ("SABR-COMET showed improved survival, right?", "Palma 2019 (SABR-COMET): Median overall"),
+    ):
+        answer = ask(question)
+        assert not answer.corrections, question
+        assert answer.lead.startswith(lead), (question, answer.lead[:80])

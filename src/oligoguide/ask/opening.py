@@ -10,9 +10,21 @@ from dataclasses import dataclass, field
 from oligoguide.ask.draft import Draft
 from oligoguide.ask.lexicon import lexicon
 from oligoguide.ask.models import Correction, Sentence, Understood
-from oligoguide.ask.premises import bed_premises, trial_premises
+from oligoguide.ask.premises import (
+    bed_premises,
+    benefit_premises,
+    phase_premises,
+    trial_premises,
+)
 from oligoguide.ask.randomised import randomised_sentences
-from oligoguide.ask.trials import GENERIC_ACRONYM, finding_sentence, named_trials, trial_sentences
+from oligoguide.ask.trials import (
+    GENERIC_ACRONYM,
+    asked_words,
+    finding_sentence,
+    named_trials,
+    overlap,
+    trial_sentences,
+)
 from oligoguide.knowledge import KnowledgeBase
 
 #: A question that asks for arithmetic or organ limits stays a dose question with a trial named.
@@ -57,11 +69,18 @@ def open_answer(question: str, u: Understood, kb: KnowledgeBase, draft: Draft) -
     if studies and u.question_type in ("dose", "guideline") and not _COMPUTE.search(question):
         # "SABR for 4-10 mets - trial? doses?": the doses of a named trial, not a computation
         u = u.model_copy(update={"question_type": "evidence"})
-    for sentence, correction in trial_premises(question, u, named_ids, kb):
+    for sentence, correction in [
+        *trial_premises(question, u, named_ids, kb),
+        *benefit_premises(question, u, named_ids, kb),
+        *phase_premises(question, named_ids, kb),
+    ]:
         draft.add("correction", sentence)
         corrections.append(correction)
     if corrections and u.question_type != "false_premise":
         u = u.model_copy(update={"question_type": "false_premise"})
+    elif not corrections and u.question_type == "false_premise" and named_ids and not u.premises:
+        # "SINDAS showed improved PFS, right?": nothing to correct, so the trial's result answers
+        u = u.model_copy(update={"question_type": "evidence"})
 
     # 1b. A named trial: its findings, all of them, before anything else.
     trials = named_ids if u.question_type in TRIAL_TYPES else []
@@ -92,10 +111,14 @@ def open_answer(question: str, u: Understood, kb: KnowledgeBase, draft: Draft) -
         else []
     )
     if u.question_type == "false_premise" and trials and not corrections:
+        # a negative finding about what the question claims (not any finding with "no" in it:
+        # "no new adverse events" does not answer "it showed improved survival, right?")
+        asked = asked_words(question)
         negative = [
             s
             for s in draft.sections.get("evidence", [])
-            if re.search(r"\bno\b|\bnot\b|phase II\b|no benefit", s.text)
+            if re.search(r"\bno (?:significant )?(?:difference|benefit)|\bdid not\b", s.text, re.I)
+            and overlap(asked, asked_words(s.text)) >= 3
         ]
         if negative:
             draft.sections.setdefault("correction", []).append(negative[0])

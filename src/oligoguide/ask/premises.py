@@ -17,7 +17,13 @@ from importlib import resources
 import yaml
 
 from oligoguide.ask.models import Correction, Sentence, Understood
-from oligoguide.ask.trials import trial_name
+from oligoguide.ask.trials import (
+    asked_words,
+    finding_for_cancers,
+    finding_sentence,
+    overlap,
+    trial_name,
+)
 from oligoguide.knowledge import KnowledgeBase
 
 _ASSERTS = re.compile(
@@ -101,6 +107,67 @@ def trial_premises(
             text=text, citations=(evidence_id,), source=f"evidence:{evidence_id}#population"
         )
         out.append((sentence, Correction(premise=premise, evidence_id=evidence_id)))
+    return out
+
+
+#: The question says a trial was positive ("CURB +ve in breast", "STOP showed SBRT improves
+#: PFS"); corrected when the trial's finding for that cancer (or its headline) was negative.
+_BENEFIT_CLAIM = re.compile(
+    r"\+ve\b|\bpositive\b|\bshow(?:s|ed|n)?\b[^?.]{0,40}\b(?:benefit\w*|improv\w*|prolong\w*|"
+    r"better|works?)\b|\bimproves?\b|\bprolongs?\b|\bproved?\b|\bbeneficial\b",
+    re.IGNORECASE,
+)
+_NEGATIVE = re.compile(
+    r"\bno (?:significant )?(?:difference|benefit|improvement)\b|\bnot significant\b|\bdid not\b",
+    re.IGNORECASE,
+)
+
+
+def benefit_premises(
+    question: str, u: Understood, trials: list[str], kb: KnowledgeBase
+) -> list[tuple[Sentence, Correction]]:
+    """A correction for each named trial the question calls positive where its result, for the
+    question's cancer when reported apart, was negative."""
+    if not _BENEFIT_CLAIM.search(question):
+        return []
+    out: list[tuple[Sentence, Correction]] = []
+    asked = asked_words(question)
+    for evidence_id in trials:
+        evidence = kb.evidence[evidence_id]
+        own = finding_for_cancers(evidence, u.cancers)  # the cohort of the question's cancer
+        scores = [overlap(asked, asked_words(f)) for f in evidence.findings]
+        index = own if own else max(range(len(scores)), key=lambda i: (scores[i], -i))
+        if not own and scores[index] == 0:
+            continue  # no finding about what the question claims
+        if not _NEGATIVE.search(evidence.findings[index]):
+            continue
+        sentence = finding_sentence(kb, evidence_id, index)
+        premise = f"{trial_name(kb, evidence_id)} showed a benefit"
+        out.append((sentence, Correction(premise=premise, evidence_id=evidence_id)))
+    return out
+
+
+_PHASE_3_CLAIM = re.compile(r"\b(?:phase|ph\.?)[ -]?(?:3|iii)\b", re.IGNORECASE)
+_PHASE_2 = re.compile(r"\bphase (?:2|ii)\b(?! ?/ ?(?:3|iii))", re.IGNORECASE)
+
+
+def phase_premises(
+    question: str, trials: list[str], kb: KnowledgeBase
+) -> list[tuple[Sentence, Correction]]:
+    """A trial called phase 3 in the question whose own title says phase 2 (SABR-COMET)."""
+    if not _PHASE_3_CLAIM.search(question):
+        return []
+    out: list[tuple[Sentence, Correction]] = []
+    for evidence_id in trials:
+        title = kb.evidence[evidence_id].citation.title
+        if not _PHASE_2.search(title):
+            continue
+        name = trial_name(kb, evidence_id)
+        text = f"{name} was a randomised phase 2 trial, as its title says: {title}."
+        sentence = Sentence(
+            text=text, citations=(evidence_id,), source=f"evidence:{evidence_id}#title"
+        )
+        out.append((sentence, Correction(premise=f"{name} was phase 3", evidence_id=evidence_id)))
     return out
 
 

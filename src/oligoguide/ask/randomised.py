@@ -11,7 +11,7 @@ import re
 
 from oligoguide.ask.lexicon import expand
 from oligoguide.ask.models import Sentence, Understood
-from oligoguide.ask.trials import finding_sentence, trial_name
+from oligoguide.ask.trials import finding_for_cancers, finding_sentence, trial_name
 from oligoguide.knowledge import Evidence, KnowledgeBase
 
 RCT_Q = re.compile(
@@ -53,26 +53,6 @@ def _fits(e: Evidence, u: Understood) -> bool:
     return all(_SETTING[s].search(e.population) for s in settings)
 
 
-_CANCER_WORDS = {
-    "nsclc": r"\bNSCLC\b|lung",
-    "breast": r"\bbreast",
-    "prostate": r"prostat",
-    "colorectal": r"colorectal|\bCRC\b",
-    "renal": r"renal|\bRCC\b",
-}
-
-
-def _finding_for(e: Evidence, u: Understood) -> int:
-    """The finding about the question's own cancer when the trial reports it apart (CURB's
-    breast cohort had no benefit, its NSCLC cohort did), else the headline."""
-    for cancer in u.cancers:
-        pattern = _CANCER_WORDS.get(cancer)
-        for index, finding in enumerate(e.findings):
-            if pattern and re.match(rf"(?:{pattern})[^:]{{0,20}}:", finding, re.I):
-                return index
-    return 0
-
-
 def randomised_sentences(question: str, u: Understood, kb: KnowledgeBase) -> list[Sentence]:
     """The answer's first sentences for a question asking whether randomised evidence exists."""
     if not RCT_Q.search(question):
@@ -107,7 +87,9 @@ def randomised_sentences(question: str, u: Understood, kb: KnowledgeBase) -> lis
         ]
     out = []
     for evidence_id in trials[:3]:
-        first = finding_sentence(kb, evidence_id, _finding_for(kb.evidence[evidence_id], u))
+        first = finding_sentence(
+            kb, evidence_id, finding_for_cancers(kb.evidence[evidence_id], u.cancers)
+        )
         driver_note = ""
         population = kb.evidence[evidence_id].population
         missing = [d for d in u.drivers if d not in population]

@@ -4,9 +4,10 @@ their findings and population as sentences, headline first."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from oligoguide.ask.models import Sentence
-from oligoguide.knowledge import KnowledgeBase
+from oligoguide.knowledge import Evidence, KnowledgeBase
 
 
 def source_name(kb: KnowledgeBase, evidence_id: str) -> str:
@@ -43,7 +44,10 @@ _TRIALS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (r"\bno[- ]fly[- ]zone\b", ("timmerman_2006_central_toxicity",)),
     (r"\bcurb\b", ("tsai_2024_curb",)),
-    (r"\b(?-i:STOP)\b|\bstop (?:trial|study)\b", ("schellenberg_2024_stop",)),
+    (
+        r"\b(?-i:STOP)\b|\bstop (?:trial|study)\b|\bstop (?:showed|found|demonstrated|proved)\b",
+        ("schellenberg_2024_stop",),
+    ),
     (r"\bgomez\b|\blct trial\b", ("gomez_2019_lct_long_term", "gomez_2016_lct")),
     (r"\boriole\b", ("phillips_2020_oriole",)),
     (r"\bstomp\b", ("ost_2018_stomp",)),
@@ -194,7 +198,7 @@ _PLAIN = {
 }
 
 
-def _asked_words(text: str) -> set[str]:
+def asked_words(text: str) -> set[str]:
     """Words (and synonym keys) that say what a question asks of a study."""
     from oligoguide.ask.lexicon import expand
 
@@ -203,6 +207,8 @@ def _asked_words(text: str) -> set[str]:
         words |= {"nsclc", "lung"}
     if re.search(r"\bOS\b|overall survival", text):
         words.add("survival")
+    if re.search(r"\bpfs\b|progression[- ]free", text, re.I):
+        words |= {"pfs", "progression-free"}
     return words - _PLAIN
 
 
@@ -228,9 +234,29 @@ _ENDPOINTS = {
 _HEADLINE = {"endpoint", "result", "results", "primary", "outcome", "outcomes"}
 
 
-def _overlap(asked: set[str], finding: set[str]) -> int:
+def overlap(asked: set[str], finding: set[str]) -> int:
     shared = asked & finding
     return len(shared) + 2 * len(shared & _ENDPOINTS)
+
+
+_CANCER_WORDS = {
+    "nsclc": r"\bNSCLC\b|lung",
+    "breast": r"\bbreast",
+    "prostate": r"prostat",
+    "colorectal": r"colorectal|\bCRC\b",
+    "renal": r"renal|\bRCC\b",
+}
+
+
+def finding_for_cancers(e: Evidence, cancers: Iterable[str]) -> int:
+    """The finding about the question's own cancer when the trial reports it apart (CURB's
+    breast cohort had no benefit, its NSCLC cohort did), else the headline."""
+    for cancer in cancers:
+        pattern = _CANCER_WORDS.get(cancer)
+        for index, finding in enumerate(e.findings):
+            if pattern and re.match(rf"(?:{pattern})[^:]{{0,20}}:", finding, re.I):
+                return index
+    return 0
 
 
 def finding_sentence(kb: KnowledgeBase, evidence_id: str, index: int) -> Sentence:
@@ -246,15 +272,13 @@ def trial_sentences(ids: list[str], kb: KnowledgeBase, question: str = "") -> li
     """Each named study's findings, the one about what was asked first (PFS2, the breast
     cohort, cognition), else its headline; then who it enrolled."""
     out: list[Sentence] = []
-    asked = _asked_words(question)
+    asked = asked_words(question)
     for evidence_id in ids:
         evidence = kb.evidence[evidence_id]
         headline = 3 if asked & _HEADLINE else 0  # "what was the endpoint and result?"
         order = sorted(
             range(len(evidence.findings)),
-            key=lambda i: (
-                -_overlap(asked, _asked_words(evidence.findings[i])) - headline * (i == 0)
-            ),
+            key=lambda i: -overlap(asked, asked_words(evidence.findings[i])) - headline * (i == 0),
         )
         findings = [finding_sentence(kb, evidence_id, i) for i in order]
         if evidence.population:
