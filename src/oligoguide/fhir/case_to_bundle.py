@@ -2,38 +2,26 @@
 
 What mCODE has no element for (RECIST target flag, lung zone, adjacent organs at risk, symptoms,
 line of therapy...) goes into oligoguide extensions (`codes.EXT_*`), listed in docs/fhir.md.
+
+This module writes the patient, the cancer conditions and the lesions with their sizes;
+`case_to_bundle_care.py` the treatments, biomarkers, ECOG, age and imaging; `context_write.py`
+the schema version 2 context.
 """
 
 from __future__ import annotations
 
+from oligoguide.fhir import case_to_bundle_care as care
 from oligoguide.fhir import codes as c
-from oligoguide.fhir import codes_context as cx
 from oligoguide.fhir import context_write as cw
 from oligoguide.fhir._util import JSON, concept, entry, ref, stable_id, validate_bundle
 from oligoguide.fhir._util import ext as _ext
 from oligoguide.fhir._util import local as _local
 from oligoguide.fhir._util import meta as _meta
 from oligoguide.fhir._util import site_body as _site_body
-from oligoguide.model.case import (
-    Biomarker,
-    Case,
-    ImagingStudy,
-    Lesion,
-    LocalTreatment,
-    Measurement,
-    SystemicTherapy,
-)
-from oligoguide.model.vocab import (
-    RADIATION_MODALITIES,
-    BiomarkerStatus,
-    ImagingModality,
-    LocalModality,
-    Site,
-)
-
-#: External-beam modalities written as RadiotherapyCourseSummary (SIRT is internal: a Procedure).
-EXTERNAL_BEAM = frozenset(m for m in RADIATION_MODALITIES if m != LocalModality.SIRT)
-PHOTONS = c.Code(c.SNOMED, "1156506007", "External beam radiation therapy using photons")
+from oligoguide.fhir.case_to_bundle_care import EXTERNAL_BEAM as EXTERNAL_BEAM  # re-exported
+from oligoguide.fhir.case_to_bundle_care import PHOTONS as PHOTONS  # re-exported
+from oligoguide.model.case import Case, Lesion, Measurement
+from oligoguide.model.vocab import Site
 
 
 class _Builder:
@@ -241,218 +229,24 @@ class _Builder:
         cw.measurement_extras(resource, m)
         self.add(resource)
 
-    # --- treatments ------------------------------------------------------------------------------
-    def local_treatment(self, index: int, t: LocalTreatment) -> None:
-        tumor = self.tumors[t.lesion_id]
-        common: JSON = {
-            "resourceType": "Procedure",
-            "id": self.rid("local", str(index)),
-            "status": "completed",
-            "subject": self.subject(),
-            "reasonReference": [ref(self.primary)],
-        }
-        local_code = _local(c.LOCAL_MODALITY, t.modality.value)
-        target = _ext(c.EXT_TARGET_BODY_STRUCTURE, valueReference=ref(tumor))
-        modality_ext = _ext(c.EXT + "/local-treatment-modality", valueCoding=local_code.coding())
-        if t.modality in EXTERNAL_BEAM:
-            volume = self.add(
-                {
-                    "resourceType": "BodyStructure",
-                    "id": self.rid("rt-volume", str(index)),
-                    "meta": _meta(c.PROFILE["rt_volume"]),
-                    "identifier": [
-                        {"use": "usual", "system": c.LESION_ID_SYSTEM, "value": t.lesion_id}
-                    ],
-                    "description": f"Treated volume of lesion {t.lesion_id}",
-                    "patient": self.subject(),
-                }
-            )
-            common.update(
-                {
-                    "meta": _meta(c.PROFILE["rt_course"]),
-                    "extension": [
-                        _ext(
-                            c.EXT_RT_MODALITY_TECHNIQUE,
-                            extension=[
-                                _ext("modality", valueCodeableConcept=concept(PHOTONS)),
-                            ],
-                        ),
-                        cw.rt_dose(volume, t.total_dose_gy, t.fractions),
-                        target,
-                        modality_ext,
-                    ],
-                    "category": concept(c.RT_CATEGORY),
-                    "code": concept(c.RT_COURSE, text=t.modality.value),
-                    "performedPeriod": {"start": t.date.isoformat()},
-                }
-            )
-        else:
-            common.update(
-                {
-                    "extension": [target, modality_ext],
-                    "code": concept(local_code, text=t.modality.value),
-                    "performedDateTime": t.date.isoformat(),
-                }
-            )
-        self.add(common)
-
-    def therapy(self, index: int, therapy: SystemicTherapy) -> None:
-        group = {"system": c.THERAPY_GROUP_SYSTEM, "value": f"{self.case.case_id}-{index}"}
-        bounds: JSON = {"start": therapy.start.isoformat()}
-        if therapy.end:
-            bounds["end"] = therapy.end.isoformat()
-        regimen: list[JSON] = [
-            _ext(c.EXT + "/regimen-therapy-class", valueCode=k.value) for k in therapy.classes
-        ]
-        if therapy.line is not None:
-            regimen.append(_ext(c.EXT_LINE, valueInteger=therapy.line))
-        if therapy.best_response is not None:
-            regimen.append(_ext(c.EXT_BEST_RESPONSE, valueCode=therapy.best_response.value))
-        requests = [
-            self.add(
-                {
-                    "resourceType": "MedicationRequest",
-                    "id": self.rid("therapy", str(index), str(j)),
-                    "meta": _meta(c.PROFILE["medication_request"]),
-                    "extension": regimen,
-                    "status": "completed" if therapy.end else "active",
-                    "intent": "order",
-                    "groupIdentifier": group,
-                    "medicationCodeableConcept": {"text": agent},
-                    "subject": self.subject(),
-                    "authoredOn": therapy.start.isoformat(),
-                    "reasonReference": [ref(self.primary)],
-                    "dosageInstruction": [{"timing": {"repeat": {"boundsPeriod": bounds}}}],
-                }
-            )
-            for j, agent in enumerate(therapy.agents)
-        ]
-        cw.last_doses(self, index, therapy, requests[0])
-
-    def biomarker(self, index: int, b: Biomarker) -> None:
-        resource: JSON = {
-            "resourceType": "Observation",
-            "id": self.rid("biomarker", str(index)),
-            "status": "final",
-            "category": [{"coding": [{"system": c.OBSERVATION_CATEGORY, "code": "laboratory"}]}],
-            "subject": self.subject(),
-        }
-        gene = c.GENES.get(b.name)
-        marker = c.MARKER_TESTS.get(b.name)
-        if gene is not None:
-            positive, negative = c.VARIANT_PRESENT, c.VARIANT_ABSENT
-            resource["meta"] = _meta(c.PROFILE["genomic_variant"])
-            resource["code"] = concept(c.GENETIC_VARIANT_ASSESSMENT)
-            resource["component"] = [
-                {
-                    "code": concept(c.GENE_STUDIED),
-                    "valueCodeableConcept": concept(c.Code(c.HGNC, gene[0], gene[1])),
-                }
-            ]
-        else:
-            positive, negative = c.MARKER_POSITIVE, c.MARKER_NEGATIVE
-            code = marker or _local(c.LOCAL_BIOMARKER, b.name.value)
-            resource["code"] = concept(code, text=b.name.value)
-            if marker is not None:
-                resource["meta"] = _meta(c.PROFILE["tumor_marker"])
-        if b.status == BiomarkerStatus.POSITIVE:
-            resource["valueCodeableConcept"] = concept(positive)
-        elif b.status == BiomarkerStatus.NEGATIVE:
-            resource["valueCodeableConcept"] = concept(negative)
-        else:
-            resource["valueCodeableConcept"] = concept(
-                _local(c.LOCAL_BIOMARKER_STATUS, b.status.value)
-            )
-        if b.date:
-            resource["effectiveDateTime"] = b.date.isoformat()
-        if b.detail:
-            resource["note"] = [{"text": b.detail}]
-        self.add(resource)
-
-    def ecog(self, value: int) -> None:
-        self.add(
-            {
-                "resourceType": "Observation",
-                "id": self.rid("ecog"),
-                "meta": _meta(c.PROFILE["ecog"]),
-                "status": "final",
-                "category": [{"coding": [{"system": c.OBSERVATION_CATEGORY, "code": "survey"}]}],
-                "code": concept(c.ECOG),
-                "subject": self.subject(),
-                "valueInteger": value,
-            }
-        )
-
-    def age(self, years: int) -> None:
-        self.add(
-            {
-                "resourceType": "Observation",
-                "id": self.rid("age"),
-                "status": "final",
-                "code": concept(c.AGE),
-                "subject": self.subject(),
-                "valueQuantity": {"value": years, "unit": "a", "system": c.UCUM, "code": "a"},
-            }
-        )
-
-    def imaging(self, index: int, study: ImagingStudy) -> None:
-        day, modality = study.date, study.modality.value
-        regions = [r.value for r in study.regions]
-        dicom = c.IMAGING_MODALITIES[study.modality]
-        codings = [{"system": c.DICOM_DCM, "code": m, "display": c.DICOM_DISPLAY[m]} for m in dicom]
-        resource: JSON = {
-            "resourceType": "ImagingStudy",
-            "id": self.rid("imaging-study", str(index)),
-            "status": "available",
-            "modality": codings,
-            "subject": self.subject(),
-            "started": day.isoformat(),
-            "series": [
-                {
-                    "uid": "2.25."
-                    + str(int(self.rid("series", str(index), r).replace("-", ""), 16)),
-                    "modality": codings[0],
-                    "bodySite": c.REGION_CODES[region].coding(),
-                }
-                for r, region in zip(regions, study.regions, strict=True)
-            ],
-        }
-        if study.modality == ImagingModality.PSMA_PET:  # DICOM PT alone reads as FDG PET-CT
-            resource["procedureCode"] = [concept(_local(c.LOCAL_IMAGING, modality))]
-        if study.id is not None:
-            resource["identifier"] = [{"system": cx.IMAGING_STUDY_ID_SYSTEM, "value": study.id}]
-        report: JSON = {
-            "resourceType": "DiagnosticReport",
-            "id": self.rid("imaging-report", str(index)),
-            "status": "final",
-            "category": [concept(c.RADIOLOGY)],
-            "code": {"text": f"{modality} {', '.join(regions)}"},
-            "subject": self.subject(),
-            "effectiveDateTime": day.isoformat(),
-            "imagingStudy": [ref(self.add(resource))],
-        }
-        if study.findings:
-            report["conclusion"] = study.findings
-        self.add(report)
-
 
 def case_to_bundle(case: Case) -> JSON:
     """The case as an mCODE collection Bundle (plain JSON), validated with the R4B models."""
     b = _Builder(case)
     if case.patient.ecog is not None:
-        b.ecog(case.patient.ecog)
+        care.ecog(b, case.patient.ecog)
     if case.patient.age is not None:
-        b.age(case.patient.age)
+        care.age(b, case.patient.age)
     for i, marker in enumerate(case.cancer.biomarkers):
-        b.biomarker(i, marker)
+        care.biomarker(b, i, marker)
     for lesion in case.lesions:
         b.tumor(lesion)
     for i, therapy in enumerate(case.systemic_therapies):
-        b.therapy(i, therapy)
+        care.therapy(b, i, therapy)
     for i, treatment in enumerate(case.local_treatments):
-        b.local_treatment(i, treatment)
+        care.local_treatment(b, i, treatment)
     for i, study in enumerate(case.imaging):
-        b.imaging(i, study)
+        care.imaging(b, i, study)
     cw.write_context(b)
     bundle: JSON = {
         "resourceType": "Bundle",
