@@ -57,3 +57,23 @@ def test_epidural_extension_with_new_weakness_is_mscc_but_not_without() -> None:
         in ask("RCC on cabo, T7 vertebral met 3 cm with epidural extension, new leg weakness").lead
     )
     assert "emergency" not in ask("T7 met with epidural extension, no weakness, SBRT?").lead
+
+
+def test_brain_metastases_at_the_start_of_a_therapy_are_not_progression_on_it() -> None:
+    # "starting lorlatinib, 3 brain mets": the lesions are the new drug's baseline; the
+    # question is whether to defer SRS (ASCO-SNO-ASTRO 2022: a symptomatic one is treated).
+    answer = ask(
+        "ALK+ pt starting lorlatinib, 3 brain mets incl a symptomatic 2 cm one with edema. "
+        "can I defer SRS and let the drug work?"
+    )
+    assert answer.disease_state is None
+    assert "symptomatic" in answer.lead
+
+
+def test_high_risk_ct_features_after_lung_sbrt_lead_with_work_up() -> None:
+    # Huang 2012, Zhang 2012, Ronden 2018: suspect recurrence, PET-CT, biopsy when SUVmax >= 5.
+    answer = ask(
+        "lung met SBRT 50 Gy/5 18 mo ago. CT: mass-like opacity enlarging on 2 consecutive "
+        "scans, bulging margin + craniocaudal growth. recurrence?"
+    )
+    assert answer.lead.startswith("When a lung lesion treated with SBRT shows high-risk CT")

@@ -43,7 +43,9 @@ def build_case(u: Understood) -> tuple[dict[str, Any], str] | None:
         size = lesion.size_mm
         if size is None:
             continue
-        found_on_mri = site == "brain" and not lesion.stable  # brain mets are reported as found
+        # brain mets reported on an MRI during therapy are newly found; when the therapy is only
+        # starting they are its baseline, not progression
+        found_on_mri = site == "brain" and not lesion.stable and not u.therapy_starting
         if not (lesion.new or lesion.growing or lesion.stable or progression_said or found_on_mri):
             unclear.append(f"L{index} ({site.replace('_', ' ')}, {size:g} mm)")
             continue  # whether it grew is not said: not entered as progressing

@@ -87,6 +87,9 @@ class Understood(_Out):
     not_stated: tuple[str, ...] = Field(
         default=(), description="For a described patient: what the text does not say"
     )
+    therapy_starting: bool = Field(
+        default=False, description="The text says the therapy is only now starting"
+    )
     months_on_therapy: float | None = Field(
         default=None, description="How long the current therapy has run, when the text says so"
     )

@@ -179,7 +179,17 @@ _TIMING = re.compile(
 )
 
 #: Synonym groups that name what a question is about more narrowly than its cancer or state.
-TOPIC_KEYS = ("mscc", "antivegf", "posttreatment", "irecist", "flare", "rebiopsy", "wbrt", "pain")
+TOPIC_KEYS = (
+    "mscc",
+    "antivegf",
+    "highrisk_ct",
+    "posttreatment",
+    "irecist",
+    "flare",
+    "rebiopsy",
+    "wbrt",
+    "pain",
+)
 
 
 def topic_statement(

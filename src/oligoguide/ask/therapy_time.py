@@ -85,3 +85,12 @@ def months_on_therapy(text: str) -> float | None:
     else:
         return None
     return months if 0 < months <= 240 else None
+
+
+#: The therapy is only now beginning ("starting lorlatinib", "about to start osi", "newly
+#: diagnosed"): lesions seen now are its baseline, not progression on it.
+STARTING = re.compile(
+    r"\b(?:starting|about to start|to start|will start|initiat\w*|commencing|newly diagnosed|"
+    r"at diagnosis|treatment[- ]naive|de novo|baseline)\b",
+    re.IGNORECASE,
+)

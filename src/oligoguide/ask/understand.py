@@ -14,7 +14,7 @@ from oligoguide.ask.kinds import DEFINE, DOSE_Q, PATIENT, RT_DOSE, TRIAL, classi
 from oligoguide.ask.lesions import read_lesions
 from oligoguide.ask.lexicon import Pattern, lexicon
 from oligoguide.ask.models import LesionMention, Understood
-from oligoguide.ask.therapy_time import months_on_therapy, off_therapy
+from oligoguide.ask.therapy_time import STARTING, months_on_therapy, off_therapy
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "single": 1, "solitary": 1, "isolated": 1, "two": 2, "three": 3,
@@ -279,6 +279,7 @@ def understand(question: str, known_study: bool = False) -> Understood:
         not_stated=tuple(not_stated),
         off_therapy=stopped,
         months_on_therapy=None if stopped else months_on_therapy(text),
+        therapy_starting=bool(STARTING.search(text)),
     )
 
 
