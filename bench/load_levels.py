@@ -189,13 +189,7 @@ def closed_loop(clients: list[AssessClient], level: Level, seconds: float) -> No
                 started = time.perf_counter()
                 if started >= stop_at:
                     return
-                try:
-                    status = client.assess()
-                    if status != 200:
-                        raise RuntimeError(f"assess {status}")
-                except Exception as error:  # counted, not raised: the run goes on
-                    with lock:
-                        level.errors.append(f"{type(error).__name__}: {error}")
+                if not _assess_once(client, level, lock):
                     continue
                 with lock:
                     level.latencies.append(time.perf_counter() - started)
@@ -209,6 +203,19 @@ def closed_loop(clients: list[AssessClient], level: Level, seconds: float) -> No
     for thread in threads:
         thread.join()
     level.elapsed = time.perf_counter() - began
+
+
+def _assess_once(client: AssessClient, level: Level, lock: threading.Lock) -> bool:
+    """One request; a failure is counted in the level, not raised, so the run goes on."""
+    try:
+        status = client.assess()
+        if status != 200:
+            raise RuntimeError(f"assess {status}")
+    except Exception as error:  # counted, whatever it is
+        with lock:
+            level.errors.append(f"{type(error).__name__}: {error}")
+        return False
+    return True
 
 
 def open_loop(clients: list[AssessClient], level: Level, seconds: float) -> None:
@@ -235,13 +242,7 @@ def open_loop(clients: list[AssessClient], level: Level, seconds: float) -> None
                 if pause > 0:
                     time.sleep(pause)
                 sent = time.perf_counter()
-                try:
-                    status = client.assess()
-                    if status != 200:
-                        raise RuntimeError(f"assess {status}")
-                except Exception as error:  # counted, not raised: the run goes on
-                    with lock:
-                        level.errors.append(f"{type(error).__name__}: {error}")
+                if not _assess_once(client, level, lock):
                     continue
                 done = time.perf_counter()
                 with lock:

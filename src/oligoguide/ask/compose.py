@@ -13,7 +13,7 @@ from typing import Any
 
 from oligoguide.ask.draft import Draft, from_statement
 from oligoguide.ask.lead import answer_lead
-from oligoguide.ask.lexicon import expand, layout
+from oligoguide.ask.lexicon import content_words, layout
 from oligoguide.ask.models import (
     Answer,
     AnswerBody,
@@ -249,18 +249,15 @@ def compose(
     )
 
 
-_WORD = re.compile(r"[a-z][a-z0-9-]{3,}")
-
-
 def _most_on_point(question: str, ids: list[str], kb: KnowledgeBase) -> list[str]:
     """The statements ordered by how many of the question's words (and synonym keys) their
     text shares, retrieval order breaking ties: "symptomatic ... defer SRS?" leads with the
     statement about symptomatic brain metastases, not the first one about brain metastases."""
-    asked = set(_WORD.findall(expand(question).lower()))
+    asked = content_words(question, shortest=4)
 
     def shared(statement_id: str) -> int:
         statement = kb.statements[statement_id]
-        return len(asked & set(_WORD.findall(expand(statement.text).lower())))
+        return len(asked & content_words(statement.text, shortest=4))
 
     return sorted(ids, key=lambda s: -shared(s))
 

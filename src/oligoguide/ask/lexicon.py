@@ -152,3 +152,10 @@ def expand(text: str) -> str:
         key for key, patterns in lexicon().synonyms.items() if any(p.search(text) for p in patterns)
     ]
     return text if not keys else f"{text} {' '.join(keys)}"
+
+
+def content_words(text: str, shortest: int = 3) -> set[str]:
+    """The text's words of at least `shortest` letters, with the synonym keys it mentions
+    ("SRS" and "radiosurgery" both give "srs"): what word-overlap rankings compare."""
+    pattern = rf"[a-z][a-z0-9+-]{{{shortest - 1},}}"
+    return set(re.findall(pattern, expand(text).lower()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from oligoguide.ask.lexicon import expand
+from oligoguide.ask.lexicon import content_words
 from oligoguide.ask.models import Sentence, Understood
 from oligoguide.ask.trials import finding_for_cancers, finding_sentence, trial_name
 from oligoguide.knowledge import Evidence, KnowledgeBase
@@ -35,8 +35,7 @@ _SETTING = {
 
 
 def _words(text: str) -> set[str]:
-    """Content words and synonym keys ("SRS" and "radiosurgery" both give "srs")."""
-    return {w for w in re.findall(r"[a-z][a-z0-9+-]{2,}", expand(text).lower()) if w not in _STOP}
+    return content_words(text) - _STOP
 
 
 _STOP = {"the", "and", "for", "with", "any", "data", "trial", "evidence", "randomised", "there"}

@@ -200,9 +200,9 @@ _PLAIN = {
 
 def asked_words(text: str) -> set[str]:
     """Words (and synonym keys) that say what a question asks of a study."""
-    from oligoguide.ask.lexicon import expand
+    from oligoguide.ask.lexicon import content_words
 
-    words = set(re.findall(r"[a-z][a-z0-9+-]{2,}", expand(text).lower()))
+    words = content_words(text)
     if re.search(r"\blung\b|\bnsclc\b", text, re.I):
         words |= {"nsclc", "lung"}
     if re.search(r"\bOS\b|overall survival", text):
