@@ -22,6 +22,11 @@ IN_FIELD = [
     "palma lancet 2019",
     "clocc long term",
     "nrg br002 results",
+    # a radiation dose reduced is not a drug dose; stage IV and metastases are the field
+    "srs after prior wbrt 30 gy/10, reduce the dose?",
+    "stage 4 nsclc 2 adrenal mets progressing on osi, sbrt?",
+    "hcc with 2 lung mets, sbrt dose for the lung mets?",
+    "pulmonary mets ICD-10 code?",
 ]
 
 OUTSIDE = [
@@ -35,6 +40,18 @@ OUTSIDE = [
     "lorlatinib starting dose mg",
     "pmrt after mastectomy 2 pos nodes",
     "mrcc 2L cabo or lenva",
+    # curative treatment of a primary, first-line regimens, benign disease, administration
+    "stage iii nsclc chemoradiation then durva how long",
+    "stage 2 rectal ca short course rt 5x5",
+    "gbm 60/30 + tmz",
+    "cervix brachy hr-ctv d90 eqd2",
+    "h&n post-op rt positive margins cisplatin",
+    "prostate int risk sbrt 36.25/5",
+    "first line treatment egfr mutant metastatic nsclc with or without chemo",
+    "adjuvant chemo colon ca node positive how many months",
+    "cardiac sbrt vt 25 gy 1 fx",
+    "knee oa low dose rt 6x0.5 gy",
+    "cpt code for sbrt per fraction",
 ]
 
 

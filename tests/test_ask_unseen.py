@@ -64,10 +64,16 @@ def test_type_names_are_normalised() -> None:
     assert normalise_type("case") == "case"
 
 
-def test_refusal_probes_are_all_right() -> None:
-    # 150 terse, misspelt questions written without the code (refusal_probes.yaml, development
-    # data): 100 in the field that must be answered, 50 outside it that must be refused.
-    probes = yaml.safe_load((DATA / "refusal_probes.yaml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize(
+    ("name", "count"), [("refusal_probes.yaml", 150), ("refusal_probes2.yaml", 240)]
+)
+def test_refusal_probes_are_all_right(name: str, count: int) -> None:
+    # Terse, misspelt questions written without the code (development data). refusal_probes:
+    # 100 in the field that must be answered, 50 outside it that must be refused.
+    # refusal_probes2: two chat-box paraphrases of each of 120 full questions (80 in the field,
+    # 40 outside it: curative treatment of a primary, first-line regimens, benign-disease
+    # radiotherapy, billing...), several using the field's words on purpose.
+    probes = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     wrong = [p["id"] for p in probes if ask(p["question"]).not_covered != p["refuse"]]
-    assert len(probes) >= 150
+    assert len(probes) >= count
     assert wrong == []

@@ -38,7 +38,7 @@ DOSE_Q = re.compile(
 
 EVIDENCE_Q = re.compile(
     r"\b(?:trials?|randomi[sz]ed|rct|phase (?:1|2|3|i|ii|iii)|evidence|studies|study|"
-    r"data|meta-?analys\w+|show(?:ed|n)?|results?|sabr-?comet\w*|comet-?\d|curb|stop trial|"
+    r"data|meta-?analys\w+|show(?:ed|n)?|results?|sabr[- ]?comet\w*|comet-?\d|curb|stop trial|"
     r"nrg[- ]?lu\d+|sindas|gomez|oriole|stomp|consistent|hazard ratio|prove[dn]?|published|"
     r"literature)\b",
     re.IGNORECASE,
@@ -64,8 +64,8 @@ RT_DOSE = re.compile(
 
 
 TRIAL = re.compile(
-    r"\b(?:sabr-?comet\w*|comet-?\d|curb|stop trial|(?-i:STOP)|nrg[- ]?lu\d+|sindas|oriole|stomp|"
-    r"estro[- /]eortc|estro[- /]astro|pcwg3?|tg[- ]?101|hytec)\b",
+    r"\b(?:sabr[- ]?comet\w*|comet-?\d|curb|stop trial|(?-i:STOP)|nrg[- ]?lu\d+|sindas|oriole|"
+    r"stomp|estro[- /]eortc|estro[- /]astro|pcwg3?|tg[- ]?101|hytec)\b",
     re.IGNORECASE,
 )
 
@@ -73,7 +73,7 @@ TRIAL = re.compile(
 # A study named by acronym with digits (JLGK0901, N0574, RTOG 0813), a known trial acronym, or
 # first author and year ("Timmerman 2006", "Chang et al 2009"); case-sensitive where it must be.
 NAMED_STUDY = re.compile(
-    r"\b(?:sabr-?comet\w*|comet-?\d+|curb|stop trial|nrg[- ]?lu\d+|sindas|oriole|stomp|"
+    r"\b(?:sabr[- ]?comet\w*|comet-?\d+|curb|stop trial|nrg[- ]?lu\d+|sindas|oriole|stomp|"
     r"collision|sunset|hilus|gomez)\b|"
     r"(?-i:\b[A-Z]{2,}[- ]?[A-Z]*\d{3,}[A-Z0-9-]*\b)|(?-i:\bSTOP\b)|"
     r"(?-i:\b(?!(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -167,6 +167,16 @@ _TREATED_SITE_Q = re.compile(
 NEW_DISEASE = re.compile(r"\bnew (?:\w+ )?(?:lesions?|mets?|metastas[ie]s|nodules?|spots?)\b", re.I)
 
 
+#: Words that make a question about metastatic disease (crlm: colorectal liver metastases).
+METASTATIC = re.compile(
+    r"\bmets?\b|metasta\w*|oligo\w*|\bstage (?:iv|4)\b|\bm1\b|\bcrlm\b|\bomd\b|\bmcrpc\b|\bmdt\b",
+    re.IGNORECASE,
+)
+
+
+_PROGRESS = re.compile(r"\bprogress\w*", re.IGNORECASE)
+
+
 #: The next systemic step after a therapy failed is a decision the base holds statements on
 #: ("after Tagrisso failure, pembro or nivo next line?"), unlike a regimen choice as such.
 _AFTER_FAILURE = re.compile(r"\b(?:fail\w*|progress\w*|resistan\w*|refractory)\b", re.IGNORECASE)
@@ -191,7 +201,9 @@ def classify(
         uncovered
         and not premises
         and not described_metastatic  # "relapsed with mets after adjuvant osimertinib, now..."
-        and not states & set(scenarios)  # "oligoprogression on FOLFOX: which chemo or SBRT?"
+        # "oligoprogression on FOLFOX: which chemo or SBRT?"; a state inferred from a count alone
+        # ("node positive, how many months of adjuvant chemo") does not make it metastatic
+        and not (states & set(scenarios) and (METASTATIC.search(text) or _PROGRESS.search(text)))
         and not (set(uncovered) <= {"chemotherapy_choice"} and _AFTER_FAILURE.search(text))
     ):
         return "out_of_scope"

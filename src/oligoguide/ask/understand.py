@@ -14,6 +14,7 @@ from oligoguide.ask.kinds import DEFINE, DOSE_Q, PATIENT, RT_DOSE, TRIAL, classi
 from oligoguide.ask.lesions import read_lesions
 from oligoguide.ask.lexicon import Pattern, lexicon
 from oligoguide.ask.models import LesionMention, Understood
+from oligoguide.ask.scope import asked_uncovered
 from oligoguide.ask.therapy_time import STARTING, months_on_therapy, off_therapy
 
 _NUMBER_WORDS = {
@@ -200,7 +201,9 @@ def understand(question: str, known_study: bool = False) -> Understood:
     elif re.search(r"\bsymptomatic\b|\bheadache|\bseizure|\bneurological deficit", text, re.I):
         symptomatic = True
 
-    uncovered = _found(lex.uncovered_topics, text)
+    uncovered = asked_uncovered(
+        _found(lex.uncovered_topics, text), text, bool(therapies or classes), known_study
+    )
     premises = tuple(p.id for p in lex.premises if p.matches(text))
     in_domain = bool(
         cancers

@@ -1,0 +1,53 @@
+"""Which uncovered topics a question is really about, so the field's own words are not refused.
+
+The lexicon's `uncovered_topics` are words that usually mean a question outside the field
+(adjuvant, screening, regimen, primary...). Clinicians use the same words inside it: "adjuvant
+SBRT after resection of lung mets", "SINDAS: did upfront RT prevent progression?", "what regimen
+did Gomez use?", "post-op RT after surgery for a spine met". A topic in `_SOFT` is set aside when
+the question is about metastatic disease; trial-bound words (regimen, screening) also when it
+names a study the base holds. Drug doses in mg, particle therapy, billing and non-oncological
+conditions stay outside whatever else is said.
+"""
+
+from __future__ import annotations
+
+import re
+
+from oligoguide.ask.kinds import METASTATIC, RT_DOSE, TRIAL
+
+#: Set aside for a question about metastases.
+_SOFT = {
+    "adjuvant_early_disease",
+    "screening_prevention",
+    "primary_tumour_treatment",
+}
+#: Set aside for a question naming a study the base holds ("CURB: which regimen?").
+_STUDY_BOUND = _SOFT | {"chemotherapy_choice"}
+#: Local treatments of the field: with one of them, TACE or SIRT is history, not the question.
+_LOCAL_THERAPY = re.compile(r"\b(?:sbrt|sabr|srs|resect\w*|ablat\w*|rfa|mwa|stereotactic)\b", re.I)
+_SYSTEMIC = re.compile(
+    r"\bchemo\w*|\b(?:folfox|folfiri|capox|xelox|doublet|triplet|biologic)", re.IGNORECASE
+)
+_MG = re.compile(r"\bmg\b|mg/", re.IGNORECASE)
+_REGIMEN = re.compile(r"\bregimens?\b", re.IGNORECASE)
+
+
+def asked_uncovered(
+    found: list[str], text: str, drugs_named: bool, names_known_study: bool
+) -> list[str]:
+    """The uncovered topics the question is about, from those whose words it contains."""
+    topics = list(found)
+    metastatic = bool(METASTATIC.search(text))
+    radiation = not drugs_named and bool(RT_DOSE.search(text))
+    if "drug_dosing" in topics and radiation and not _MG.search(text):
+        topics.remove("drug_dosing")  # "SRS after WBRT 30/10: dose reduce?" is radiation
+    regimen = radiation and _REGIMEN.search(text) and not _SYSTEMIC.search(text)
+    if "chemotherapy_choice" in topics and regimen:
+        topics.remove("chemotherapy_choice")  # "SBRT regimen for an adrenal met" is a schedule
+    if metastatic:
+        topics = [t for t in topics if t not in _SOFT]
+        if "sirt_tace_hipec" in topics and _LOCAL_THERAPY.search(text):
+            topics.remove("sirt_tace_hipec")  # "SBRT after prior TACE, liver met"
+    if names_known_study or TRIAL.search(text):
+        topics = [t for t in topics if t not in _STUDY_BOUND]
+    return topics
