@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load_levels.py [--rounds 1] [--clients 8] [--max-seconds 10]
         [--seconds 20] [--levels 0.5,0.8] [--rates R,...] [--pool 64] [--auth token|local]
-        [--client httpx|raw] [--workers 1] [--db URL]
+        [--client httpx|raw] [--workers 1] [--compute-threads N] [--db URL]
 
 One run, one server (a real uvicorn process on 127.0.0.1, started as `load_test.py` starts it:
 the rate limit raised, SQLite in a fresh file unless --db names another registry, e.g.
@@ -28,6 +28,8 @@ collection of any generation (recorded in the server by gc.callbacks, `load_test
 Every request sends the example case; with `--auth token` (the default, as `oligoguide serve`
 runs) a clinician token created beforehand, with `--auth local` none (local demo mode).
 `--workers N`: N server processes (`uvicorn --workers`; the CPU columns add up the workers).
+`--compute-threads N`: the server's compute lane with N threads (`serve --compute-threads`;
+default the service's, 1; 40 is the size of the thread pool the route used before the lane).
 `--client raw`: the load generator sends over keep-alive http.client connections instead of
 httpx (`assess_clients.py`; about a third of httpx's CPU per request), for max and levels alike.
 Only 127.0.0.1; bounded in time and count. Exit status 1 on any error.
@@ -286,6 +288,12 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="server processes (serve runs one; 1-4)"
     )
+    parser.add_argument(
+        "--compute-threads",
+        type=int,
+        default=None,
+        help="threads of the server's compute lane (default: the service's, 1; 1-40)",
+    )
     args = parser.parse_args()
     fractions = [float(part) for part in args.levels.split(",") if part.strip()]
     rates = [float(part) for part in args.rates.split(",") if part.strip()]
@@ -294,13 +302,15 @@ def main() -> None:
         or not 1 <= args.clients <= 64
         or not 1 <= args.pool <= MAX_POOL
         or not 1 <= args.workers <= 4
+        or not 1 <= (args.compute_threads or 1) <= 40
         or not 0 < args.max_seconds <= MAX_SECONDS
         or not 0 < args.seconds <= MAX_SECONDS
         or not all(0 < f <= 1.5 for f in fractions)
         or not all(0 < r <= 2000 for r in rates)
     ):
         raise SystemExit(
-            "keep it bounded: 1-10 rounds, 1-64 clients, 1-256 senders, 1-4 workers, 120 s, "
+            "keep it bounded: 1-10 rounds, 1-64 clients, 1-256 senders, 1-4 workers, "
+            "1-40 compute threads, 120 s, "
             "levels <= 1.5, rates <= 2000/s"
         )
     folder = tempfile.mkdtemp(prefix="oligoguide-levels-")
@@ -308,6 +318,8 @@ def main() -> None:
     headers = {"Authorization": f"Bearer {token_for(db)}"} if args.auth == "token" else {}
     gc_log = Path(folder) / "gc.log"
     os.environ["OLIGOGUIDE_BENCH_GC_LOG"] = str(gc_log)  # the server records its collections
+    if args.compute_threads:
+        os.environ["OLIGOGUIDE_BENCH_COMPUTE_THREADS"] = str(args.compute_threads)
     process, url = start_server(db, args.workers)
     rounds: list[list[Level]] = []
     try:

@@ -43,8 +43,13 @@ def app_factory() -> Any:
     from oligoguide.service import Settings
     from oligoguide.service.launch import build_app
 
+    lane = os.environ.get("OLIGOGUIDE_BENCH_COMPUTE_THREADS")  # unset: the service's default
     app, _registry = build_app(
-        Settings(db_url=os.environ["OLIGOGUIDE_BENCH_DB"], rate_limit_per_minute=10_000_000)
+        Settings(
+            db_url=os.environ["OLIGOGUIDE_BENCH_DB"],
+            rate_limit_per_minute=10_000_000,
+            **({"compute_threads": int(lane)} if lane else {}),
+        )
     )
     try:
         from oligoguide.service.app import freeze_start_up_heap

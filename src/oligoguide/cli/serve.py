@@ -53,6 +53,15 @@ def serve_command(
             "bytes (default: the service's, 100000000)",
         ),
     ] = None,
+    compute_threads: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=32,
+            help="Threads the CPU-bound assess and ask computations run in, in turn "
+            "(default: the service's, 1; more add contention, not parallelism)",
+        ),
+    ] = None,
     trusted_proxies: Annotated[
         str,
         typer.Option(
@@ -94,6 +103,7 @@ def serve_command(
             cds_issuers=issuers,
             trusted_proxies=trusted_proxies,
             **limits(rate_limit, auth_failure_limit, max_body_bytes, max_upload_bytes),
+            **({} if compute_threads is None else {"compute_threads": compute_threads}),
         )
     except ValidationError as error:
         first = error.errors(include_url=False)[0]

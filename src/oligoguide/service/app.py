@@ -11,6 +11,7 @@ from oligoguide.knowledge import default_knowledge_base
 from oligoguide.service import problems
 from oligoguide.service.auth import TokenChecker
 from oligoguide.service.cds_jwt import JwksCache
+from oligoguide.service.compute_lane import ComputeLane
 from oligoguide.service.middleware import LoopbackHostOnly, RateLimit, SecurityHeaders
 from oligoguide.service.routes import cds, compute, dicom_sr, health
 from oligoguide.service.settings import Settings
@@ -51,7 +52,11 @@ def create_app(settings: Settings, tokens: TokenChecker, registry: object = None
         "plans, dose, FHIR/mCODE and CDS Hooks. Supports, does not replace, clinical judgement.",
     )
     state = ServiceState(
-        settings=settings, tokens=tokens, registry=registry, jwks=JwksCache(settings.cds_issuers)
+        settings=settings,
+        tokens=tokens,
+        registry=registry,
+        jwks=JwksCache(settings.cds_issuers),
+        compute=ComputeLane(settings.compute_threads),
     )
     app.state.oligoguide = state
     problems.install(app)

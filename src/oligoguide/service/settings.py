@@ -40,6 +40,13 @@ class Settings(BaseModel):
         description="Request-body limit of the DICOM upload routes only (RT plan check, SR "
         "import; service/upload_limit.py): a real RTDOSE grid is often 5-50 MB",
     )
+    compute_threads: int = Field(
+        default=1,
+        ge=1,
+        le=32,
+        description="Threads the CPU-bound assess and ask computations run in, in turn "
+        "(service/compute_lane.py); more threads add GIL contention, not parallelism",
+    )
     rate_limit_per_minute: int = Field(default=600, ge=1)
     auth_failure_limit_per_minute: int = Field(
         default=30, ge=1, description="Failed authentications (401) per client address; then 429"

@@ -10,6 +10,7 @@ from fastapi import Request
 
 from oligoguide.service.auth import Caller, TokenChecker, authenticate
 from oligoguide.service.cds_jwt import JwksCache, ReplayCache
+from oligoguide.service.compute_lane import ComputeLane
 from oligoguide.service.settings import Settings
 
 
@@ -21,6 +22,7 @@ class ServiceState:
     jwks: JwksCache
     replay: ReplayCache = field(default_factory=ReplayCache)
     http: httpx.Client | None = None  # outbound FHIR calls; tests inject a mock transport
+    compute: ComputeLane = field(default_factory=lambda: ComputeLane(1))
 
     @property
     def local_mode(self) -> bool:

@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
 
 from oligoguide.ask import Answer, ask
 from oligoguide.assess import Assessment
@@ -31,7 +30,7 @@ from oligoguide.knowledge import default_knowledge_base
 from oligoguide.model.vocab import Site
 from oligoguide.service.auth import Caller
 from oligoguide.service.case_keys import LenientQuery, received_case
-from oligoguide.service.state import current_caller
+from oligoguide.service.state import current_caller, service_state
 
 router = APIRouter(prefix="/v1", tags=["compute"])
 CallerDep = Annotated[Caller, Depends(current_caller)]
@@ -42,11 +41,12 @@ async def assess_case(request: Request, lenient: LenientQuery = False) -> Assess
     """Send a case as `application/json`, or an mCODE Bundle as `application/fhir+json`."""
     raw = await request.body()
     # The token check (a registry query), reading the case and assessing it (CPU-bound) in one
-    # worker thread: the event loop keeps serving (/healthz), and a request crosses threads
-    # once rather than twice (a crossing wakes both threads: CPU time, and a wait for a free
-    # core on a busy machine; docs/reliability.md, "Latency at fixed load"). The caller is
-    # checked first, so an anonymous request is refused before its body is parsed.
-    return await run_in_threadpool(_assess_request, request, raw, lenient)
+    # crossing to the compute lane (service/compute_lane.py: one thread by default, requests
+    # in turn): the event loop keeps serving (/healthz), and a queue under load does not turn
+    # into dozens of threads contending for the GIL (docs/reliability.md, "Latency at fixed
+    # load"). The caller is checked first, so an anonymous request is refused before its body
+    # is parsed.
+    return await service_state(request).compute.run(_assess_request, request, raw, lenient)
 
 
 def _assess_request(request: Request, raw: bytes, lenient: bool) -> Assessment:
@@ -62,8 +62,8 @@ class AskRequest(BaseModel):
 
 
 @router.post("/ask", response_model=Answer, summary="A cited answer to a clinical question")
-def ask_question(body: AskRequest, _: CallerDep) -> Answer:
-    return ask(body.question, body.retriever)
+async def ask_question(body: AskRequest, _: CallerDep, request: Request) -> Answer:
+    return await service_state(request).compute.run(ask, body.question, body.retriever)
 
 
 class KbSummary(BaseModel):
