@@ -27,6 +27,16 @@ IN_FIELD = [
     "stage 4 nsclc 2 adrenal mets progressing on osi, sbrt?",
     "hcc with 2 lung mets, sbrt dose for the lung mets?",
     "pulmonary mets ICD-10 code?",
+    # words that usually mean another field, used in this one
+    "sindas: did upfront rt prevent progression?",
+    "what regimen did gomez use",
+    "adjuvant sbrt after resection of 2 lung mets?",
+    "crlm after adjuvant folfox, now 2 liver mets, resect?",
+    "sbrt after prior tace, 1 liver met",
+    "post-op rt after separation surgery for a spine met, dose",
+    "trigeminal nerve dose limit, srs for a skull base met",
+    "nrg-lu 002 maintenance +/- lct outcome",
+    "on first-line osi 14 mo, 1 growing adrenal, rest stable",
 ]
 
 OUTSIDE = [
@@ -52,6 +62,11 @@ OUTSIDE = [
     "cardiac sbrt vt 25 gy 1 fx",
     "knee oa low dose rt 6x0.5 gy",
     "cpt code for sbrt per fraction",
+    "hcc 3 cm primary, sbrt vs rfa, no mets",
+    "lobectomy vs sabr t1n0 operable",
+    "oligodendroglioma 1p19q rt dose",
+    "lu-psma 7.4 gbq x6",
+    "proton sbrt for a liver met near bowel?",
 ]
 
 

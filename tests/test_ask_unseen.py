@@ -65,14 +65,18 @@ def test_type_names_are_normalised() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "count"), [("refusal_probes.yaml", 150), ("refusal_probes2.yaml", 240)]
+    ("name", "count"),
+    [("refusal_probes.yaml", 150), ("refusal_probes2.yaml", 240), ("refusal_probes3.yaml", 200)],
 )
 def test_refusal_probes_are_all_right(name: str, count: int) -> None:
     # Terse, misspelt questions written without the code (development data). refusal_probes:
     # 100 in the field that must be answered, 50 outside it that must be refused.
     # refusal_probes2: two chat-box paraphrases of each of 120 full questions (80 in the field,
     # 40 outside it: curative treatment of a primary, first-line regimens, benign-disease
-    # radiotherapy, billing...), several using the field's words on purpose.
+    # radiotherapy, billing...), several using the field's words on purpose. refusal_probes3:
+    # the border: 120 in the field using words that usually mean outside it (adjuvant SBRT after
+    # metastasectomy, first-line osimertinib, radionecrosis prevention), 80 outside it using
+    # the field's words.
     probes = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     wrong = [p["id"] for p in probes if ask(p["question"]).not_covered != p["refuse"]]
     assert len(probes) >= count

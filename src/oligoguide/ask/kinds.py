@@ -39,7 +39,7 @@ DOSE_Q = re.compile(
 EVIDENCE_Q = re.compile(
     r"\b(?:trials?|randomi[sz]ed|rct|phase (?:1|2|3|i|ii|iii)|evidence|studies|study|"
     r"data|meta-?analys\w+|show(?:ed|n)?|results?|sabr[- ]?comet\w*|comet-?\d|curb|stop trial|"
-    r"nrg[- ]?lu\d+|sindas|gomez|oriole|stomp|consistent|hazard ratio|prove[dn]?|published|"
+    r"nrg[- ]?lu[- ]?\d+|sindas|gomez|oriole|stomp|consistent|hazard ratio|prove[dn]?|published|"
     r"literature)\b",
     re.IGNORECASE,
 )
@@ -64,7 +64,7 @@ RT_DOSE = re.compile(
 
 
 TRIAL = re.compile(
-    r"\b(?:sabr[- ]?comet\w*|comet-?\d|curb|stop trial|(?-i:STOP)|nrg[- ]?lu\d+|sindas|oriole|"
+    r"\b(?:sabr[- ]?comet\w*|comet-?\d|curb|stop trial|(?-i:STOP)|nrg[- ]?lu[- ]?\d+|sindas|oriole|"
     r"stomp|estro[- /]eortc|estro[- /]astro|pcwg3?|tg[- ]?101|hytec)\b",
     re.IGNORECASE,
 )
@@ -73,7 +73,7 @@ TRIAL = re.compile(
 # A study named by acronym with digits (JLGK0901, N0574, RTOG 0813), a known trial acronym, or
 # first author and year ("Timmerman 2006", "Chang et al 2009"); case-sensitive where it must be.
 NAMED_STUDY = re.compile(
-    r"\b(?:sabr[- ]?comet\w*|comet-?\d+|curb|stop trial|nrg[- ]?lu\d+|sindas|oriole|stomp|"
+    r"\b(?:sabr[- ]?comet\w*|comet-?\d+|curb|stop trial|nrg[- ]?lu[- ]?\d+|sindas|oriole|stomp|"
     r"collision|sunset|hilus|gomez)\b|"
     r"(?-i:\b[A-Z]{2,}[- ]?[A-Z]*\d{3,}[A-Z0-9-]*\b)|(?-i:\bSTOP\b)|"
     r"(?-i:\b(?!(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -169,7 +169,8 @@ NEW_DISEASE = re.compile(r"\bnew (?:\w+ )?(?:lesions?|mets?|metastas[ie]s|nodule
 
 #: Words that make a question about metastatic disease (crlm: colorectal liver metastases).
 METASTATIC = re.compile(
-    r"\bmets?\b|metasta\w*|oligo\w*|\bstage (?:iv|4)\b|\bm1\b|\bcrlm\b|\bomd\b|\bmcrpc\b|\bmdt\b",
+    r"(?<!no )(?<!without )(?:\bmets?\b|metasta\w*|oligo(?!dendro)\w*)|"
+    r"\bstage (?:iv|4)\b|\bm1\b|\bcrlm\b|\bomd\b|\bmcrpc\b|\bmdt\b",
     re.IGNORECASE,
 )
 
@@ -196,7 +197,7 @@ def classify(
     states = {"oligoprogression", "polyprogression", "oligopersistence", "oligometastatic"}
     if not in_domain:
         return "out_of_scope"
-    described_metastatic = patient_specific and re.search(r"\bmets?\b|metasta\w*", text, re.I)
+    described_metastatic = patient_specific and METASTATIC.search(text)
     if (
         uncovered
         and not premises

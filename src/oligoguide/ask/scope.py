@@ -23,13 +23,14 @@ _SOFT = {
 }
 #: Set aside for a question naming a study the base holds ("CURB: which regimen?").
 _STUDY_BOUND = _SOFT | {"chemotherapy_choice"}
-#: Local treatments of the field: with one of them, TACE or SIRT is history, not the question.
-_LOCAL_THERAPY = re.compile(r"\b(?:sbrt|sabr|srs|resect\w*|ablat\w*|rfa|mwa|stereotactic)\b", re.I)
-_SYSTEMIC = re.compile(
-    r"\bchemo\w*|\b(?:folfox|folfiri|capox|xelox|doublet|triplet|biologic)", re.IGNORECASE
+#: Local treatments of the field: with one of them, a first-line drug, TACE or screening is the
+#: setting of the question, not what it asks.
+_LOCAL_THERAPY = re.compile(
+    r"\b(?:sbrt|sabr|srs|wbrt|radiosurgery|stereotactic|resect\w*|metastasectom\w*|ablat\w*|"
+    r"rfa|mwa|lct|local (?:consolidative )?therapy)\b",
+    re.IGNORECASE,
 )
 _MG = re.compile(r"\bmg\b|mg/", re.IGNORECASE)
-_REGIMEN = re.compile(r"\bregimens?\b", re.IGNORECASE)
 
 
 def asked_uncovered(
@@ -41,12 +42,14 @@ def asked_uncovered(
     radiation = not drugs_named and bool(RT_DOSE.search(text))
     if "drug_dosing" in topics and radiation and not _MG.search(text):
         topics.remove("drug_dosing")  # "SRS after WBRT 30/10: dose reduce?" is radiation
-    regimen = radiation and _REGIMEN.search(text) and not _SYSTEMIC.search(text)
-    if "chemotherapy_choice" in topics and regimen:
-        topics.remove("chemotherapy_choice")  # "SBRT regimen for an adrenal met" is a schedule
+    local = _LOCAL_THERAPY.search(text)
+    if "chemotherapy_choice" in topics and local:
+        topics.remove("chemotherapy_choice")  # "2 growing mets on first-line osi: SBRT?"
+    if "screening_prevention" in topics and (metastatic or local):
+        topics.remove("screening_prevention")  # "V12 limit to prevent radionecrosis after SRS"
     if metastatic:
         topics = [t for t in topics if t not in _SOFT]
-        if "sirt_tace_hipec" in topics and _LOCAL_THERAPY.search(text):
+        if "sirt_tace_hipec" in topics and local:
             topics.remove("sirt_tace_hipec")  # "SBRT after prior TACE, liver met"
     if names_known_study or TRIAL.search(text):
         topics = [t for t in topics if t not in _STUDY_BOUND]
