@@ -7,12 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from oligoguide.dose import DoseInputError, bed, eqd2, suggest_schedule
 from oligoguide.knowledge import default_knowledge_base
 from oligoguide.model.vocab import Site
+from oligoguide.service.state import service_state
 from oligoguide.service.ui import kb_view
 from oligoguide.service.ui.plan_upload import FRACTIONS_FIELD, read_plan_form, run_plan_check
 from oligoguide.service.ui.web import Ui, UiDep
@@ -160,7 +160,7 @@ async def ask_question(ui: UiDep) -> Response:
             error="Question answering is not installed on this server.",
         )
     try:
-        answer = await run_in_threadpool(ask, question)
+        answer = await service_state(ui.request).compute.run(ask, question)  # in turn with /v1/ask
     except AskInputError as error:
         message = str(error).removeprefix("question: ")
         return ui.page(
