@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,12 @@ from oligoguide.store.schema import (
     SecretRow,
     TokenRow,
 )
+
+#: The token check's query, built once: it runs on every request, and a statement built per call
+#: costs more than the query (SQLAlchemy compares each new statement with its cached one).
+_TOKEN_BY_HASH = select(
+    TokenRow.id, TokenRow.name, TokenRow.role, TokenRow.revoked_at, TokenRow.last_used_at
+).where(TokenRow.token_hash == bindparam("token_hash"))
 
 
 class TokensPart(RegistryBase):
@@ -97,10 +103,7 @@ class TokensPart(RegistryBase):
         # row and the last-use time, each take their own writing transaction afterwards.
         row = None
         if well_formed:
-            with self._transaction(read_only=True) as session:
-                row = session.execute(
-                    select(TokenRow).where(TokenRow.token_hash == token_hash(token))
-                ).scalar_one_or_none()
+            row = self._read_row(_TOKEN_BY_HASH, {"token_hash": token_hash(token)})
         if row is None or row.revoked_at is not None:
             with self._operation(ANONYMOUS, "authenticate", "token") as op:
                 op.outcome = "denied"
