@@ -138,31 +138,29 @@ def _grows(value: float, nadir: float, limits: Any) -> bool:
 
 @njit(cache=True, nogil=True, inline="always")
 def _select_targets(
+    les: Any,
     n: int,
     any_flagged: bool,
-    tgt: Any,
-    at_base: Any,
-    irr: Any,
-    node: Any,
-    base_diam: Any,
-    code: Any,
-    site: Any,
     limits: Any,
-    chosen: Any,
     candidates: Any,
     per_organ: Any,
 ) -> None:
-    """chosen[:n] = selection.py's targets: the flagged ones measured at baseline, else the
-    largest measurable lesions, at most MAX_PER_ORGAN per organ and MAX_TARGETS in all (ties by
-    lesion id)."""
+    """les[:n].is_target = selection.py's targets (`les`: the patient's `lesion_rules.LESION`
+    records): the flagged ones measured at baseline, else the largest measurable lesions, at most
+    MAX_PER_ORGAN per organ and MAX_TARGETS in all (ties by lesion id)."""
     for k in range(n):
-        chosen[k] = any_flagged and tgt[k] and at_base[k]
+        les[k].is_target = any_flagged and les[k].tgt and les[k].at_base
     if any_flagged:
         return
     count = 0
     for k in range(n):
-        threshold = limits[MEASURABLE_NODE_MM] if node[k] else limits[MEASURABLE_MM]
-        if at_base[k] and not irr[k] and not np.isnan(base_diam[k]) and base_diam[k] >= threshold:
+        threshold = limits[MEASURABLE_NODE_MM] if les[k].node else limits[MEASURABLE_MM]
+        if (
+            les[k].at_base
+            and not les[k].irr
+            and not np.isnan(les[k].base_diam)
+            and les[k].base_diam >= threshold
+        ):
             candidates[count] = k
             count += 1
     # insertion sort: larger baseline diameter first, then lesion id
@@ -171,8 +169,8 @@ def _select_targets(
         b = a - 1
         while b >= 0:
             other = candidates[b]
-            if base_diam[other] > base_diam[item] or (
-                base_diam[other] == base_diam[item] and code[other] < code[item]
+            if les[other].base_diam > les[item].base_diam or (
+                les[other].base_diam == les[item].base_diam and les[other].code < les[item].code
             ):
                 break
             candidates[b + 1] = other
@@ -182,17 +180,15 @@ def _select_targets(
     rank = 0
     for a in range(count):
         k = candidates[a]
-        per_organ[site[k]] += 1
-        if per_organ[site[k]] <= limits[MAX_PER_ORGAN]:
+        per_organ[les[k].site] += 1
+        if per_organ[les[k].site] <= limits[MAX_PER_ORGAN]:
             rank += 1
-            chosen[k] = rank <= limits[MAX_TARGETS]
+            les[k].is_target = rank <= limits[MAX_TARGETS]
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _nadir_of_sums(
-    lo: Any,
-    hi: Any,
-    is_target: Any,
+    les: Any,
     n: int,
     gday: Any,
     wins: Any,
@@ -208,9 +204,9 @@ def _nadir_of_sums(
     counts there)."""
     m = 0
     for k in range(n):
-        if not is_target[k]:
+        if not les[k].is_target:
             continue
-        for j in range(lo[k], hi[k]):
+        for j in range(les[k].lo, les[k].hi):
             day = gday[j]
             if wins[j] and day > baseline and day < latest:
                 # insertion by date (a few target rows per patient)
