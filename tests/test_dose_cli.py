@@ -113,7 +113,7 @@ def test_check_bad_input(tmp_path: Path) -> None:
     plan.write_text("{not json")
     result = runner.invoke(app, ["dose", "check", str(plan)])
     assert result.exit_code == 2
-    assert "not valid JSON" in result.stderr
+    assert "malformed JSON" in result.stderr
     missing = runner.invoke(app, ["dose", "check", str(tmp_path / "absent.json")])
     assert missing.exit_code == 2
     assert "cannot read" in missing.stderr

@@ -12,9 +12,9 @@ import typer
 from oligoguide.assess import Assessment, assess
 from oligoguide.cli.errors import fail_on_input_error
 from oligoguide.cli.output import emit
-from oligoguide.model import Case, CaseInputError, case_json_schema, load_case
+from oligoguide.model import Case, CaseInputError, case_from_data, case_json_schema
 from oligoguide.model.errors import InputIssue
-from oligoguide.model.io import MAX_CASE_BYTES, parse_json_text
+from oligoguide.model.io import read_json_file
 from oligoguide.render import render_markdown, render_text
 
 
@@ -67,16 +67,9 @@ def read_and_assess(path: Path, lenient: bool = False) -> tuple[Case, Assessment
 
     A Bundle is read strictly (anything the case would be read without refuses it, naming the
     entry by JSON pointer) unless `lenient`: then every resource left out is in the warnings."""
-    try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_CASE_BYTES + 1)
-    except OSError as error:
-        raise CaseInputError([InputIssue("", f"cannot read {path}: {error.strerror}")]) from None
-    if len(raw) > MAX_CASE_BYTES:
-        raise CaseInputError([InputIssue("", f"input larger than {MAX_CASE_BYTES} bytes")])
-    data = parse_json_text(raw)
+    data = read_json_file(path)
     if not (isinstance(data, dict) and data.get("resourceType") == "Bundle"):
-        case = load_case(path)  # the core reads it again, its own way
+        case = case_from_data(data)  # what load_case(path) gives, without a second read
         return case, assess(case)
     try:
         from oligoguide.fhir import assess_reading, bundle_to_case
@@ -136,5 +129,7 @@ def demo_command(
         raise typer.Exit(2)
     for file in files:
         typer.echo(f"=== {file.name} " + "=" * max(0, 70 - len(file.name)))
+        with fail_on_input_error():  # its errors name the file
+            data = read_json_file(file)
         with fail_on_input_error(str(file)):
-            typer.echo(render_text(assess(load_case(file))))
+            typer.echo(render_text(assess(case_from_data(data))))

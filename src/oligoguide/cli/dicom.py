@@ -16,8 +16,8 @@ import typer
 
 from oligoguide.cli.errors import EXIT_BAD_INPUT, fail_on_input_error
 from oligoguide.dicom.sr_identity import MatchBy
-from oligoguide.model import CaseInputError, InputIssue, case_from_data
-from oligoguide.model.io import MAX_CASE_BYTES, parse_json_text
+from oligoguide.model import case_from_data
+from oligoguide.model.io import read_json_file
 from oligoguide.model.vocab import PrimarySite
 
 
@@ -123,15 +123,9 @@ def _needs_the_extra() -> None:
 def _read_case(path: Path) -> dict[str, Any]:
     """The case's JSON as written (merged as data, so none of its fields is rewritten), once it
     is known to be a valid case."""
+    with fail_on_input_error():  # its errors name the file
+        data = read_json_file(path)
     with fail_on_input_error(str(path)):
-        try:
-            with path.open("rb") as file:
-                raw = file.read(MAX_CASE_BYTES + 1)
-        except OSError as error:
-            raise CaseInputError([InputIssue("", f"cannot read: {error.strerror}")]) from None
-        if len(raw) > MAX_CASE_BYTES:
-            raise CaseInputError([InputIssue("", f"larger than {MAX_CASE_BYTES} bytes")])
-        data = parse_json_text(raw)
         case_from_data(data)
     assert isinstance(data, dict)
     return data

@@ -26,8 +26,8 @@ from oligoguide.dose import (
     eqd2,
     suggest_schedule,
 )
-from oligoguide.model.errors import CaseInputError, OligoguideError, issues_from_validation
-from oligoguide.model.io import MAX_CASE_BYTES, parse_json_text
+from oligoguide.model.errors import OligoguideError, issues_from_validation
+from oligoguide.model.io import JsonFileError, read_json_file
 from oligoguide.model.strict import Integer, Number
 
 dose_app = typer.Typer(
@@ -169,19 +169,10 @@ def schedule_command(
 
 
 def _read_plan(path: Path) -> PlanFile:
-    try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_CASE_BYTES + 1)
-    except OSError as error:
-        _fail(f"{path}: cannot read ({error.strerror})")
-    if len(raw) > MAX_CASE_BYTES:
-        _fail(f"{path}: larger than {MAX_CASE_BYTES} bytes")
     try:  # the core's strict reader: bad UTF-8, huge integers, deep nesting are one line
-        data = parse_json_text(raw)
-    except CaseInputError as error:
-        issue = error.issues[0]
-        where = f" at {issue.pointer}" if issue.pointer else ""
-        _fail(f"{path}: not valid JSON{where} ({issue.message.removeprefix('malformed JSON: ')})")
+        data = read_json_file(path)
+    except JsonFileError as error:
+        _fail(str(error))
     try:
         return PlanFile.model_validate(data)
     except ValidationError as error:

@@ -4,7 +4,8 @@ JSON is read strictly (`parse_json_text`): UTF-8 only; no NaN or Infinity, no nu
 overflows a float, no integer longer than `MAX_INTEGER_DIGITS`; a duplicate key in an object
 is refused with the pointer of that object (a parser that lets the last one win reads a case
 other than the one the sender meant); nesting beyond the parser's stack is refused. Every failure
-is a `CaseInputError`, never a traceback.
+is a `CaseInputError`, never a traceback. A JSON file (a case, a dose plan) is read by
+`read_json_file`, whose errors (`JsonFileError`) also name the file.
 """
 
 from __future__ import annotations
@@ -116,6 +117,39 @@ def parse_json_text(raw: str | bytes) -> Any:
     return data
 
 
+class JsonFileError(CaseInputError):
+    """A JSON file that cannot be read, is too large or is not strict JSON. str() names the file
+    (and the pointer, for a duplicate key); `issues` are CaseInputError's, without the file."""
+
+    def __init__(self, path: Path, issue: InputIssue) -> None:
+        super().__init__([issue])
+        self.path = path
+
+    def __str__(self) -> str:
+        issue = self.issues[0]
+        where = f" at {issue.pointer}" if issue.pointer else ""
+        return f"{self.path}{where}: {issue.message}"
+
+
+def read_json_file(path: Path, *, limit: int = MAX_CASE_BYTES) -> Any:
+    """The strict JSON (`parse_json_text`) of a file of at most `limit` bytes, or JsonFileError:
+    it cannot be opened (missing, a directory, no permission), it is larger than `limit` (never
+    more than limit + 1 bytes are read into memory), it is not UTF-8 or not strict JSON."""
+    try:
+        with path.open("rb") as file:
+            raw = file.read(limit + 1)
+    except OSError as error:
+        raise JsonFileError(
+            path, InputIssue("", f"cannot read ({error.strerror or error})")
+        ) from None
+    if len(raw) > limit:
+        raise JsonFileError(path, InputIssue("", f"larger than {limit} bytes"))
+    try:
+        return parse_json_text(raw)
+    except CaseInputError as error:
+        raise JsonFileError(path, error.issues[0]) from None
+
+
 def case_from_data(
     data: Any,
     *,
@@ -148,12 +182,9 @@ def case_from_json(text: str | bytes, *, today: dt.date | None = None) -> Case:
 
 
 def load_case(path: Path, *, today: dt.date | None = None) -> Case:
-    try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_CASE_BYTES + 1)  # never more than the cap into memory
-    except OSError as error:
-        raise CaseInputError([InputIssue("", f"cannot read {path}: {error.strerror}")]) from None
-    return case_from_json(raw, today=today)
+    """A case JSON file: JsonFileError (naming the file) when it cannot be read as JSON,
+    CaseInputError (naming the field) when it is not a valid case."""
+    return case_from_data(read_json_file(path), today=today)
 
 
 def case_json_schema() -> dict[str, Any]:
