@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load_levels.py [--rounds 1] [--clients 8] [--max-seconds 10]
         [--seconds 20] [--levels 0.5,0.8] [--rates R,...] [--pool 64] [--auth token|local]
-        [--client httpx|raw] [--workers 1] [--compute-threads N] [--db URL]
+        [--client httpx|raw] [--workers 1] [--compute-threads N] [--pin] [--db URL]
 
 One run, one server (a real uvicorn process on 127.0.0.1, started as `load_test.py` starts it:
 the rate limit raised, SQLite in a fresh file unless --db names another registry, e.g.
@@ -30,6 +30,8 @@ runs) a clinician token created beforehand, with `--auth local` none (local demo
 `--workers N`: N server processes (`uvicorn --workers`; the CPU columns add up the workers).
 `--compute-threads N`: the server's compute lane with N threads (`serve --compute-threads`;
 default the service's, 1; 40 is the size of the thread pool the route used before the lane).
+`--pin`: the server on the last CPU and the load generator on the others (Linux), so that they
+do not take turns on a core (other work on the machine still can).
 `--client raw`: the load generator sends over keep-alive http.client connections instead of
 httpx (`assess_clients.py`; about a third of httpx's CPU per request), for max and levels alike.
 Only 127.0.0.1; bounded in time and count. Exit status 1 on any error.
@@ -141,6 +143,18 @@ def cpu_seconds(pid: int | None = None) -> float:
         if stat.parent.name == str(pid) or fields[1] == str(pid):
             total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def pin_apart(server_pid: int) -> None:
+    """The server's threads on the last CPU, this process (and the threads and probe it starts
+    later) on the others: the two no longer take turns on a core, so what remains in the
+    latencies is the server itself and any other work on the machine."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        raise SystemExit("--pin needs at least 2 CPUs")
+    for task in Path(f"/proc/{server_pid}/task").iterdir():
+        os.sched_setaffinity(int(task.name), {cpus[-1]})
+    os.sched_setaffinity(0, set(cpus[:-1]))
 
 
 @contextmanager
@@ -292,7 +306,13 @@ def main() -> None:
         "--compute-threads",
         type=int,
         default=None,
-        help="threads of the server's compute lane (default: the service's, 1; 1-40)",
+        help="threads of the server's compute lane (default: the service's, 1; 0: in the "
+        "event loop; up to 40)",
+    )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="server on the last CPU, this load generator on the others (Linux; 2+ CPUs)",
     )
     args = parser.parse_args()
     fractions = [float(part) for part in args.levels.split(",") if part.strip()]
@@ -302,7 +322,8 @@ def main() -> None:
         or not 1 <= args.clients <= 64
         or not 1 <= args.pool <= MAX_POOL
         or not 1 <= args.workers <= 4
-        or not 1 <= (args.compute_threads or 1) <= 40
+        or not 0 <= (1 if args.compute_threads is None else args.compute_threads) <= 40
+        or (args.pin and args.workers > 1)
         or not 0 < args.max_seconds <= MAX_SECONDS
         or not 0 < args.seconds <= MAX_SECONDS
         or not all(0 < f <= 1.5 for f in fractions)
@@ -310,7 +331,7 @@ def main() -> None:
     ):
         raise SystemExit(
             "keep it bounded: 1-10 rounds, 1-64 clients, 1-256 senders, 1-4 workers, "
-            "1-40 compute threads, 120 s, "
+            "0-40 compute threads, --pin with one worker, 120 s, "
             "levels <= 1.5, rates <= 2000/s"
         )
     folder = tempfile.mkdtemp(prefix="oligoguide-levels-")
@@ -318,9 +339,11 @@ def main() -> None:
     headers = {"Authorization": f"Bearer {token_for(db)}"} if args.auth == "token" else {}
     gc_log = Path(folder) / "gc.log"
     os.environ["OLIGOGUIDE_BENCH_GC_LOG"] = str(gc_log)  # the server records its collections
-    if args.compute_threads:
+    if args.compute_threads is not None:
         os.environ["OLIGOGUIDE_BENCH_COMPUTE_THREADS"] = str(args.compute_threads)
     process, url = start_server(db, args.workers)
+    if args.pin:
+        pin_apart(process.pid)
     rounds: list[list[Level]] = []
     try:
         with httpx.Client(base_url=url, headers=headers, timeout=60) as client:

@@ -60,7 +60,26 @@ def test_the_lane_returns_the_result_and_raises_the_error() -> None:
     assert "forty-two" in message
 
 
+def test_zero_threads_runs_in_the_event_loop() -> None:
+    async def main() -> tuple[int, int]:
+        return threading.get_ident(), await ComputeLane(0).run(threading.get_ident)
+
+    loop_thread, ran_in = anyio.run(main)
+    assert ran_in == loop_thread
+
+
+def test_one_thread_runs_outside_the_event_loop() -> None:
+    async def main() -> tuple[int, int]:
+        return threading.get_ident(), await ComputeLane(1).run(threading.get_ident)
+
+    loop_thread, ran_in = anyio.run(main)
+    assert ran_in != loop_thread
+
+
 def test_compute_threads_setting_is_bounded() -> None:
     assert Settings().compute_threads == 1
+    assert Settings(compute_threads=0).compute_threads == 0
     with pytest.raises(ValidationError, match="compute_threads"):
-        Settings(compute_threads=0)
+        Settings(compute_threads=-1)
+    with pytest.raises(ValidationError, match="compute_threads"):
+        Settings(compute_threads=33)

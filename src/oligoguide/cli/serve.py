@@ -56,10 +56,11 @@ def serve_command(
     compute_threads: Annotated[
         int | None,
         typer.Option(
-            min=1,
+            min=0,
             max=32,
             help="Threads the CPU-bound assess and ask computations run in, in turn "
-            "(default: the service's, 1; more add contention, not parallelism)",
+            "(default: the service's, 1; 0: in the event loop; more add contention, not "
+            "parallelism)",
         ),
     ] = None,
     trusted_proxies: Annotated[

@@ -19,11 +19,16 @@ T = TypeVar("T")
 
 
 class ComputeLane:
+    """`threads` 0: in the event loop itself (no thread crossing; nothing else is served while
+    one computation runs, and the token check's registry read blocks the loop too)."""
+
     def __init__(self, threads: int) -> None:
         self.threads = threads
         self._limiter: CapacityLimiter | None = None  # made in the event loop, on first use
 
     async def run(self, func: Callable[..., T], *args: object) -> T:
+        if self.threads == 0:
+            return func(*args)
         if self._limiter is None:
             self._limiter = CapacityLimiter(self.threads)
         return await to_thread.run_sync(func, *args, limiter=self._limiter)

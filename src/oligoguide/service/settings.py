@@ -42,10 +42,11 @@ class Settings(BaseModel):
     )
     compute_threads: int = Field(
         default=1,
-        ge=1,
+        ge=0,
         le=32,
         description="Threads the CPU-bound assess and ask computations run in, in turn "
-        "(service/compute_lane.py); more threads add GIL contention, not parallelism",
+        "(service/compute_lane.py; 0: in the event loop); more threads add GIL contention, "
+        "not parallelism",
     )
     rate_limit_per_minute: int = Field(default=600, ge=1)
     auth_failure_limit_per_minute: int = Field(
