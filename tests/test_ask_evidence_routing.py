@@ -5,7 +5,9 @@ Expectations from the sources: CURB (Tsai 2024, Lancet, doi 10.1016/S0140-6736(2
 found a PFS benefit of SBRT for oligoprogressive NSCLC (10.0 vs 2.2 months) but none in breast
 cancer (4.4 vs 4.2 months); STOMP (Ost 2018) and ORIOLE (Phillips 2020) are the randomised trials of
 metastasis-directed therapy in recurrent hormone-sensitive prostate cancer; SABR-COMET-3 is a
-different trial from SABR-COMET (Palma 2019) and its results are not held.
+different trial from SABR-COMET (Palma 2019): only its protocol is published (Olson 2020, BMC
+Cancer, doi 10.1186/s12885-020-06876-4: 297 patients with 1-3 metastases randomised 1:2,
+primary end point overall survival), so it has no results to give.
 """
 
 from __future__ import annotations
@@ -14,11 +16,22 @@ from oligoguide.ask import ask
 from oligoguide.ask.models import Answer, Sentence
 
 
-def test_sabr_comet_3_is_not_answered_with_sabr_comet() -> None:
-    answer = ask("SABR-COMET-3 design? n, lesion number, endpoint")
-    assert answer.lead.startswith("No record of SABR-COMET-3")
-    # related trials may follow, each under its own name; no record is passed off as COMET-3
-    assert not [s for s in _sentences(answer) if "comet3" in s.source.replace("_", "")]
+def test_sabr_comet_3_is_answered_from_its_protocol_never_from_sabr_comet() -> None:
+    for question in (
+        "SABR-COMET-3 design? n, lesion number, endpoint",
+        "how is the sabr comet 3 trial designed, how many patients and whats the primary endpoint",
+    ):
+        answer = ask(question)
+        assert answer.lead.startswith("Olson 2020 (SABR-COMET-3)")
+        assert "297 patients" in answer.lead
+        # SABR-COMET's results (41 vs 28 months) are never given as COMET-3's
+        assert "41 months" not in answer.lead
+
+
+def test_sabr_comet_3_results_are_said_not_to_exist() -> None:
+    answer = ask("SABR-COMET-3 showed a survival benefit, right?")
+    text = " ".join(s.text for s in _sentences(answer))
+    assert "reports no results" in text
 
 
 def test_randomised_evidence_in_breast_oligoprogression_gives_the_breast_result() -> None:

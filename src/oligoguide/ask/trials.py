@@ -42,6 +42,7 @@ _TRIALS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\bcomet[- ]?10\b|\b4\s*(?:-|–|to)\s*10 (?:mets|metastases|oligomet\w*)",
         ("palma_2019_sabr_comet10_protocol",),
     ),
+    (r"\bcomet[- ]?3\b", ("olson_2020_sabr_comet_3_protocol",)),
     (r"\bno[- ]fly[- ]zone\b", ("timmerman_2006_central_toxicity",)),
     (r"\bcurb\b", ("tsai_2024_curb",)),
     (
