@@ -45,7 +45,7 @@ def asked_uncovered(
     local = _LOCAL_THERAPY.search(text)
     if "chemotherapy_choice" in topics and local:
         topics.remove("chemotherapy_choice")  # "2 growing mets on first-line osi: SBRT?"
-    if "screening_prevention" in topics and (metastatic or local):
+    if "screening_prevention" in topics and local:  # (about metastases: set aside below)
         topics.remove("screening_prevention")  # "V12 limit to prevent radionecrosis after SRS"
     if metastatic:
         topics = [t for t in topics if t not in _SOFT]

@@ -20,9 +20,9 @@ class ServiceState:
     tokens: TokenChecker
     registry: Any  # oligoguide.store.Registry; typed loosely so the compute API runs without it
     jwks: JwksCache
+    compute: ComputeLane  # sized by settings.compute_threads (service/app.py)
     replay: ReplayCache = field(default_factory=ReplayCache)
     http: httpx.Client | None = None  # outbound FHIR calls; tests inject a mock transport
-    compute: ComputeLane = field(default_factory=lambda: ComputeLane(1))
 
     @property
     def local_mode(self) -> bool:
