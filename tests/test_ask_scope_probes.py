@@ -37,8 +37,8 @@ IN_FIELD = [
     "trigeminal nerve dose limit, srs for a skull base met",
     "nrg-lu 002 maintenance +/- lct outcome",
     "on first-line osi 14 mo, 1 growing adrenal, rest stable",
-    # benign-disease words that also name a site of metastasis, or a side effect of brain RT
-    # (mild cognitive impairment, the end point of Brown et al., JAMA 2016, doi:10.1001/jama.2016.9839)
+    # benign-disease words that also name a site of metastasis; MCI (mild cognitive impairment)
+    # after brain RT (cognitive decline: N0574, Brown, JAMA 2016, doi:10.1001/jama.2016.9839)
     "pituitary met from breast ca, srs dose?",
     "painful distal femur met near the knee, sbrt dose?",
     "wbrt vs srs: mci risk?",

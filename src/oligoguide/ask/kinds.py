@@ -175,14 +175,6 @@ METASTATIC = re.compile(
 )
 
 
-_PROGRESS = re.compile(r"\bprogress\w*", re.IGNORECASE)
-
-
-#: The next systemic step after a therapy failed is a decision the base holds statements on
-#: ("after Tagrisso failure, pembro or nivo next line?"), unlike a regimen choice as such.
-_AFTER_FAILURE = re.compile(r"\b(?:fail\w*|progress\w*|resistan\w*|refractory)\b", re.IGNORECASE)
-
-
 def classify(
     text: str,
     in_domain: bool,
@@ -190,23 +182,10 @@ def classify(
     premises: tuple[str, ...],
     patient_specific: bool,
     intents: list[str],
-    scenarios: list[str],
     therapies: list[str],
 ) -> QuestionType:
     """The question type: which part of the system answers it."""
-    states = {"oligoprogression", "polyprogression", "oligopersistence", "oligometastatic"}
-    if not in_domain:
-        return "out_of_scope"
-    described_metastatic = patient_specific and METASTATIC.search(text)
-    if (
-        uncovered
-        and not premises
-        and not described_metastatic  # "relapsed with mets after adjuvant osimertinib, now..."
-        # "oligoprogression on FOLFOX: which chemo or SBRT?"; a state inferred from a count alone
-        # ("node positive, how many months of adjuvant chemo") does not make it metastatic
-        and not (states & set(scenarios) and (METASTATIC.search(text) or _PROGRESS.search(text)))
-        and not (set(uncovered) <= {"chemotherapy_choice"} and _AFTER_FAILURE.search(text))
-    ):
+    if not in_domain or (uncovered and not premises):  # uncovered: ask/scope.py decides
         return "out_of_scope"
     if premises or (TRIAL.search(text) and PRESUPPOSE.search(text)):
         return "false_premise"

@@ -6,7 +6,8 @@ SBRT after resection of lung mets", "SINDAS: did upfront RT prevent progression?
 did Gomez use?", "post-op RT after surgery for a spine met". A topic in `_SOFT` is set aside when
 the question is about metastatic disease; trial-bound words (regimen, screening) also when it
 names a study the base holds. Drug doses in mg, particle therapy, billing and non-oncological
-conditions stay outside whatever else is said.
+conditions stay outside whatever else is said, except in a question about a described
+metastatic patient or a stated disease state, where every topic is only the setting.
 """
 
 from __future__ import annotations
@@ -31,14 +32,33 @@ _LOCAL_THERAPY = re.compile(
     re.IGNORECASE,
 )
 _MG = re.compile(r"\bmg\b|mg/", re.IGNORECASE)
+_PROGRESS = re.compile(r"\bprogress\w*", re.IGNORECASE)
+#: The next systemic step after a therapy failed is a decision the base holds statements on
+#: ("after Tagrisso failure, pembro or nivo next line?"), unlike a regimen choice as such.
+_AFTER_FAILURE = re.compile(r"\b(?:fail\w*|progress\w*|resistan\w*|refractory)\b", re.IGNORECASE)
+_STATES = {"oligoprogression", "polyprogression", "oligopersistence", "oligometastatic"}
 
 
 def asked_uncovered(
-    found: list[str], text: str, drugs_named: bool, names_known_study: bool
+    found: list[str],
+    text: str,
+    *,
+    drugs_named: bool,
+    names_known_study: bool,
+    patient_specific: bool,
+    scenarios: list[str],
 ) -> list[str]:
     """The uncovered topics the question is about, from those whose words it contains."""
-    topics = list(found)
     metastatic = bool(METASTATIC.search(text))
+    if patient_specific and metastatic:
+        return []  # "relapsed with mets after adjuvant osimertinib, now..."
+    if _STATES & set(scenarios) and (metastatic or _PROGRESS.search(text)):
+        # "oligoprogression on FOLFOX: which chemo or SBRT?"; a state inferred from a count
+        # alone ("node positive, how many months of adjuvant chemo") does not make it metastatic
+        return []
+    if found and set(found) <= {"chemotherapy_choice"} and _AFTER_FAILURE.search(text):
+        return []
+    topics = list(found)
     radiation = not drugs_named and bool(RT_DOSE.search(text))
     if "drug_dosing" in topics and radiation and not _MG.search(text):
         topics.remove("drug_dosing")  # "SRS after WBRT 30/10: dose reduce?" is radiation

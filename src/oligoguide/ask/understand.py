@@ -201,9 +201,6 @@ def understand(question: str, known_study: bool = False) -> Understood:
     elif re.search(r"\bsymptomatic\b|\bheadache|\bseizure|\bneurological deficit", text, re.I):
         symptomatic = True
 
-    uncovered = asked_uncovered(
-        _found(lex.uncovered_topics, text), text, bool(therapies or classes), known_study
-    )
     premises = tuple(p.id for p in lex.premises if p.matches(text))
     in_domain = bool(
         cancers
@@ -248,8 +245,16 @@ def understand(question: str, known_study: bool = False) -> Understood:
         scenarios.append("oligoprogression" if few else "polyprogression")
     ecog = None if ecog_match is None else int(ecog_match.group(1))
     premise_ids = premises
+    uncovered = asked_uncovered(
+        _found(lex.uncovered_topics, text),
+        text,
+        drugs_named=bool(therapies or classes),
+        names_known_study=known_study,
+        patient_specific=patient_specific,
+        scenarios=scenarios,
+    )
     question_type = classify(
-        text, in_domain, uncovered, premise_ids, patient_specific, intents, scenarios, therapies
+        text, in_domain, uncovered, premise_ids, patient_specific, intents, therapies
     )
     not_stated = (
         _not_stated(text, cancers, therapies, classes, drivers, negated, ecog, lesions, stopped)
