@@ -22,6 +22,7 @@ NOT_STATEMENTS = {
     "window_days",
     "sins_surgical_consult_from",
     "not_evaluable",
+    "confirm_weeks",
 }
 
 

@@ -7,12 +7,16 @@ from oligoguide.model.case import Case
 from oligoguide.model.vocab import DiseaseState, RecommendationCategory, SystemicAction, WorkupCode
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.explain import plan_explanations
+from oligoguide.plan.gates import read_gates
 from oligoguide.plan.models import Plan, Recommendation
 from oligoguide.plan.references import number_references
 from oligoguide.plan.rules import (
+    awaiting,
     cautions,
+    comorbidity_cautions,
     local,
     palliative,
+    record_gaps,
     safety_cautions,
     systemic,
     workup,
@@ -51,10 +55,13 @@ RULE_ORDER = (
     *palliative.RULES,
     *local.RULES,
     *palliative.LATE_RULES,
+    *awaiting.RULES,
     *workup.RULES,
     *workup_more.RULES,
     *cautions.RULES,
     *safety_cautions.RULES,
+    *comorbidity_cautions.RULES,
+    *record_gaps.RULES,
 )
 
 
@@ -148,6 +155,8 @@ def bottom_line(ctx: PlanContext, recs: list[Recommendation]) -> str:
         parts.append(f"First: {', '.join(dict.fromkeys(work))}.")
     if ctx.state.confirmation_required:
         parts.append("Progression on immunotherapy is unconfirmed (iRECIST iUPD).")
+    if read_gates(ctx).histology_first:
+        parts.append("Small-cell transformation is possible: biopsy before local treatment.")
     return " ".join(parts)
 
 

@@ -50,6 +50,12 @@ def plan_explanations(ctx: PlanContext, recs: list[Recommendation]) -> list[Expl
             f"{gates.unconfirmed}: ablative treatment waits for confirmation.",
             "irecist_confirm_before_change" if ctx.on_immunotherapy else "workup_confirm_equivocal",
         )
+    if gates.histology_first:
+        note(
+            "gate.histology_first",
+            f"{gates.histology_first}: ablative treatment waits for the biopsy.",
+            "nsclc_rebiopsy_resistance",
+        )
     for r in recs:
         for option in r.excluded:
             notes.append(

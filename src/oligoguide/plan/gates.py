@@ -73,6 +73,8 @@ class Gates:
     ecog: int | None = None
     de_novo: bool = False
     unconfirmed: str = ""  # why progression awaits confirmation ('' when it does not)
+    flare: list[str] = field(default_factory=list)  # lesion ids that may be a bone-scan flare
+    histology_first: str = ""  # why a biopsy must come before ablative treatment
     primary_lesion_ids: set[str] = field(default_factory=set)
     anti_vegf: list[AgentExposure] = field(default_factory=list)
 
@@ -80,7 +82,7 @@ class Gates:
         """The timing of an ablative plan line under these gates (emergencies handled apart)."""
         if self.de_novo:
             return Timing.AFTER_SYSTEMIC_RESPONSE
-        if self.unconfirmed:
+        if self.unconfirmed or self.histology_first:
             return Timing.AFTER_CONFIRMATION
         return Timing.NOW
 
@@ -92,6 +94,9 @@ def read_gates(ctx: PlanContext) -> Gates:
     gates.emergency = [x.id for x in case.lesions if set(x.symptoms) & EMERGENCY_SYMPTOMS]
     gates.de_novo = is_de_novo(ctx)
     gates.unconfirmed = unconfirmed_reason(ctx)
+    if "flare" in gates.unconfirmed:
+        gates.flare = bone_flare_lesions(ctx)
+    gates.histology_first = transformation_suspected(ctx)
     gates.primary_lesion_ids = primary_ids(case)
     gates.anti_vegf = anti_vegf_exposure(case, ctx.latest_date)
     return gates
@@ -143,6 +148,42 @@ def unconfirmed_reason(ctx: PlanContext) -> str:
             "possible flare (PCWG3), confirm on a scan at least 6 weeks later"
         )
     return ""
+
+
+#: A neuroendocrine marker at least this many times its lowest earlier value counts as rising:
+#: an oligoguide trigger for a biopsy first, not a diagnostic threshold.
+MARKER_RISE = 2.0
+
+
+def transformation_suspected(ctx: PlanContext) -> str:
+    """Driver-positive NSCLC on its targeted drug with a rising neuroendocrine marker (NSE,
+    ProGRP): transformation to small-cell carcinoma, which only histology shows and which
+    changes treatment, is possible; ablating first would commit to the wrong plan."""
+    if not ctx.on_targeted_for_driver or ctx.latest_date is None:
+        return ""
+    for name, values in _neuroendocrine_markers(ctx).items():
+        if len(values) < 2:
+            continue
+        *earlier, (day, latest) = sorted(values)
+        low = min(v for _, v in earlier)
+        if low > 0 and latest >= MARKER_RISE * low:
+            return (
+                f"{name} rose from {low:g} to {latest:g} ({day}) on a targeted drug: "
+                "transformation to small-cell carcinoma is possible and only a biopsy shows it"
+            )
+    return ""
+
+
+def _neuroendocrine_markers(ctx: PlanContext) -> dict[str, list[tuple[dt.date, float]]]:
+    found: dict[str, list[tuple[dt.date, float]]] = {}
+    for lab in ctx.case.labs:
+        if ctx.latest_date is not None and lab.date > ctx.latest_date + dt.timedelta(days=31):
+            continue
+        if lab.name.value == "NSE":
+            found.setdefault("NSE", []).append((lab.date, float(lab.value)))
+        elif lab.name.value == "other" and "progrp" in lab.unit.lower().replace("-", ""):
+            found.setdefault("ProGRP", []).append((lab.date, float(lab.value)))
+    return found
 
 
 def bone_flare_lesions(ctx: PlanContext) -> list[str]:

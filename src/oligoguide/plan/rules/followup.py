@@ -5,6 +5,7 @@ from __future__ import annotations
 from oligoguide.model.vocab import DiseaseState, LocalModality, PrimarySite, Site, SystemicAction
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
+from oligoguide.plan.gates import read_gates
 from oligoguide.plan.models import FollowUp
 
 BY_PRIMARY = {
@@ -35,6 +36,9 @@ def choose_follow_up(ctx: PlanContext, drafts: list[Draft]) -> tuple[FollowUp | 
                 statement_id=found.id,
                 citations=found.evidence,
             ), None
+    confirming = _confirmation_scan(ctx)
+    if confirming is not None:
+        return confirming, None
     candidates = []
     if any(d.modality == LocalModality.SRS for d in drafts):
         candidates.append("followup_brain_after_srs")
@@ -54,4 +58,25 @@ def choose_follow_up(ctx: PlanContext, drafts: list[Draft]) -> tuple[FollowUp | 
     return None, (
         f"no sourced follow-up interval for {ctx.primary.value} in the knowledge base; "
         "set the interval at the tumour board"
+    )
+
+
+def _confirmation_scan(ctx: PlanContext) -> FollowUp | None:
+    """Unconfirmed progression on immunotherapy: the next scan is the iRECIST confirmation,
+    4-8 weeks after the one that showed progression, not the routine restaging interval."""
+    if not read_gates(ctx).unconfirmed or not (
+        ctx.state.confirmation_required or ctx.on_immunotherapy
+    ):
+        return None
+    found = ctx.kb.statements.get("irecist_confirm_before_change")
+    window = None if found is None else found.parameters.get("confirm_weeks")
+    if found is None or not isinstance(window, list):
+        return None
+    low, high = float(window[0]), float(window[1])
+    return FollowUp(
+        imaging_interval_weeks=(low, high),
+        text=f"Confirmation scan {low:g}-{high:g} weeks after the scan that showed progression "
+        "(iRECIST), sooner if the patient deteriorates; then the usual restaging interval.",
+        statement_id=found.id,
+        citations=found.evidence,
     )

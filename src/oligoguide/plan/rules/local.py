@@ -19,6 +19,7 @@ from oligoguide.plan.gates import (
     converted_to_resectable,
     read_gates,
 )
+from oligoguide.plan.rules.awaiting import possible_flare
 from oligoguide.plan.rules.base import Findings
 from oligoguide.plan.rules.local_limits import (
     BRAIN_SURGERY_MM,
@@ -96,6 +97,9 @@ def local_therapy(ctx: PlanContext, out: Findings) -> None:
             continue  # diffuse disease and emergencies have rules of their own
         if t.id in gates.primary_lesion_ids and ctx.primary == PrimarySite.COLORECTAL:
             continue  # an intact colorectal primary follows its own guideline (primary rule)
+        if t.id in gates.flare and not ctx.lesion(t.id).symptoms:
+            out.drafts.append(possible_flare(t))
+            continue
         first = len(out.drafts)
         handler = _BY_SITE.get(t.site, _sbrt_generic)
         handler(ctx, t, out)

@@ -3,6 +3,8 @@ timing a lesion's line takes under the gates (plan/gates.py)."""
 
 from __future__ import annotations
 
+import re
+
 from oligoguide.model.vocab import LocalModality, OrganAtRisk, Site, Timing
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
@@ -21,6 +23,14 @@ THERMAL_ABLATION = (LocalModality.RFA, LocalModality.MWA, LocalModality.CRYOABLA
 #: Bowel next to a liver lesion rules out thermal ablation (heat can perforate it).
 BOWEL_NEXT_TO_LIVER = frozenset(
     {OrganAtRisk.DUODENUM, OrganAtRisk.STOMACH, OrganAtRisk.COLON, OrganAtRisk.JEJUNUM_ILEUM}
+)
+
+#: A liver lesion's location naming the hilum or a central bile duct: there is no organ-at-risk
+#: code for the biliary tree, so the location text is read (lhd/rhd: left/right hepatic duct).
+CENTRAL_BILIARY = re.compile(
+    r"\b(?:hil(?:um|ar|e)|porta hepatis|bile ducts?|biliary|hepatic ducts?|[lr]hd|cbd|chd|"
+    r"(?:biliary |ductal )?confluence)\b",
+    re.IGNORECASE,
 )
 
 
@@ -57,6 +67,14 @@ def exclude_unfit(ctx: PlanContext, t: LesionTrajectory, draft: Draft) -> None:
                 m,
                 "thermal ablation: the lesion abuts bowel, which heat can perforate "
                 "(interventional practice; not a sourced threshold in the knowledge base)",
+            )
+    if t.site == Site.LIVER and CENTRAL_BILIARY.search(ctx.lesion(t.id).location or ""):
+        for m in THERMAL_ABLATION:
+            reasons.setdefault(
+                m,
+                "thermal ablation: the lesion lies at the liver hilum or next to a central bile "
+                "duct, which heat can injure (biliary stricture, bile leak); interventional "
+                "practice, not a sourced threshold in the knowledge base",
             )
     if t.site == Site.BRAIN and t.latest_mm is not None and t.latest_mm > BRAIN_SURGERY_MM:
         reasons[LocalModality.SRS] = (

@@ -103,6 +103,19 @@ def unconfirmed_progression(ctx: PlanContext, out: Findings) -> None:
     )
 
 
+def histology_first(ctx: PlanContext, out: Findings) -> None:
+    reason = read_gates(ctx).histology_first
+    if reason:
+        out.drafts.append(
+            caution_draft(
+                "nsclc_rebiopsy_resistance",
+                "caution.transformation_suspected",
+                f"{reason}: biopsy a progressing lesion before any ablative treatment, which "
+                "waits for the histology unless a lesion threatens function.",
+            )
+        )
+
+
 def anti_vegf(ctx: PlanContext, out: Findings) -> None:
     exposures = read_gates(ctx).anti_vegf
     if not exposures:
@@ -291,6 +304,7 @@ RULES = (
     targeted_drug_with_radiotherapy,
     ecog_two,
     unconfirmed_progression,
+    histology_first,
     anti_vegf,
     organ_at_risk_priority,
     ultracentral_lung,
