@@ -203,3 +203,32 @@ def test_an_unsized_lesion_first_recorded_after_baseline_is_questioned() -> None
     )
     a = assess(c)
     assert any(m.item == "/lesions/B1/measurements" for m in a.missing_data)
+
+
+# The TKI-radiotherapy statement (Kroeze et al., OligoCare consensus, and the thoracic RT series
+# it cites) is about thoracic and brain radiotherapy: a liver SBRT on a CDK4/6 inhibitor does not
+# call for it.
+def test_the_tki_radiotherapy_caution_is_for_thoracic_and_brain_fields_only() -> None:
+    c = case(
+        [lesion("H1", [20, 14, 22], site="liver"), lesion("B1", [15, 12, 12], site="bone")],
+        primary="breast",
+        therapy=["fulvestrant", "ribociclib"],
+        therapy_class="targeted",
+    )
+    a = assess(c)
+    assert not any(r.rule == "caution.targeted_drug_with_rt" for r in a.recommendations)
+
+
+# CURB (Tsai et al., Lancet 2024, doi:10.1016/S0140-6736(23)01857-3): SBRT to oligoprogressive
+# breast cancer gave no PFS benefit, so the systemic line must not present local treatment as the
+# reason to keep the drug: it says the drug is decided on its own merits.
+def test_breast_oligoprogression_keeps_the_systemic_choice_open() -> None:
+    c = case(
+        [lesion("H1", [20, 14, 22], site="liver"), lesion("B1", [15, 12, 12], site="bone")],
+        primary="breast",
+        therapy=["letrozole", "palbociclib"],
+        therapy_class="hormonal",
+    )
+    systemic = [r for r in assess(c).recommendations if r.category == "systemic"]
+    assert systemic
+    assert "own merits" in systemic[0].text

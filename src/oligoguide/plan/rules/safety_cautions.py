@@ -269,10 +269,12 @@ def targeted_drug_with_radiotherapy(ctx: PlanContext, out: Findings) -> None:
     """Targeted drugs during SBRT/SRS: whether to pause them is not settled; say so."""
     if TherapyClass.TARGETED not in ctx.current_classes:
         return
-    planned = [
+    planned = [  # the statement covers thoracic and brain radiotherapy only
         d.lesion_id
         for d in _local(out, LocalModality.SBRT, LocalModality.SRS)
-        if d.lesion_id is not None and d.modality in (LocalModality.SBRT, LocalModality.SRS)
+        if d.lesion_id is not None
+        and d.modality in (LocalModality.SBRT, LocalModality.SRS)
+        and ctx.lesion(d.lesion_id).site in (Site.LUNG, Site.BRAIN)
     ]
     if planned:
         out.drafts.append(

@@ -145,6 +145,11 @@ def continue_on_oligoprogression(ctx: PlanContext, out: Findings) -> None:
     if ctx.on_targeted_for_driver:
         lead = f"Continue {therapy} ({drivers}-positive): progression at a few sites does not mean "
         lead += "the targeted therapy has failed everywhere."
+    elif statement == "breast_oligoprogression":
+        # the statement's evidence is against local therapy: the lead must not read as if
+        # treating the sites were a reason to keep the drug
+        lead = f"Continue {therapy} for now, or change it on its own merits: treating the "
+        lead += "progressing sites is not shown to prolong disease control in breast cancer."
     out.drafts.append(
         Draft(
             category=RecommendationCategory.SYSTEMIC,
