@@ -232,3 +232,36 @@ def test_breast_oligoprogression_keeps_the_systemic_choice_open() -> None:
     systemic = [r for r in assess(c).recommendations if r.category == "systemic"]
     assert systemic
     assert "own merits" in systemic[0].text
+
+
+def _bleeding_primary(liver: list[list[float]]) -> Any:
+    c = case(
+        [
+            lesion("P1", [40, 40, 41], site="colorectum", target=False, primary=True),
+            *(lesion(f"H{i}", sizes, site="liver") for i, sizes in enumerate(liver, 1)),
+        ],
+        therapy=["FOLFOX", "bevacizumab"],
+    )
+    return _with(
+        c,
+        primary_tumour={"status": "in_situ", "lesion_id": "P1", "symptoms": ["bleeding"]},
+    )
+
+
+# Hapani et al., Oncology 2010 (doi:10.1159/000314980, PMID 21051914): bevacizumab raises the
+# risk of any bleeding (RR 2.48) and of grade 3-5 bleeding (RR 1.91). A plan for a patient whose
+# tumour bleeds on bevacizumab must not simply continue it.
+def test_a_bleeding_primary_on_bevacizumab_holds_it_when_the_disease_is_controlled() -> None:
+    a = assess(_bleeding_primary([[30, 20, 20]] * 7))  # many lesions, all responding
+    systemic = [r for r in a.recommendations if r.category == "systemic"]
+    assert systemic
+    assert str(systemic[0].action) == "hold"
+    assert "Hold bevacizumab" in a.bottom_line
+
+
+def test_a_bleeding_primary_on_bevacizumab_never_reads_as_continue_it() -> None:
+    a = assess(_bleeding_primary([[30, 20, 20], [25, 15, 15]]))  # oligopersistence: continue
+    assert any(r.rule == "caution.bleeding_on_bevacizumab" for r in a.recommendations)
+    systemic = [r for r in a.recommendations if r.category == "systemic"]
+    assert all("Hold bevacizumab" in r.text for r in systemic if str(r.action) == "continue")
+    assert "Hold bevacizumab" in a.bottom_line

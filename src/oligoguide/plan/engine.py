@@ -12,6 +12,7 @@ from oligoguide.plan.models import Plan, Recommendation
 from oligoguide.plan.references import number_references
 from oligoguide.plan.rules import (
     awaiting,
+    bleeding,
     cautions,
     comorbidity_cautions,
     local,
@@ -52,6 +53,7 @@ WORKUP_LABELS = {
 
 RULE_ORDER = (
     *systemic.RULES,
+    *bleeding.RULES,
     *palliative.RULES,
     *local.RULES,
     *palliative.LATE_RULES,
@@ -145,11 +147,15 @@ def bottom_line(ctx: PlanContext, recs: list[Recommendation]) -> str:
             {
                 "continue": f"Continue {therapy}.",
                 "switch": "Change the systemic therapy.",
-                "hold": f"Hold {therapy}.",
+                "hold": "Hold bevacizumab (bleeding)."
+                if r.statement_id == "antivegf_bleeding_hold"
+                else f"Hold {therapy}.",
                 "start": "Start first-line systemic therapy.",
                 "best_supportive_care": "Best supportive care.",
             }[action]
         )
+    if any(r.rule == "caution.bleeding_on_bevacizumab" for r in recs):
+        parts.append("Hold bevacizumab while the tumour bleeds.")
     work = [WORKUP_LABELS[r.code] for r in _of(recs, RecommendationCategory.WORKUP) if r.code]
     if work:
         parts.append(f"First: {', '.join(dict.fromkeys(work))}.")
