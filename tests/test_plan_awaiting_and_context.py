@@ -265,3 +265,77 @@ def test_a_bleeding_primary_on_bevacizumab_never_reads_as_continue_it() -> None:
     systemic = [r for r in a.recommendations if r.category == "systemic"]
     assert all("Hold bevacizumab" in r.text for r in systemic if str(r.action) == "continue")
     assert "Hold bevacizumab" in a.bottom_line
+
+
+# The same statement names BRAF inhibitors as the exception to the good tolerance of
+# stereotactic RT with targeted drugs: on dabrafenib-trametinib an adrenal SBRT keeps the caution.
+def test_braf_mek_inhibitors_keep_the_caution_for_any_stereotactic_field() -> None:
+    c = case(
+        [lesion("A1", [20, 14, 22], site="adrenal"), lesion("L2", [15, 10, 10], site="lymph_node")],
+        primary="melanoma",
+        therapy=["dabrafenib", "trametinib"],
+        therapy_class="targeted",
+    )
+    a = assess(c)
+    assert any(r.rule == "caution.targeted_drug_with_rt" for r in a.recommendations)
+
+
+# RECIST 1.1 (Eisenhauer 2009): an equivocal finding is followed until it is confirmed; an
+# equivocal node is not irradiated now (here: borderline node on CT only, no PSMA-PET).
+def test_an_equivocal_lesion_is_not_ablated_now() -> None:
+    c = case(
+        [lesion("N1", [11], site="lymph_node", node=True, equivocal=True)],
+        primary="prostate",
+        therapy_start=None,
+    )
+    a = assess(c)
+    assert not _ablative_now(a)
+
+
+# ESTRO/EORTC (Guckenberger et al., Lancet Oncol 2020, doi:10.1016/S1470-2045(19)30718-1): the
+# state turns on whether the disease is under active systemic therapy. A line of this year known
+# only by its year may still be running, so no state is chosen and the record is asked for.
+def test_a_line_of_this_year_without_dates_leaves_the_state_undecided() -> None:
+    c = _with(
+        case(
+            [lesion("H1", [21, 12, 23], site="liver"), lesion("H2", [14, 9, 9], site="liver")],
+            therapy_start=None,
+        ),
+        prior_treatment_lines=[
+            {"agents": ["FOLFOX", "nivolumab"], "year": int(scan(2)[:4]), "note": "current"}
+        ],
+    )
+    a = assess(c)
+    assert a.disease_state == "insufficient_data"
+    assert any(m.item == "/systemic_therapies" for m in a.missing_data)
+    assert not _ablative_now(a)
+
+
+# After lung SBRT, density change in the treated volume is expected and may grow for months
+# (knowledge: post_sbrt_fibrosis_vs_recurrence): a lesion judged fibrosis gets a line that says
+# it is not re-treated.
+def test_a_treated_lesion_judged_fibrosis_is_not_retreated() -> None:
+    data = case(
+        [
+            lesion("P1", [29, 12, 12], site="lung", lung_zone="peripheral"),
+            lesion("L2", [16, 15, 28], site="lung", lung_zone="peripheral"),
+        ],
+        primary="nsclc",
+    ).model_dump(mode="json")
+    data["local_treatments"] = [
+        {
+            "lesion_id": "L2",
+            "modality": "sbrt",
+            "date": scan(0),
+            "total_dose_gy": 54,
+            "fractions": 3,
+        }
+    ]
+    data["lesions"][1]["post_treatment_assessment"] = {
+        "date": scan(2),
+        "appearance": "fibrosis",
+        "basis": ["CT"],
+    }
+    lines = _local(assess(case_from_data(data)), "L2")
+    assert lines
+    assert str(lines[0].modality) == "observation"

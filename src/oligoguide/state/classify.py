@@ -14,6 +14,8 @@ Rules, in order (each named in the explanations):
 
 from __future__ import annotations
 
+import datetime as dt
+
 from oligoguide.model.case import Case
 from oligoguide.model.explain import Explanation, MissingData
 from oligoguide.model.vocab import (
@@ -73,7 +75,7 @@ def classify_state(
     current = case.therapies_ongoing_on(latest)
     on_therapy = bool(current)
     therapy = " + ".join(current[-1].agents) if current else None
-    if not case.systemic_therapies:
+    if not case.systemic_therapies and not _undated_recent_line(case, latest):
         b.warnings.append("no systemic therapy recorded: the patient is taken to be off therapy")
     b.explain(
         "state.therapy",
@@ -98,6 +100,20 @@ def classify_state(
             )
             continue
         progressing.append(t)
+    undated = _undated_recent_line(case, latest)
+    if undated:
+        # A line of this year known only by its year may still be running: on or off therapy
+        # decides every state, so none is chosen (the house rule: never guess about a patient).
+        b.warnings.append(undated)
+        b.missing.append(
+            MissingData(
+                item="/systemic_therapies",
+                reason=f"{undated}; give the line's start (and end, if stopped) in "
+                "systemic_therapies",
+            )
+        )
+        b.explain("state.therapy_unknown", f"{undated}: the disease state is not decided.", ())
+        return _result(b, DiseaseState.INSUFFICIENT_DATA, progressing, None, None)
     present = [t for t in response.lesions if t.status not in GONE]
     b.groups = group_burden(case, latest, limits.max_progressing_lesions)
     for g in b.groups:
@@ -296,6 +312,21 @@ def _note_irecist(b: _Builder) -> None:
                 "scan shows further growth; the state below is provisional",
             )
         )
+
+
+def _undated_recent_line(case: Case, latest: dt.date) -> str:
+    """A treatment line recorded only by a year no earlier than the latest scan's, with no
+    dated therapy: whether the patient is still on it is unknown."""
+    if case.systemic_therapies:
+        return ""
+    recent = [x for x in case.prior_treatment_lines if x.year is not None and x.year >= latest.year]
+    if not recent:
+        return ""
+    agents = " + ".join(recent[-1].agents)
+    return (
+        f"{agents} is recorded for {recent[-1].year} without a start date: whether the patient is "
+        "still on it is not known"
+    )
 
 
 def _result(

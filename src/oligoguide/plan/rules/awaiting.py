@@ -71,4 +71,35 @@ def unconfirmed_polyprogression(ctx: PlanContext, out: Findings) -> None:
         )
 
 
-RULES = (unconfirmed_polyprogression,)
+def treated_site_changes(ctx: PlanContext, out: Findings) -> None:
+    """A treated lesion that looks bigger but was judged fibrosis or an uncertain change: its
+    own line says it is not re-treated now (re-irradiating fibrosis is the harm to avoid)."""
+    planned = {
+        d.lesion_id for d in out.drafts if d.category == RecommendationCategory.LOCAL_THERAPY
+    }
+    for lesion in ctx.case.lesions:
+        seen = lesion.post_treatment_assessment
+        if seen is None or lesion.id in planned or seen.appearance.value == "recurrence":
+            continue
+        fibrosis = seen.appearance.value == "fibrosis"
+        out.drafts.append(
+            Draft(
+                category=RecommendationCategory.LOCAL_THERAPY,
+                statement_id="post_sbrt_fibrosis_vs_recurrence",
+                rule="local.treated_site_change",
+                lesion_id=lesion.id,
+                modality=LocalModality.OBSERVATION,
+                timing=Timing.NOW if fibrosis else Timing.AFTER_CONFIRMATION,
+                lead=f"{lesion.id}: no re-treatment; "
+                + (
+                    "post-treatment fibrosis, followed on the usual scans."
+                    if fibrosis
+                    else "a change of uncertain nature after treatment: PET-CT or biopsy, or a "
+                    "short-interval scan, before any re-treatment."
+                ),
+                rationale=f"{lesion.id} was judged {seen.appearance.value} on {seen.date}.",
+            )
+        )
+
+
+RULES = (unconfirmed_polyprogression, treated_site_changes)

@@ -47,6 +47,8 @@ def lesion_timing(ctx: PlanContext, t: LesionTrajectory, gated: Timing) -> Timin
     lesion = ctx.lesion(t.id)
     if gated == Timing.AFTER_CONFIRMATION and (lesion.symptomatic or lesion.symptoms):
         return Timing.NOW
+    if gated == Timing.NOW and lesion.equivocal:
+        return Timing.AFTER_CONFIRMATION  # RECIST 1.1: an equivocal finding is confirmed first
     if gated == Timing.NOW and psma_only(lesion):
         return Timing.AFTER_CONFIRMATION  # the MDT trials staged without PSMA-PET
     return gated

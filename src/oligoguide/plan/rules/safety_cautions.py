@@ -265,16 +265,28 @@ def psma_only_lesions(ctx: PlanContext, out: Findings) -> None:
         )
 
 
+BRAF_MEK_INHIBITORS = frozenset(
+    {"dabrafenib", "vemurafenib", "encorafenib", "trametinib", "cobimetinib", "binimetinib"}
+)
+
+
 def targeted_drug_with_radiotherapy(ctx: PlanContext, out: Findings) -> None:
     """Targeted drugs during SBRT/SRS: whether to pause them is not settled; say so."""
     if TherapyClass.TARGETED not in ctx.current_classes:
         return
-    planned = [  # the statement covers thoracic and brain radiotherapy only
+    # The statement covers thoracic and brain fields, and names BRAF inhibitors as the exception
+    # to good tolerance: with a BRAF/MEK inhibitor every stereotactic field counts.
+    braf_mek = any(
+        agent.strip().lower() in BRAF_MEK_INHIBITORS
+        for therapy in ctx.case.therapies_ongoing_on(ctx.latest_date or dt.date.max)
+        for agent in therapy.agents
+    )
+    planned = [
         d.lesion_id
         for d in _local(out, LocalModality.SBRT, LocalModality.SRS)
         if d.lesion_id is not None
         and d.modality in (LocalModality.SBRT, LocalModality.SRS)
-        and ctx.lesion(d.lesion_id).site in (Site.LUNG, Site.BRAIN)
+        and (braf_mek or ctx.lesion(d.lesion_id).site in (Site.LUNG, Site.BRAIN))
     ]
     if planned:
         out.drafts.append(
