@@ -339,3 +339,20 @@ def test_a_treated_lesion_judged_fibrosis_is_not_retreated() -> None:
     lines = _local(assess(case_from_data(data)), "L2")
     assert lines
     assert str(lines[0].modality) == "observation"
+
+
+# The knowledge base holds no statement for a cancer entered as 'other' (its statements cite
+# trials in colorectal, lung and mixed primaries, e.g. SABR-COMET, Palma et al., Lancet 2019,
+# doi:10.1016/S0140-6736(18)32487-5): a local plan for it says the evidence is borrowed.
+def test_a_local_plan_for_another_cancer_says_its_evidence_is_borrowed() -> None:
+    c = _with(
+        case(
+            [lesion("H1", [20, 12, 23], site="liver"), lesion("H2", [14, 9, 9], site="liver")],
+            primary="other",
+        ),
+    )
+    data = c.model_dump(mode="json")
+    data["cancer"]["histology"] = "oesophageal adenocarcinoma"
+    a = assess(case_from_data(data))
+    assert any(r.rule == "caution.other_primary" for r in a.recommendations)
+    assert "oesophageal adenocarcinoma" in _text(a)

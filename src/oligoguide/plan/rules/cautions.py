@@ -6,6 +6,7 @@ from oligoguide.model.vocab import (
     DIFFUSE_SITES,
     DiseaseState,
     PrimarySite,
+    RecommendationCategory,
     Site,
 )
 from oligoguide.plan.context import PlanContext
@@ -100,4 +101,30 @@ def weak_evidence(ctx: PlanContext, out: Findings) -> None:
         )
 
 
-RULES = (poor_performance, diffuse_disease, too_many_brain_lesions, cns_active_tki, weak_evidence)
+def other_primary(ctx: PlanContext, out: Findings) -> None:
+    """A cancer the base holds no statement for: say that the plan borrows from other cancers."""
+    if ctx.primary != PrimarySite.OTHER:
+        return
+    local = [d for d in out.drafts if d.category == RecommendationCategory.LOCAL_THERAPY]
+    if not local:
+        return
+    name = ctx.case.cancer.histology or "this cancer"
+    out.drafts.append(
+        caution_draft(
+            "clinical_trial_option",
+            "caution.other_primary",
+            f"{name}: no statement in the knowledge base is specific to it; the local-therapy "
+            "statements in this plan come from trials in other cancers (colorectal, lung, mixed "
+            "primaries), so their benefit here is unknown and the tumour board weighs them.",
+        )
+    )
+
+
+RULES = (
+    poor_performance,
+    diffuse_disease,
+    too_many_brain_lesions,
+    cns_active_tki,
+    weak_evidence,
+    other_primary,
+)
