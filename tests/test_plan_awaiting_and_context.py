@@ -203,6 +203,7 @@ def test_an_unsized_lesion_first_recorded_after_baseline_is_questioned() -> None
     )
     a = assess(c)
     assert any(m.item == "/lesions/B1/measurements" for m in a.missing_data)
+    assert not [r for r in _ablative_now(a) if r.lesion_id == "B1"]
 
 
 # The TKI-radiotherapy statement (Kroeze et al., OligoCare consensus, and the thoracic RT series
@@ -356,3 +357,56 @@ def test_a_local_plan_for_another_cancer_says_its_evidence_is_borrowed() -> None
     a = assess(case_from_data(data))
     assert any(r.rule == "caution.other_primary" for r in a.recommendations)
     assert "oesophageal adenocarcinoma" in _text(a)
+
+
+# RECIST 1.1: a lesion needs 10 mm on CT to be measurable, and one that disappears and comes back
+# is measured again. Back at 6 mm, its growth "from 0 mm" is arithmetic on an uncertain finding:
+# the next scan confirms it before it is ablated.
+def test_a_lesion_back_under_10_mm_after_disappearing_waits_for_the_next_scan() -> None:
+    c = case(
+        [
+            lesion("PA1", [15, 8, "absent", "absent", 6], site="pancreas"),
+            lesion("L1", [19, 14, 14, 14, 14], site="lung"),
+        ],
+        primary="renal",
+        therapy=["cabozantinib"],
+        therapy_class="targeted",
+    )
+    a = assess(c)
+    assert not [r for r in _ablative_now(a) if r.lesion_id == "PA1"]
+    assert "10 mm" in _text(a)
+
+
+# ESTRO/EORTC (Guckenberger 2020): diffuse serosal disease is not oligometastatic. An equivocal new
+# peritoneal lesion beside one growing lung nodule leaves the extent of disease unsettled, so
+# nothing is ablated until a later scan decides it (RECIST 1.1 for equivocal findings).
+def test_an_equivocal_new_serosal_lesion_holds_every_ablation() -> None:
+    c = case(
+        [
+            lesion("LU1", [13, 11, 17], site="lung"),
+            lesion(
+                "PE1", [None, "absent", "present"], site="peritoneum", target=False, equivocal=True
+            ),
+        ],
+        primary="other",
+    )
+    a = assess(c)
+    assert not _ablative_now(a)
+
+
+# iRECIST concerns the body; brain metastases are judged by RANO-BM and a new brain metastasis on
+# immunotherapy gets SRS (ASTRO 2022, Gondi et al., doi:10.1016/j.prro.2022.02.003) even while the
+# body's progression waits for confirmation.
+def test_a_new_brain_metastasis_on_immunotherapy_is_not_held_by_irecist() -> None:
+    c = case(
+        [
+            lesion("L1", [30, 20, 20], site="lung", lung_zone="peripheral"),
+            lesion("BR1", ["absent", "absent", 8], site="brain", target=False),
+        ],
+        primary="melanoma",
+        therapy=["nivolumab"],
+        therapy_class="immunotherapy",
+    )
+    lines = _local(assess(c), "BR1")
+    assert lines
+    assert str(lines[0].timing) == "now"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from oligoguide.model.case import Case, Lesion
 from oligoguide.model.case_context import SurgicalOpinion
 from oligoguide.model.vocab import (
+    DIFFUSE_SITES,
     DiseaseState,
     ImagingModality,
     OrganAtRisk,
@@ -134,7 +135,17 @@ def unconfirmed_reason(ctx: PlanContext) -> str:
             "first progression on immunotherapy, not yet confirmed on a later scan (iRECIST: "
             "unconfirmed progression until the next assessment shows further growth)"
         )
-    equivocal = [t.id for t in ctx.response.lesions if t.equivocal and t.status.value == "new"]
+    new_equivocal = [t for t in ctx.response.lesions if t.equivocal and t.status.value == "new"]
+    equivocal = [t.id for t in new_equivocal]
+    serosal = [t.id for t in new_equivocal if t.site in DIFFUSE_SITES]
+    if serosal:
+        # Confirmed, diffuse serosal disease would end the oligometastatic reading altogether
+        # (ESTRO/EORTC): nothing is ablated until the later scan settles it.
+        return (
+            f"equivocal new serosal lesion(s) {', '.join(serosal)}: if confirmed, the disease is "
+            "not oligometastatic; the extent of disease is not settled until a later scan "
+            "confirms or dismisses them (RECIST 1.1)"
+        )
     if equivocal and not ctx.state.progressing_lesions:
         # Only when nothing else progresses unequivocally: a confirmed new lesion is treated now.
         return (

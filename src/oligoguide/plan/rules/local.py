@@ -24,9 +24,11 @@ from oligoguide.plan.rules.base import Findings
 from oligoguide.plan.rules.local_limits import (
     BRAIN_SURGERY_MM,
     LIVER_ABLATION_MM,
+    MEASURABLE_MM,
     NO_DOSE,
     exclude_unfit,
     lesion_timing,
+    reappeared_small,
     size_text,
 )
 from oligoguide.plan.rules.organ_limits import (
@@ -106,6 +108,12 @@ def local_therapy(ctx: PlanContext, out: Findings) -> None:
         for draft in out.drafts[first:]:
             exclude_unfit(ctx, t, draft)
             draft.timing = lesion_timing(ctx, t, gates.ablative_timing())
+            if reappeared_small(t):
+                draft.notes.append(
+                    f"{t.id} is back at {size_text(t)} after disappearing, under the "
+                    f"{MEASURABLE_MM:g} mm a lesion needs to be measurable (RECIST 1.1): "
+                    "confirm it on the next scan before treating it."
+                )
 
 
 def _sbrt_draft(

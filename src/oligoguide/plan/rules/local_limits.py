@@ -8,8 +8,9 @@ import re
 from oligoguide.model.vocab import LocalModality, OrganAtRisk, Site, Timing
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
-from oligoguide.plan.gates import abutting_organs, latest_opinion, psma_only
+from oligoguide.plan.gates import abutting_organs, latest_opinion, psma_only, read_gates
 from oligoguide.plan.models import ExcludedOption
+from oligoguide.plan.rules.record_gaps import unsized_and_first_recorded_late
 from oligoguide.response.models import LesionTrajectory
 
 #: Above this diameter ASTRO 2022 prefers resection for a brain metastasis.
@@ -47,11 +48,59 @@ def lesion_timing(ctx: PlanContext, t: LesionTrajectory, gated: Timing) -> Timin
     lesion = ctx.lesion(t.id)
     if gated == Timing.AFTER_CONFIRMATION and (lesion.symptomatic or lesion.symptoms):
         return Timing.NOW
+    if gated == Timing.AFTER_CONFIRMATION and t.site == Site.BRAIN and _only_irecist(ctx):
+        return Timing.NOW  # iRECIST's confirmation concerns the body; RANO-BM judges the brain
     if gated == Timing.NOW and lesion.equivocal:
         return Timing.AFTER_CONFIRMATION  # RECIST 1.1: an equivocal finding is confirmed first
     if gated == Timing.NOW and psma_only(lesion):
         return Timing.AFTER_CONFIRMATION  # the MDT trials staged without PSMA-PET
+    if gated == Timing.NOW and reappeared_small(t):
+        return Timing.AFTER_CONFIRMATION
+    if gated == Timing.NOW and _known_since_an_earlier_scan(ctx, t):
+        return Timing.AFTER_CONFIRMATION  # new, or known and left out of the baseline record?
     return gated
+
+
+def _known_since_an_earlier_scan(ctx: PlanContext, t: LesionTrajectory) -> bool:
+    """An unsized lesion first recorded after the baseline, on a scan before the latest, and only
+    'present' since: counted as new (record_gaps asks), but not ablated on that reading alone."""
+    baseline = ctx.response.baseline_date
+    latest = ctx.latest_date
+    if baseline is None or latest is None or not t.is_new:
+        return False
+    lesion = ctx.lesion(t.id)
+    return lesion.first_seen < latest and unsized_and_first_recorded_late(lesion, baseline)
+
+
+def _only_irecist(ctx: PlanContext) -> bool:
+    """The only gate holding ablation is unconfirmed progression on immunotherapy."""
+    gates = read_gates(ctx)
+    return (
+        bool(gates.unconfirmed)
+        and not gates.histology_first
+        and not gates.de_novo
+        and (ctx.state.confirmation_required or ctx.on_immunotherapy)
+        and "flare" not in gates.unconfirmed
+        and "equivocal" not in gates.unconfirmed
+    )
+
+
+#: RECIST 1.1's smallest measurable lesion on CT (10 mm): below it a reappearance is uncertain.
+MEASURABLE_MM = 10.0
+
+
+def reappeared_small(t: LesionTrajectory) -> bool:
+    """A lesion seen to disappear that is back, smaller than a measurable lesion: the growth from
+    its 0 mm nadir is arithmetic on a finding that the next scan has to confirm."""
+    seen = [p for p in t.points if p.diameter_mm is not None or p.status is not None]
+    gone = [
+        i
+        for i, p in enumerate(seen[:-1])
+        if p.status == "absent" or (p.diameter_mm is not None and p.diameter_mm == 0)
+    ]
+    return (
+        bool(gone) and gone[0] > 0 and t.latest_mm is not None and 0 < t.latest_mm < MEASURABLE_MM
+    )
 
 
 def exclude_unfit(ctx: PlanContext, t: LesionTrajectory, draft: Draft) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from oligoguide.model.case import Lesion
 from oligoguide.model.vocab import LesionObservation
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.rules.base import Findings
@@ -15,13 +18,8 @@ def unsized_lesion_first_recorded_late(ctx: PlanContext, out: Findings) -> None:
     if baseline is None:
         return
     for t in ctx.progressing:
-        if not t.is_new:
-            continue
         lesion = ctx.lesion(t.id)
-        timeline = lesion.timeline
-        never_absent = all(m.status != LesionObservation.ABSENT for m in timeline)
-        unsized = all(m.diameter_mm is None for m in timeline)
-        if never_absent and unsized and lesion.first_seen > baseline:
+        if t.is_new and unsized_and_first_recorded_late(lesion, baseline):
             out.need(
                 f"/lesions/{t.id}/measurements",
                 f"{t.id} ({t.site.value}) is first recorded on {lesion.first_seen}, after the "
@@ -29,6 +27,16 @@ def unsized_lesion_first_recorded_late(ctx: PlanContext, out: Findings) -> None:
                 "counted as a new lesion; if it was known at baseline and only not recorded "
                 "then, it is not progression and needs no local treatment",
             )
+
+
+def unsized_and_first_recorded_late(lesion: Lesion, baseline: dt.date) -> bool:
+    """First recorded after the baseline, never with a size and never as absent."""
+    timeline = lesion.timeline
+    return (
+        lesion.first_seen > baseline
+        and all(m.status != LesionObservation.ABSENT for m in timeline)
+        and all(m.diameter_mm is None for m in timeline)
+    )
 
 
 RULES = (unsized_lesion_first_recorded_late,)
