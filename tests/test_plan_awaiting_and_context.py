@@ -410,3 +410,32 @@ def test_a_new_brain_metastasis_on_immunotherapy_is_not_held_by_irecist() -> Non
     lines = _local(assess(c), "BR1")
     assert lines
     assert str(lines[0].timing) == "now"
+
+
+# RECIST 1.1: a time point is complete only when every target is assessed. A liver target the
+# latest restaging could not assess is asked for (liver MRI) instead of being taken as controlled.
+def test_a_liver_target_not_assessed_is_asked_for() -> None:
+    c = case(
+        [
+            lesion("P1", [19, 14, 32], site="lung", lung_zone="peripheral"),
+            lesion("L1", [17, 10, "not_evaluated"], site="liver"),
+        ],
+        primary="nsclc",
+    )
+    a = assess(c)
+    assert any(m.item == "/lesions/L1/measurements" for m in a.missing_data)
+    assert "liver_mri" in {str(r.code) for r in a.recommendations if r.code is not None}
+
+
+# The re-biopsy statement (nsclc_rebiopsy_resistance: Sequist 2011; Lindeman 2018 molecular
+# testing guideline) asks for histology and repeated molecular profiling of the new biopsy.
+def test_progression_on_a_targeted_drug_asks_for_tissue_profiling() -> None:
+    data = case(
+        [lesion("A1", [20, 14, 22], site="adrenal"), lesion("L2", [15, 10, 10], site="lung")],
+        primary="nsclc",
+        therapy=["lorlatinib"],
+        therapy_class="targeted",
+    ).model_dump(mode="json")
+    data["cancer"]["biomarkers"] = [{"name": "ALK", "status": "positive"}]
+    codes = {str(r.code) for r in assess(case_from_data(data)).recommendations if r.code}
+    assert {"rebiopsy", "molecular_profiling", "ctdna"} <= codes

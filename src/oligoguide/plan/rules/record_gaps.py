@@ -5,9 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 from oligoguide.model.case import Lesion
-from oligoguide.model.vocab import LesionObservation
+from oligoguide.model.vocab import LesionObservation, Site, WorkupCode
 from oligoguide.plan.context import PlanContext
-from oligoguide.plan.rules.base import Findings
+from oligoguide.plan.rules.base import Findings, workup_draft
+
+#: How a lesion that was not evaluated is imaged again, by site (with the statement behind it).
+REIMAGE: dict[Site, tuple[WorkupCode, str, str]] = {
+    Site.LIVER: (WorkupCode.LIVER_MRI, "workup_liver_mri", "Liver MRI"),
+    Site.BRAIN: (WorkupCode.BRAIN_MRI, "workup_brain_mri", "Contrast brain MRI"),
+    Site.SPINE: (WorkupCode.SPINE_MRI, "spine_mri_sins", "MRI of the spine"),
+}
+DEFAULT_REIMAGE = (
+    WorkupCode.CT_CHEST_ABDOMEN_PELVIS,
+    "workup_whole_body_imaging",
+    "Contrast CT of chest, abdomen and pelvis",
+)
 
 
 def unsized_lesion_first_recorded_late(ctx: PlanContext, out: Findings) -> None:
@@ -39,4 +51,34 @@ def unsized_and_first_recorded_late(lesion: Lesion, baseline: dt.date) -> bool:
     )
 
 
-RULES = (unsized_lesion_first_recorded_late,)
+def lesion_not_evaluated(ctx: PlanContext, out: Findings) -> None:
+    """A lesion the latest restaging did not assess: 'the rest is controlled' is then an
+    assumption for it, so the plan asks for it to be imaged (RECIST 1.1: a time point is complete
+    only when every target is assessed)."""
+    if ctx.latest_date is None:
+        return
+    for t in ctx.response.lesions:
+        if t.status.value != "not_evaluable" or t.locally_treated:
+            continue
+        seen = [x for x in ctx.lesion(t.id).timeline if x.status != LesionObservation.ABSENT]
+        if not seen:
+            continue
+        code, statement, what = REIMAGE.get(t.site, DEFAULT_REIMAGE)
+        out.need(
+            f"/lesions/{t.id}/measurements",
+            f"{t.id} ({t.site.value}) was not assessed on {ctx.latest_date}: the plan takes it as "
+            "controlled until it is imaged",
+        )
+        if not any(d.code == code for d in out.drafts):
+            out.drafts.append(
+                workup_draft(
+                    code,
+                    statement,
+                    "workup.reimage_not_evaluated",
+                    f"{what} for {t.id}, not assessed on the latest restaging.",
+                    f"{t.id} ({t.site.value}) was not assessed on {ctx.latest_date}.",
+                )
+            )
+
+
+RULES = (unsized_lesion_first_recorded_late, lesion_not_evaluated)

@@ -197,6 +197,15 @@ def nsclc_molecular(ctx: PlanContext, out: Findings) -> None:
     )
     out.drafts.append(
         workup_draft(
+            WorkupCode.MOLECULAR_PROFILING,
+            "nsclc_rebiopsy_resistance",
+            "workup.nsclc_tissue_profiling",
+            "Molecular profiling (NGS) and histology of the biopsy.",
+            why,
+        )
+    )
+    out.drafts.append(
+        workup_draft(
             WorkupCode.CTDNA,
             "nsclc_rebiopsy_resistance",
             "workup.nsclc_ctdna",
