@@ -439,3 +439,46 @@ def test_progression_on_a_targeted_drug_asks_for_tissue_profiling() -> None:
     data["cancer"]["biomarkers"] = [{"name": "ALK", "status": "positive"}]
     codes = {str(r.code) for r in assess(case_from_data(data)).recommendations if r.code}
     assert {"rebiopsy", "molecular_profiling", "ctdna"} <= codes
+
+
+# The poor-performance statement (poor_ps_supportive_care) rules out ablative therapy; its caveat
+# notes that in driver-positive NSCLC a targeted drug helps patients whose poor performance status
+# is due to the cancer (NEJ001, Inoue et al., J Clin Oncol 2009). A plan for an ECOG 3 patient on
+# alectinib therefore does not stop the drug.
+def test_ecog_3_on_a_targeted_drug_keeps_the_drug_and_ablates_nothing() -> None:
+    data = case(
+        [lesion("A1", [20, 14, 22], site="adrenal"), lesion("L2", [15, 10, 10], site="lung")],
+        primary="nsclc",
+        therapy=["alectinib"],
+        therapy_class="targeted",
+    ).model_dump(mode="json")
+    data["cancer"]["biomarkers"] = [{"name": "ALK", "status": "positive"}]
+    data["patient"]["ecog"] = 3
+    a = assess(case_from_data(data))
+    systemic = [r for r in a.recommendations if r.category == "systemic"]
+    assert systemic
+    assert str(systemic[0].action) == "continue"
+    assert not _ablative_now(a)
+
+
+# ASTRO 2022 (Gondi et al., doi:10.1016/j.prro.2022.02.003) and JLGK0901 (Yamamoto, PMID
+# 24621620) support radiosurgery up to ten brain metastases: twenty punctate ones reported as a
+# group are outside it, and the plan names the group among the progressing lesions.
+def test_a_group_of_twenty_brain_metastases_is_named_and_not_for_srs_to_each() -> None:
+    group = {
+        "id": "G1",
+        "site": "brain",
+        "description": "innumerable punctate enhancing foci",
+        "observations": [
+            {"date": scan(1), "count": 0, "status": "absent"},
+            {"date": scan(2), "count": 20, "status": "new"},
+        ],
+    }
+    c = _with(
+        case([lesion("L1", [24, 12, 11], site="lung")], primary="melanoma"),
+        lesion_groups=[group],
+    )
+    a = assess(c)
+    assert "G1" in a.bottom_line
+    assert any(r.rule == "caution.many_brain_lesions" for r in a.recommendations)
+    assert not [r for r in a.recommendations if str(r.modality) == "srs"]

@@ -117,15 +117,22 @@ def bottom_line(ctx: PlanContext, recs: list[Recommendation]) -> str:
         need = "; ".join(m.item for m in ctx.state.missing_data) or "more data"
         return f"The data cannot support a decision yet. Add: {need}."
     parts: list[str] = []
-    progressing = ", ".join(f"{t.id} ({t.site.value})" for t in ctx.progressing)
+    shown = [f"{t.id} ({t.site.value})" for t in ctx.progressing]
+    groups = {g.id: g for g in ctx.case.lesion_groups}
+    shown += [  # lesion groups the state counts as progressing
+        f"{i} ({groups[i].site.value}, group)"
+        for i in ctx.state.progressing_lesions
+        if i in groups
+    ]
+    progressing = ", ".join(shown)
     if state == DiseaseState.OLIGOPROGRESSION:
         parts.append(
-            f"Oligoprogression: {len(ctx.progressing)} lesion(s) progress ({progressing}) "
+            f"Oligoprogression: {len(shown)} lesion(s) progress ({progressing}) "
             f"while the rest is controlled on {therapy}."
         )
     elif state == DiseaseState.POLYPROGRESSION:
         parts.append(
-            f"Polyprogression on {therapy}: {len(ctx.progressing)} lesion(s) progress "
+            f"Polyprogression on {therapy}: {len(shown)} lesion(s) progress "
             f"({progressing})."
         )
     else:

@@ -46,16 +46,31 @@ def too_many_brain_lesions(ctx: PlanContext, out: Findings) -> None:
     brain = [
         t for t in ctx.response.lesions if t.site == Site.BRAIN and t.status.value != "disappeared"
     ]
-    if len(brain) > BRAIN_SRS_MAX and ctx.disease_state in (
+    count, uncounted = len(brain), False
+    latest = ctx.latest_date
+    for group in ctx.case.lesion_groups:  # 'innumerable punctate foci' count too
+        seen = [o for o in group.observations if latest is None or o.date <= latest]
+        if group.site != Site.BRAIN or not seen:
+            continue
+        last = max(seen, key=lambda o: o.date)
+        if last.status.value == "absent":
+            continue
+        if last.counted is None:
+            uncounted = True
+        else:
+            count += last.counted
+    if (count > BRAIN_SRS_MAX or uncounted) and ctx.disease_state in (
         DiseaseState.OLIGOPROGRESSION,
         DiseaseState.OLIGOMETASTATIC,
+        DiseaseState.POLYPROGRESSION,
     ):
+        many = "uncounted" if uncounted else str(count)
         out.drafts.append(
             caution_draft(
                 "brain_srs_limited",
                 "caution.many_brain_lesions",
-                f"{len(brain)} brain metastases: more than {BRAIN_SRS_MAX}, outside the SRS "
-                "recommendations; discuss at the tumour board.",
+                f"{many} brain metastases: more than {BRAIN_SRS_MAX}, outside the SRS "
+                "recommendations (no radiosurgery to each); discuss at the tumour board.",
             )
         )
 

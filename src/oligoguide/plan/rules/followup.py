@@ -23,7 +23,11 @@ def choose_follow_up(ctx: PlanContext, drafts: list[Draft]) -> tuple[FollowUp | 
     """The follow-up and, when no interval is sourced, the reason to report as missing."""
     if ctx.disease_state == DiseaseState.INSUFFICIENT_DATA:
         return None, None
-    supportive = any(d.action == SystemicAction.BEST_SUPPORTIVE_CARE for d in drafts)
+    supportive = any(
+        d.action == SystemicAction.BEST_SUPPORTIVE_CARE
+        or d.rule == "systemic.targeted_kept_despite_poor_ps"  # ECOG 3-4: the same palliative path
+        for d in drafts
+    )
     if supportive or any(x.site == Site.LEPTOMENINGES for x in ctx.case.lesions):
         # No routine restaging on a palliative path: image when symptoms or a decision need it.
         basis = "poor_ps_supportive_care" if supportive else "leptomeningeal_workup"

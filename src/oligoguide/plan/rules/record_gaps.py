@@ -8,6 +8,7 @@ from oligoguide.model.case import Lesion
 from oligoguide.model.vocab import LesionObservation, Site, WorkupCode
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.rules.base import Findings, workup_draft
+from oligoguide.response.timepoints import DEFAULT_WINDOW_DAYS
 
 #: How a lesion that was not evaluated is imaged again, by site (with the statement behind it).
 REIMAGE: dict[Site, tuple[WorkupCode, str, str]] = {
@@ -57,16 +58,21 @@ def lesion_not_evaluated(ctx: PlanContext, out: Findings) -> None:
     only when every target is assessed)."""
     if ctx.latest_date is None:
         return
+    latest = ctx.latest_date
     for t in ctx.response.lesions:
         if t.status.value != "not_evaluable" or t.locally_treated:
             continue
-        seen = [x for x in ctx.lesion(t.id).timeline if x.status != LesionObservation.ABSENT]
-        if not seen:
-            continue
+        lesion = ctx.lesion(t.id)
+        assessed = [x.date for x in lesion.timeline if x.status != LesionObservation.NOT_EVALUATED]
+        now = lesion.measurement_on(latest)
+        said_not_evaluated = now is not None and now.status == LesionObservation.NOT_EVALUATED
+        recent = bool(assessed) and (latest - max(assessed)).days <= DEFAULT_WINDOW_DAYS
+        if not said_not_evaluated and (recent or not assessed):
+            continue  # assessed within the restaging window, or never seen at all
         code, statement, what = REIMAGE.get(t.site, DEFAULT_REIMAGE)
         out.need(
             f"/lesions/{t.id}/measurements",
-            f"{t.id} ({t.site.value}) was not assessed on {ctx.latest_date}: the plan takes it as "
+            f"{t.id} ({t.site.value}) was not assessed on {latest}: the plan takes it as "
             "controlled until it is imaged",
         )
         if not any(d.code == code for d in out.drafts):
@@ -76,7 +82,7 @@ def lesion_not_evaluated(ctx: PlanContext, out: Findings) -> None:
                     statement,
                     "workup.reimage_not_evaluated",
                     f"{what} for {t.id}, not assessed on the latest restaging.",
-                    f"{t.id} ({t.site.value}) was not assessed on {ctx.latest_date}.",
+                    f"{t.id} ({t.site.value}) was not assessed on {latest}.",
                 )
             )
 

@@ -86,6 +86,21 @@ def gated_systemic(ctx: PlanContext, out: Findings) -> None:
 
 def _supportive(ctx: PlanContext, gates: Gates) -> Draft:
     drivers = ctx.positive_drivers if ctx.primary == PrimarySite.NSCLC else []
+    if drivers and ctx.on_targeted_for_driver:
+        # the gate stops ablation, not a well-tolerated drug that still controls the disease
+        names = "/".join(d.value for d in drivers)
+        therapy = ctx.state.current_therapy or "the targeted drug"
+        return Draft(
+            category=RecommendationCategory.SYSTEMIC,
+            statement_id="poor_ps_supportive_care",
+            rule="systemic.targeted_kept_despite_poor_ps",
+            action=SystemicAction.CONTINUE,
+            lead=f"ECOG {gates.ecog} on {therapy} ({names}-positive NSCLC): no ablative "
+            "treatment, but this plan does not stop the targeted drug; its benefit and the cause "
+            "of the poor performance status are weighed by the medical oncologist, with "
+            "supportive and palliative care.",
+            rationale=f"ECOG {gates.ecog}; {names}-positive NSCLC on {therapy}.",
+        )
     if drivers and not ctx.on_targeted_for_driver:
         names = "/".join(d.value for d in drivers)
         return Draft(
