@@ -12,9 +12,11 @@ LOCK := locks/all-dev.txt
 # then the project itself, editable, without resolving anything again.
 $(STAMP): pyproject.toml $(LOCK) locks/build.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --require-hashes -r locks/build.txt
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r locks/build.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	# --no-deps trusts the lock to be complete: check that every requirement is met
+	$(BIN)/python -m pip check
 	# compile the cohort screen's rules once (numba caches them; about 20 s)
 	$(BIN)/python -c "from oligoguide.cohort.kernel.batch_rules import warm_up; warm_up()"
 	touch $(STAMP)
@@ -37,7 +39,7 @@ typecheck: $(STAMP)
 	$(BIN)/python -m mypy
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet --require-hashes -r locks/bench.txt
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r locks/bench.txt
 	$(BIN)/python bench/run_all.py
 
 eval-ask: $(STAMP)

@@ -94,3 +94,13 @@ def test_the_groups_share_one_set_of_versions() -> None:
         for name, (version, _) in _pins(LOCKS / lock).items():
             if name in reference:
                 assert version == reference[name], f"{lock}: {name} {version} != all-dev"
+
+
+def test_make_installs_the_locks_without_resolving_again() -> None:
+    """2026-12-06: a new fonttools release broke a clean install, because pip resolved
+    weasyprint's `fonttools[woff]` requirement anew and found a version the lock does not pin.
+    With --no-deps pip installs exactly the (complete) lock."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    installs = [line for line in makefile.splitlines() if "--require-hashes" in line]
+    assert installs
+    assert all("--no-deps" in line for line in installs)
