@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from oligoguide.knowledge import KnowledgeBase
@@ -40,6 +40,9 @@ class PlanContext:
     #: Lesions with an implausible value in the input (model.plausibility): never a confident
     #: ablative line for them until the value is checked.
     implausible_lesions: frozenset[str] = frozenset()
+    #: Values worked out once per plan by the rules' helpers (e.g. plan.gates.read_gates, asked
+    #: by many rules for the same case).
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def disease_state(self) -> DiseaseState:

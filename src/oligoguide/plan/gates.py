@@ -89,6 +89,14 @@ class Gates:
 
 
 def read_gates(ctx: PlanContext) -> Gates:
+    """The gates of this plan, read once (many rules ask; none changes them)."""
+    found = ctx.memo.get("gates")
+    if not isinstance(found, Gates):
+        found = ctx.memo["gates"] = _read_gates(ctx)
+    return found
+
+
+def _read_gates(ctx: PlanContext) -> Gates:
     case = ctx.case
     ecog = case.patient.ecog
     gates = Gates(ecog=ecog, poor_fitness=ecog is not None and ecog >= POOR_ECOG)
