@@ -120,9 +120,7 @@ def bottom_line(ctx: PlanContext, recs: list[Recommendation]) -> str:
     shown = [f"{t.id} ({t.site.value})" for t in ctx.progressing]
     groups = {g.id: g for g in ctx.case.lesion_groups}
     shown += [  # lesion groups the state counts as progressing
-        f"{i} ({groups[i].site.value}, group)"
-        for i in ctx.state.progressing_lesions
-        if i in groups
+        f"{i} ({groups[i].site.value}, group)" for i in ctx.state.progressing_lesions if i in groups
     ]
     progressing = ", ".join(shown)
     if state == DiseaseState.OLIGOPROGRESSION:
@@ -132,8 +130,7 @@ def bottom_line(ctx: PlanContext, recs: list[Recommendation]) -> str:
         )
     elif state == DiseaseState.POLYPROGRESSION:
         parts.append(
-            f"Polyprogression on {therapy}: {len(shown)} lesion(s) progress "
-            f"({progressing})."
+            f"Polyprogression on {therapy}: {len(shown)} lesion(s) progress ({progressing})."
         )
     else:
         parts.append(f"{state.value.capitalize()}.")
