@@ -482,3 +482,21 @@ def test_a_group_of_twenty_brain_metastases_is_named_and_not_for_srs_to_each() -
     assert "G1" in a.bottom_line
     assert any(r.rule == "caution.many_brain_lesions" for r in a.recommendations)
     assert not [r for r in a.recommendations if str(r.modality) == "srs"]
+
+
+# STOMP (Ost et al., J Clin Oncol 2018, doi:10.1200/JCO.2017.75.4853) and ORIOLE (Phillips et al.,
+# JAMA Oncol 2020, PMID 32215577): metastasis-directed therapy for up to three lesions of
+# hormone-sensitive prostate cancer recurring off therapy; the plan cites them, not SABR-COMET.
+def test_prostate_oligorecurrence_off_therapy_cites_stomp_and_oriole() -> None:
+    data = case(
+        [
+            lesion("N1", [12, 14], site="lymph_node", node=True),
+            lesion("N2", [11, 13], site="lymph_node", node=True),
+        ],
+        primary="prostate",
+        therapy_start=None,
+    ).model_dump(mode="json")
+    data["cancer"]["metastases_timing"] = "metachronous"
+    lines = [r for r in assess(case_from_data(data)).recommendations if r.lesion_id == "N1"]
+    assert lines
+    assert lines[0].statement_id == "prostate_oligorecurrence"

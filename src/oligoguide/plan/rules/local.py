@@ -322,6 +322,18 @@ def _spine(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
     )
 
 
+def _prostate_recurrence_off_therapy(ctx: PlanContext) -> bool:
+    """Metachronous prostate cancer recurring with at most three lesions and no current therapy:
+    the population of STOMP and ORIOLE."""
+    timing = ctx.case.cancer.metastases_timing
+    return (
+        ctx.primary == PrimarySite.PROSTATE
+        and not ctx.state.on_systemic_therapy
+        and (timing is None or timing.value == "metachronous")
+        and len([t for t in ctx.response.lesions if t.status.value != "disappeared"]) <= 3
+    )
+
+
 def _sbrt_generic(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
     """Bone outside the spine, nodes, adrenal and other sites: SBRT under the general statement."""
     from oligoguide.plan.rules.systemic import oligoprogression_statement
@@ -331,6 +343,8 @@ def _sbrt_generic(ctx: PlanContext, t: LesionTrajectory, out: Findings) -> None:
         if ctx.disease_state == DiseaseState.OLIGOMETASTATIC
         else oligoprogression_statement(ctx)
     )
+    if statement == "oligometastatic_radical_local" and _prostate_recurrence_off_therapy(ctx):
+        statement = "prostate_oligorecurrence"  # STOMP and ORIOLE: recurrence off hormones
     site = t.site if t.site != Site.BONE else Site.BONE
     suggestion = suggest_schedule(site, _diameter(t))
     if t.site == Site.BONE:
