@@ -67,7 +67,7 @@ def overdue_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 
 def test_the_packaged_manifest_has_its_review_dates() -> None:
     manifest = load_knowledge_base(PACKAGED_KB).manifest
-    assert manifest.version == "2026.12.6"
+    assert manifest.version == "2026.12.7"
     assert manifest.reviewed_on == REVIEWED_ON
     assert manifest.review_by == REVIEW_BY
 
@@ -122,7 +122,7 @@ def test_overdue_is_decided_by_the_injected_date(today: dt.date, overdue: bool) 
     if caution:
         assert OVERDUE_WORDS in caution
         assert "review by 2027-11-23" in caution
-        assert "2026.12.6" in caution
+        assert "2026.12.7" in caution
 
 
 # -- the CLI ----------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def test_an_answer_to_a_question_carries_the_caution_only_past_review_by() -> No
 
 def test_healthz_names_the_review_date() -> None:
     body = client().get("/healthz").json()
-    assert body["kb_version"] == "2026.12.6"
+    assert body["kb_version"] == "2026.12.7"
     assert body["kb_review_by"] == REVIEW_BY.isoformat()
     assert body["kb_review_overdue"] is review_overdue(default_knowledge_base().manifest)
 

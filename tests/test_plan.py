@@ -238,9 +238,10 @@ def test_missing_ecog_is_listed() -> None:
 
 
 def test_breast_oligoprogression_is_an_option_with_the_curb_caveat_and_a_trial() -> None:
+    # progression at 9 months: past ABC 4's 6 months of primary endocrine resistance
     lesions = [
-        lesion("H", [30, 20, 28]),
-        lesion("B", ["present", "present", "present"], "bone", target=False),
+        lesion("H", [30, 20, 20, 28]),
+        lesion("B", ["present", "present", "present", "present"], "bone", target=False),
     ]
     a = assess(
         case(

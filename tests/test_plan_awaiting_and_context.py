@@ -224,8 +224,8 @@ def test_the_tki_radiotherapy_caution_is_for_thoracic_and_brain_fields_only() ->
 # breast cancer gave no PFS benefit, so the systemic line must not present local treatment as the
 # reason to keep the drug: it says the drug is decided on its own merits.
 def test_breast_oligoprogression_keeps_the_systemic_choice_open() -> None:
-    c = case(
-        [lesion("H1", [20, 14, 22], site="liver"), lesion("B1", [15, 12, 12], site="bone")],
+    c = case(  # progression at 9 months: not primary endocrine resistance (ABC 4)
+        [lesion("H1", [20, 14, 14, 22], site="liver"), lesion("B1", [15, 12, 12, 12], site="bone")],
         primary="breast",
         therapy=["letrozole", "palbociclib"],
         therapy_class="hormonal",
@@ -500,3 +500,68 @@ def test_prostate_oligorecurrence_off_therapy_cites_stomp_and_oriole() -> None:
     lines = [r for r in assess(case_from_data(data)).recommendations if r.lesion_id == "N1"]
     assert lines
     assert lines[0].statement_id == "prostate_oligorecurrence"
+
+
+# ABC 4 (Cardoso et al., Ann Oncol 2018, doi:10.1093/annonc/mdy192): progression within the first
+# 6 months of first-line endocrine therapy for advanced breast cancer is primary endocrine
+# resistance; the line never controlled the disease, so the plan changes it (the one exception to
+# "no switch in oligoprogression", which stays a never-event otherwise).
+def test_breast_progression_within_6_months_of_first_line_endocrine_therapy_switches() -> None:
+    c = case(
+        [
+            lesion("H1", [18, 29], site="liver"),
+            lesion("H2", ["absent", 11], site="liver", target=False),
+            lesion("P1", [32, 31], site="breast"),
+        ],
+        primary="breast",
+        therapy=["letrozole", "palbociclib"],
+        therapy_class="hormonal",
+    )
+    systemic = [r for r in assess(c).recommendations if r.category == "systemic"]
+    assert systemic
+    assert str(systemic[0].action) == "switch"
+
+
+def test_breast_oligoprogression_after_two_years_of_endocrine_therapy_does_not_switch() -> None:
+    c = case(
+        [
+            lesion("H1", [18, 12, 12, 12, 12, 12, 12, 12, 20], site="liver"),
+            lesion("P1", [32, 25, 25, 25, 25, 25, 25, 25, 25], site="breast"),
+        ],
+        primary="breast",
+        therapy=["letrozole", "palbociclib"],
+        therapy_class="hormonal",
+    )
+    systemic = [r for r in assess(c).recommendations if r.category == "systemic"]
+    assert systemic
+    assert str(systemic[0].action) != "switch"
+
+
+# ESTRO/EORTC (Guckenberger 2020): oligopersistence is residual disease that does not progress;
+# consolidating it (knowledge: oligopersistence_consolidation, "can be discussed as an option") is
+# timed as consolidation, never as urgent ablation.
+def test_consolidation_of_stable_disease_is_not_urgent() -> None:
+    c = case(
+        [
+            lesion("H1", [48, 29, 26, 27, 30], site="liver"),
+            lesion("H2", [25, 15, 14, 14, 14], site="liver"),
+        ],
+        therapy=["capecitabine", "bevacizumab"],
+    )
+    a = assess(c)
+    assert a.disease_state == "oligopersistence"
+    assert not _ablative_now(a)
+
+
+# A size under 10 mm that is a tenth of the previous one ("2.4" for 24 mm) reads as centimetres in
+# the millimetre field: the plan warns and does not act on it (model.plausibility, unit slip).
+def test_a_size_in_centimetres_in_the_millimetre_field_is_flagged() -> None:
+    c = case(
+        [
+            lesion("H1", [41, 24, 24, 2.4], site="liver"),
+            lesion("H2", [27, 15, 15, 15], site="liver"),
+        ]
+    )
+    a = assess(c)
+    assert "H1" in a.implausible_lesions
+    assert not [r for r in _ablative_now(a) if r.lesion_id == "H1"]

@@ -22,6 +22,10 @@ The limits are oligoguide defaults chosen to catch misread data, not guideline n
   absent at most 14 days later (`VANISH_WINDOW_DAYS`) with no local treatment of it in between.
   Systemic therapy does not clear a 3 cm solid tumour in two weeks; a region left out of the
   scan, a mislabelled lesion or an unrecorded resection does.
+- **A unit slip**: a size under 10 mm (`UNIT_SLIP_BELOW_MM`) next to a measurement of the same
+  lesion of at least 20 mm that is about ten times it (within 30 %): "2.4" for a 24 mm lesion,
+  centimetres typed into the millimetre field. A true 2-3 mm lesion beside a 24 mm one on the
+  next scan would itself be implausible growth.
 - **A patient older than 110** (`MAX_PLAUSIBLE_AGE_YEARS`) at the latest date of the case: far
   more often a placeholder birth date (1900-01-01) than a supercentenarian.
 """
@@ -41,6 +45,8 @@ GROWTH_MIN_MM = 20.0
 VANISH_WINDOW_DAYS = 14
 VANISH_MIN_MM = 30.0
 MAX_PLAUSIBLE_AGE_YEARS = 110
+#: A size under this many mm that is a tenth of its neighbour reads as centimetres (unit slip).
+UNIT_SLIP_BELOW_MM = 10.0
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,7 @@ def _lesion_warnings(case: Case, index: int, lesion: Lesion) -> list[Plausibilit
                     lesion.id,
                 )
             )
+    found += _unit_slips(base, lesion, [(j, day, mm) for j, day, mm, _ in rows])
     window = max(GROWTH_WINDOW_DAYS, VANISH_WINDOW_DAYS)
     for later, (j, day, mm, absent) in enumerate(rows):
         for _, earlier_day, earlier_mm, _ in reversed(rows[:later]):
@@ -132,6 +139,38 @@ def _lesion_warnings(case: Case, index: int, lesion: Lesion) -> list[Plausibilit
                     )
                 )
                 break
+    return found
+
+
+def _unit_slips(
+    base: str, lesion: Lesion, rows: list[tuple[int, dt.date, float | None]]
+) -> list[PlausibilityWarning]:
+    """A value under 10 mm that is about a tenth of the measurement next to it (within 30 %):
+    the size was most likely written in centimetres into a millimetre field."""
+    sized = [(j, day, mm) for j, day, mm in rows if mm is not None and mm > 0]
+    found = []
+    for k, (j, day, mm) in enumerate(sized):
+        if mm >= UNIT_SLIP_BELOW_MM:
+            continue
+        neighbours = [sized[i] for i in (k - 1, k + 1) if 0 <= i < len(sized)]
+        match = next(
+            (
+                n
+                for n in neighbours
+                if n[2] >= 2 * UNIT_SLIP_BELOW_MM and abs(10 * mm - n[2]) <= 0.3 * n[2]
+            ),
+            None,
+        )
+        if match is not None:
+            found.append(
+                PlausibilityWarning(
+                    f"{base}/{j}/diameter_mm",
+                    f"lesion {lesion.id} measures {mm:g} mm on {day}, about a tenth of "
+                    f"{match[2]:g} mm on {match[1]}: a size in centimetres entered as "
+                    "millimetres? Check before any decision rests on it",
+                    lesion.id,
+                )
+            )
     return found
 
 

@@ -18,6 +18,9 @@ from oligoguide.plan.rules.local_limits import NO_DOSE
 
 ABLATIVE = frozenset(LocalModality) - {LocalModality.OBSERVATION, LocalModality.CONVENTIONAL_RT}
 WBRT_NEVER_FIRST_UP_TO = 4  # SRS, not WBRT, for up to 4 brain metastases (ASTRO 2022)
+#: The only statements that change a line with few progressing sites: the line never controlled
+#: the disease (primary endocrine resistance, ABC 4).
+SWITCH_DESPITE_FEW_SITES = frozenset({"breast_primary_endocrine_resistance"})
 
 
 class PlanSafetyError(AssertionError):
@@ -37,7 +40,8 @@ def check_plan(ctx: PlanContext, recommendations: list[Recommendation]) -> None:
     ):
         raise PlanSafetyError("WBRT proposed first for a limited number of brain metastases")
     if ctx.disease_state == DiseaseState.OLIGOPROGRESSION and any(
-        r.action == SystemicAction.SWITCH for r in recommendations
+        r.action == SystemicAction.SWITCH and r.statement_id not in SWITCH_DESPITE_FEW_SITES
+        for r in recommendations
     ):
         raise PlanSafetyError("systemic switch proposed for oligoprogression")
     for r in local:

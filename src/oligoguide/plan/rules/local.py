@@ -26,6 +26,7 @@ from oligoguide.plan.rules.local_limits import (
     LIVER_ABLATION_MM,
     MEASURABLE_MM,
     NO_DOSE,
+    consolidation_timing,
     exclude_unfit,
     lesion_timing,
     reappeared_small,
@@ -94,6 +95,7 @@ def local_therapy(ctx: PlanContext, out: Findings) -> None:
     elif ecog >= POOR_ECOG:
         return  # the caution rule explains why no ablative therapy is proposed
     gates = read_gates(ctx)
+    gated = consolidation_timing(ctx, gates.ablative_timing())
     for t in lesions:
         if t.site in DIFFUSE_SITES or t.id in gates.emergency:
             continue  # diffuse disease and emergencies have rules of their own
@@ -107,7 +109,7 @@ def local_therapy(ctx: PlanContext, out: Findings) -> None:
         handler(ctx, t, out)
         for draft in out.drafts[first:]:
             exclude_unfit(ctx, t, draft)
-            draft.timing = lesion_timing(ctx, t, gates.ablative_timing())
+            draft.timing = lesion_timing(ctx, t, gated)
             if reappeared_small(t):
                 draft.notes.append(
                     f"{t.id} is back at {size_text(t)} after disappearing, under the "

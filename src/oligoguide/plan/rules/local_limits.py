@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import re
 
-from oligoguide.model.vocab import LocalModality, OrganAtRisk, Site, Timing
+from oligoguide.model.vocab import DiseaseState, LocalModality, OrganAtRisk, Site, Timing
 from oligoguide.plan.context import PlanContext
 from oligoguide.plan.drafts import Draft
-from oligoguide.plan.gates import abutting_organs, latest_opinion, psma_only, read_gates
+from oligoguide.plan.gates import (
+    abutting_organs,
+    converted_to_resectable,
+    latest_opinion,
+    psma_only,
+    read_gates,
+)
 from oligoguide.plan.models import ExcludedOption
 from oligoguide.plan.rules.record_gaps import unsized_and_first_recorded_late
 from oligoguide.response.models import LesionTrajectory
@@ -37,6 +43,19 @@ CENTRAL_BILIARY = re.compile(
 
 def size_text(t: LesionTrajectory) -> str:
     return "size not recorded" if t.latest_mm is None else f"{t.latest_mm:g} mm"
+
+
+def consolidation_timing(ctx: PlanContext, gated: Timing) -> Timing:
+    """Consolidation of disease that is not progressing (oligopersistence) is an option to
+    discuss, never an urgent step: its lines are timed as consolidation. Conversion surgery of
+    colorectal liver disease made resectable is the exception: it is done while it is possible."""
+    if (
+        gated == Timing.NOW
+        and ctx.disease_state == DiseaseState.OLIGOPERSISTENCE
+        and not converted_to_resectable(ctx)
+    ):
+        return Timing.AFTER_SYSTEMIC_RESPONSE
+    return gated
 
 
 def lesion_timing(ctx: PlanContext, t: LesionTrajectory, gated: Timing) -> Timing:

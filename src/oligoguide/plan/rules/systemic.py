@@ -149,9 +149,43 @@ def _first_line(ctx: PlanContext) -> Draft:
     )
 
 
+#: ABC 4: progression within the first 6 months of first-line endocrine therapy for advanced
+#: disease is primary endocrine resistance.
+PRIMARY_ENDOCRINE_RESISTANCE_DAYS = 183
+
+
+def _primary_endocrine_resistance(ctx: PlanContext) -> bool:
+    if ctx.primary != PrimarySite.BREAST or ctx.latest_date is None:
+        return False
+    current = ctx.case.therapies_ongoing_on(ctx.latest_date)
+    endocrine = [t for t in current if TherapyClass.HORMONAL in t.classes]
+    if not endocrine:
+        return False
+    line = endocrine[-1]
+    first_line = line.line in (None, 1) and not any(
+        TherapyClass.HORMONAL in p.classes for p in ctx.case.prior_treatment_lines
+    )
+    return first_line and (ctx.latest_date - line.start).days < PRIMARY_ENDOCRINE_RESISTANCE_DAYS
+
+
 def continue_on_oligoprogression(ctx: PlanContext, out: Findings) -> None:
     """Oligoprogression: keep the therapy that still controls the rest of the disease."""
     if ctx.disease_state != DiseaseState.OLIGOPROGRESSION or _gated(read_gates(ctx)):
+        return
+    if _primary_endocrine_resistance(ctx):
+        therapy = ctx.state.current_therapy or "the endocrine-based therapy"
+        out.drafts.append(
+            Draft(
+                category=RecommendationCategory.SYSTEMIC,
+                statement_id="breast_primary_endocrine_resistance",
+                rule="systemic.switch_on_primary_endocrine_resistance",
+                action=SystemicAction.SWITCH,
+                lead=f"Change the systemic therapy: progression within 6 months of starting "
+                f"first-line {therapy}.",
+                rationale=f"{len(ctx.progressing)} progressing lesion(s) ({_lesion_list(ctx)}) "
+                "at the first restagings of a first-line endocrine-based therapy.",
+            )
+        )
         return
     therapy = ctx.state.current_therapy or "the current systemic therapy"
     statement = oligoprogression_statement(ctx)
