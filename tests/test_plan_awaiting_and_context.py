@@ -507,7 +507,7 @@ def test_prostate_oligorecurrence_off_therapy_cites_stomp_and_oriole() -> None:
 # resistance; the line never controlled the disease, so the plan changes it (the one exception to
 # "no switch in oligoprogression", which stays a never-event otherwise).
 def test_breast_progression_within_6_months_of_first_line_endocrine_therapy_switches() -> None:
-    c = case(
+    data = case(
         [
             lesion("H1", [18, 29], site="liver"),
             lesion("H2", ["absent", 11], site="liver", target=False),
@@ -516,8 +516,9 @@ def test_breast_progression_within_6_months_of_first_line_endocrine_therapy_swit
         primary="breast",
         therapy=["letrozole", "palbociclib"],
         therapy_class="hormonal",
-    )
-    systemic = [r for r in assess(c).recommendations if r.category == "systemic"]
+    ).model_dump(mode="json")
+    data["systemic_therapies"][0]["line"] = 1
+    systemic = [r for r in assess(case_from_data(data)).recommendations if r.category == "systemic"]
     assert systemic
     assert str(systemic[0].action) == "switch"
 

@@ -162,7 +162,9 @@ def _primary_endocrine_resistance(ctx: PlanContext) -> bool:
     if not endocrine:
         return False
     line = endocrine[-1]
-    first_line = line.line in (None, 1) and not any(
+    # the line number must be given: a first line is never assumed (nor a start date that a
+    # partial case, such as one built from a question, only fills in)
+    first_line = line.line == 1 and not any(
         TherapyClass.HORMONAL in p.classes for p in ctx.case.prior_treatment_lines
     )
     return first_line and (ctx.latest_date - line.start).days < PRIMARY_ENDOCRINE_RESISTANCE_DAYS
