@@ -566,3 +566,24 @@ def test_a_size_in_centimetres_in_the_millimetre_field_is_flagged() -> None:
     a = assess(c)
     assert "H1" in a.implausible_lesions
     assert not [r for r in _ablative_now(a) if r.lesion_id == "H1"]
+
+
+# A patient whose immunotherapy was stopped (here for toxicity) and who has an equivocal new
+# lesion is off therapy: the plan never says "continue" (that would restart the drug) and starts
+# nothing before the finding is confirmed (RECIST 1.1 for equivocal findings).
+def test_off_therapy_with_an_equivocal_lesion_is_never_told_to_continue() -> None:
+    data = case(
+        [
+            lesion("P1", [40, 22, 22], site="lung"),
+            lesion("L3", [None, "absent", 9], site="lung", target=False, equivocal=True),
+        ],
+        primary="nsclc",
+        therapy=["pembrolizumab"],
+        therapy_class="immunotherapy",
+    ).model_dump(mode="json")
+    data["systemic_therapies"][0]["end"] = scan(1)
+    a = assess(case_from_data(data))
+    systemic = [r for r in a.recommendations if r.category == "systemic"]
+    assert systemic
+    assert str(systemic[0].action) != "continue"
+    assert "Continue" not in a.bottom_line

@@ -153,6 +153,8 @@ def bottom_line(ctx: PlanContext, recs: list[Recommendation]) -> str:
                 "switch": "Change the systemic therapy.",
                 "hold": "Hold bevacizumab (bleeding)."
                 if r.statement_id == "antivegf_bleeding_hold"
+                else "No systemic therapy is started before confirmation."
+                if r.rule == "systemic.off_therapy_until_confirmed"
                 else f"Hold {therapy}.",
                 "start": "Start first-line systemic therapy.",
                 "best_supportive_care": "Best supportive care.",

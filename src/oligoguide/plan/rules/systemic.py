@@ -57,6 +57,8 @@ def gated_systemic(ctx: PlanContext, out: Findings) -> None:
         out.drafts.append(_supportive(ctx, gates))
     elif gates.de_novo:
         out.drafts.append(_first_line(ctx))
+    elif gates.unconfirmed and not ctx.state.on_systemic_therapy:
+        out.drafts.append(_nothing_running(ctx, gates))
     elif gates.unconfirmed:
         therapy = ctx.state.current_therapy or "the current systemic therapy"
         statement = (
@@ -82,6 +84,26 @@ def gated_systemic(ctx: PlanContext, out: Findings) -> None:
                 rationale=f"{gates.unconfirmed}.",
             )
         )
+
+
+def _nothing_running(ctx: PlanContext, gates: Gates) -> Draft:
+    """Unconfirmed progression in a patient off systemic therapy: nothing to continue, and
+    nothing restarted on an unconfirmed finding (a drug stopped for toxicity least of all)."""
+    ended = [t for t in ctx.case.systemic_therapies if t.end is not None]
+    last = max(ended, key=lambda t: t.end or t.start) if ended else None
+    stopped = (
+        f"{' + '.join(last.agents)} stopped on {last.end}" if last is not None else "none recorded"
+    )
+    return Draft(
+        category=RecommendationCategory.SYSTEMIC,
+        statement_id="workup_confirm_equivocal",
+        rule="systemic.off_therapy_until_confirmed",
+        action=SystemicAction.HOLD,
+        lead=f"No systemic therapy is running ({stopped}): none is started or restarted before "
+        "progression is confirmed; why the last one stopped (toxicity?) is weighed by the "
+        "medical oncologist.",
+        rationale=f"{gates.unconfirmed}.",
+    )
 
 
 def _supportive(ctx: PlanContext, gates: Gates) -> Draft:
