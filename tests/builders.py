@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from oligoguide.assess import Assessment
 from oligoguide.model import Case, case_from_data
+from oligoguide.model.vocab import ABLATIVE_MODALITIES, RecommendationCategory
 
 SCAN_DATES = [dt.date(2024, 1, 1) + dt.timedelta(days=91 * i) for i in range(12)]
 
@@ -72,3 +74,23 @@ def case(
         **extra,
     }
     return case_from_data(data)
+
+
+def local_lines(a: Assessment, lesion_id: str) -> list[Any]:
+    """The local-therapy recommendations for one lesion, lead first."""
+    return [
+        r
+        for r in a.recommendations
+        if r.category == RecommendationCategory.LOCAL_THERAPY and r.lesion_id == lesion_id
+    ]
+
+
+def ablative_now(a: Assessment) -> list[Any]:
+    """Ablative local recommendations timed now or urgent."""
+    return [
+        r
+        for r in a.recommendations
+        if r.category == RecommendationCategory.LOCAL_THERAPY
+        and r.modality in ABLATIVE_MODALITIES
+        and str(r.timing) in ("now", "urgent")
+    ]

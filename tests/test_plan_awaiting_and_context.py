@@ -9,28 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from builders import ablative_now as _ablative_now
 from builders import case, lesion, scan
+from builders import local_lines as _local
 from oligoguide.assess import Assessment, assess
 from oligoguide.model import case_from_data
-from oligoguide.model.vocab import ABLATIVE_MODALITIES, RecommendationCategory
-
-
-def _local(a: Assessment, lesion_id: str) -> list[Any]:
-    return [
-        r
-        for r in a.recommendations
-        if r.category == RecommendationCategory.LOCAL_THERAPY and r.lesion_id == lesion_id
-    ]
-
-
-def _ablative_now(a: Assessment) -> list[Any]:
-    return [
-        r
-        for r in a.recommendations
-        if r.category == RecommendationCategory.LOCAL_THERAPY
-        and r.modality in ABLATIVE_MODALITIES
-        and str(r.timing) in ("now", "urgent")
-    ]
 
 
 def _text(a: Assessment) -> str:

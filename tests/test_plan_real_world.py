@@ -6,20 +6,13 @@ Each expectation is taken from the source named in its comment, not from the eng
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from builders import ablative_now as _ablative_now
 from builders import case, lesion, scan
+from builders import local_lines as _local
 from oligoguide.assess import Assessment, assess
 from oligoguide.model import case_from_data
-from oligoguide.model.vocab import ABLATIVE_MODALITIES, RecommendationCategory
-
-
-def _local(a: Assessment, lesion_id: str) -> list[Any]:
-    return [
-        r
-        for r in a.recommendations
-        if r.category == RecommendationCategory.LOCAL_THERAPY and r.lesion_id == lesion_id
-    ]
+from oligoguide.model.vocab import RecommendationCategory
 
 
 def _lead_action(a: Assessment) -> str | None:
@@ -29,16 +22,6 @@ def _lead_action(a: Assessment) -> str | None:
 
 def _codes(a: Assessment) -> set[str]:
     return {str(r.code) for r in a.recommendations if r.code is not None}
-
-
-def _ablative_now(a: Assessment) -> list[Any]:
-    return [
-        r
-        for r in a.recommendations
-        if r.category == RecommendationCategory.LOCAL_THERAPY
-        and r.modality in ABLATIVE_MODALITIES
-        and str(r.timing) in ("now", "urgent")
-    ]
 
 
 def _day(i: int, days: int) -> str:

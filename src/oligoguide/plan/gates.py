@@ -22,7 +22,7 @@ from oligoguide.model.vocab import (
     Site,
     Timing,
 )
-from oligoguide.model.vocab_context import EMERGENCY_SYMPTOMS, PrimaryStatus, Symptom
+from oligoguide.model.vocab_context import EMERGENCY_SYMPTOMS, LabName, PrimaryStatus, Symptom
 from oligoguide.plan.context import PlanContext
 
 #: ECOG at or above this is outside the trials of ablative metastasis-directed therapy.
@@ -194,15 +194,18 @@ def transformation_suspected(ctx: PlanContext) -> str:
 
 
 def _neuroendocrine_markers(ctx: PlanContext) -> dict[str, list[tuple[dt.date, float]]]:
-    found: dict[str, list[tuple[dt.date, float]]] = {}
-    for lab in ctx.case.labs:
-        if ctx.latest_date is not None and lab.date > ctx.latest_date + dt.timedelta(days=31):
-            continue
-        if lab.name.value == "NSE":
-            found.setdefault("NSE", []).append((lab.date, float(lab.value)))
-        elif lab.name.value == "other" and "progrp" in lab.unit.lower().replace("-", ""):
-            found.setdefault("ProGRP", []).append((lab.date, float(lab.value)))
-    return found
+    """NSE, and ProGRP (no lab name of its own: 'other' with ProGRP in its unit), up to a month
+    after the latest scan."""
+    last = None if ctx.latest_date is None else ctx.latest_date + dt.timedelta(days=31)
+    nse = ctx.case.lab_series(LabName.NSE)
+    progrp = [
+        x for x in ctx.case.lab_series(LabName.OTHER) if "progrp" in x.unit.lower().replace("-", "")
+    ]
+    found = {
+        name: [(x.date, float(x.value)) for x in series if last is None or x.date <= last]
+        for name, series in (("NSE", nse), ("ProGRP", progrp))
+    }
+    return {name: values for name, values in found.items() if values}
 
 
 def bone_flare_lesions(ctx: PlanContext) -> list[str]:

@@ -13,6 +13,7 @@ from oligoguide.plan.context import PlanContext
 from oligoguide.plan.gates import POOR_ECOG
 from oligoguide.plan.rules.base import Findings, caution_draft
 from oligoguide.plan.rules.local import BRAIN_SRS_MAX, targets_for_local_therapy
+from oligoguide.state.burden import group_burden
 
 WEAK_GRADES = ("C", "D", "E")
 
@@ -47,18 +48,16 @@ def too_many_brain_lesions(ctx: PlanContext, out: Findings) -> None:
         t for t in ctx.response.lesions if t.site == Site.BRAIN and t.status.value != "disappeared"
     ]
     count, uncounted = len(brain), False
-    latest = ctx.latest_date
-    for group in ctx.case.lesion_groups:  # 'innumerable punctate foci' count too
-        seen = [o for o in group.observations if latest is None or o.date <= latest]
-        if group.site != Site.BRAIN or not seen:
+    groups = (
+        [] if ctx.latest_date is None else group_burden(ctx.case, ctx.latest_date, BRAIN_SRS_MAX)
+    )
+    for g in groups:  # 'innumerable punctate foci' count too
+        if g.site != Site.BRAIN or not g.present:
             continue
-        last = max(seen, key=lambda o: o.date)
-        if last.status.value == "absent":
-            continue
-        if last.counted is None:
-            uncounted = True
+        if g.counted:
+            count += g.count
         else:
-            count += last.counted
+            uncounted = True
     if (count > BRAIN_SRS_MAX or uncounted) and ctx.disease_state in (
         DiseaseState.OLIGOPROGRESSION,
         DiseaseState.OLIGOMETASTATIC,
